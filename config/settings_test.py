@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings with a throw-away key, plain HTTP, fast
+password hashing and tasks run at once (one test drives the real db_worker)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("HTTPS_ONLY", "false")
+os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

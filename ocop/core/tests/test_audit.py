@@ -1,0 +1,40 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import TestCase
+
+from ocop.core.audit import history_for, record_event, verify_chain
+from ocop.core.models import AuditEvent
+
+
+class AuditChainTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = get_user_model().objects.create_user("officer", password="x-secret-1")
+
+    def _record(self, action):
+        with transaction.atomic():
+            return record_event(actor=self.user, action=action, obj=self.user, comment=action)
+
+    def test_events_link_to_the_previous_hash_and_verify(self):
+        first = self._record("a")
+        second = self._record("b")
+        assert second.previous_hash == first.hash
+        assert verify_chain() == []
+        call_command("verify_audit_chain")
+        assert list(history_for(self.user)) == [second, first]
+
+    def test_changed_event_breaks_the_chain(self):
+        self._record("a")
+        event = self._record("b")
+        AuditEvent.objects.filter(pk=event.pk).update(comment="rewritten")
+        assert any("changed" in problem for problem in verify_chain())
+        with self.assertRaises(CommandError):
+            call_command("verify_audit_chain")
+
+    def test_deleted_newest_event_is_detected(self):
+        self._record("a")
+        event = self._record("b")
+        AuditEvent.objects.filter(pk=event.pk).delete()
+        assert verify_chain() != []

@@ -1,0 +1,198 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.scope import official_scope
+from ocop.core.models import TimeStampedModel
+from ocop.core.text import fold
+
+from .choices import ETHNICITY_CHOICES, KINH, DocumentKind, ProducerKind, Sex
+
+
+class ProducerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Producers a user may see: officials their territory, members their own producers."""
+        if not user.is_authenticated:
+            return self.none()
+        scope = official_scope(user)
+        if scope.is_national:
+            return self
+        return self.filter(
+            Q(province_id__in=scope.province_codes)
+            | Q(commune_id__in=scope.commune_codes)
+            | Q(pk__in=ProducerMember.objects.filter(user=user).values("producer_id"))
+        )
+
+    def editable_by(self, user):
+        """Today every official and member may edit what they see (fields differ by role)."""
+        return self.visible_to(user)
+
+    def search(self, text):
+        folded = fold(text)
+        if not folded:
+            return self
+        return self.filter(Q(folded_name__contains=folded) | Q(registration_number=text.strip()))
+
+    def with_list_data(self):
+        return self.select_related("province", "commune").annotate(
+            product_count=models.Count("products", distinct=True)
+        )
+
+
+class Producer(TimeStampedModel):
+    """A producer (chủ thể OCOP): the cooperative, enterprise or household behind products."""
+
+    name = models.CharField(_("name"), max_length=200)
+    folded_name = models.CharField(max_length=200, db_index=True, editable=False)
+    kind = models.CharField(_("type"), max_length=30, choices=ProducerKind.choices)
+    registration_number = models.CharField(
+        _("business registration or tax number"), max_length=20, blank=True
+    )
+    representative_name = models.CharField(_("legal representative"), max_length=150)
+    representative_sex = models.CharField(
+        _("representative's sex"), max_length=10, choices=Sex.choices, blank=True
+    )
+    representative_ethnicity = models.CharField(
+        _("representative's ethnicity"), max_length=30, choices=ETHNICITY_CHOICES, default=KINH
+    )
+    representative_has_disability = models.BooleanField(
+        _("representative has a disability"), default=False
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("street address"), max_length=255, blank=True)
+    province = models.ForeignKey(
+        "regions.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="producers",
+        editable=False,
+    )
+    commune = models.ForeignKey(
+        "regions.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="producers",
+    )
+    legacy_commune = models.ForeignKey(
+        "regions.LegacyCommune",
+        verbose_name=_("commune before 1 July 2025"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="producers",
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    worker_count = models.PositiveIntegerField(_("workers"), null=True, blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Invented for the demo; not a real producer.")
+    )
+
+    objects = ProducerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        ordering = ["folded_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~Q(registration_number=""),
+                name="%(app_label)s_%(class)s_unique_registration_number",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.folded_name = fold(self.name)
+        if self.commune_id:
+            self.province_id = self.commune.province_id
+        super().save(*args, **kwargs)
+
+
+class ProducerMember(TimeStampedModel):
+    """A user who acts for a producer (files dossiers, edits its products)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="producer_memberships",
+    )
+    producer = models.ForeignKey(
+        Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="members"
+    )
+
+    class Meta:
+        verbose_name = _("producer member")
+        verbose_name_plural = _("producer members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "producer"], name="%(app_label)s_%(class)s_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.producer}"
+
+
+def document_upload_to(instance, filename):
+    return f"producers/{instance.producer_id}/documents/{filename}"
+
+
+class ProducerDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(producer__in=Producer.objects.visible_to(user))
+
+    def valid_on(self, day):
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day), issued_on__lte=day)
+
+
+class ProducerDocument(TimeStampedModel):
+    """A document in the producer's evidence locker, reused by every dossier."""
+
+    producer = models.ForeignKey(
+        Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+    content_type = models.CharField(max_length=50, editable=False)
+    size = models.PositiveIntegerField(editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ProducerDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "-issued_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                name="%(app_label)s_%(class)s_expires_after_issue",
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def is_expired(self):
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
