@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("ocop.core.urls")),
     path("accounts/", include("ocop.accounts.urls")),
+    path("regions/", include("ocop.regions.urls")),
     path("manage/producers/", include("ocop.producers.urls")),
     path("manage/products/", include("ocop.products.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
