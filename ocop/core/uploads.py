@@ -61,7 +61,9 @@ def _verify_image(upload, content_type):
     try:
         with Image.open(upload) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(_("The image is too large in pixels."), code="too_many_pixels")
+                raise ValidationError(
+                    _("The image is too large in pixels."), code="too_many_pixels"
+                )
             image.verify()
         upload.seek(0)
         with Image.open(upload) as image:
