@@ -1,0 +1,184 @@
+"""The committed data files: every sheet loads and validates, and they match the decision."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ocop.rubric import converter
+from ocop.rubric.engine import DATA_DIR, load_classification, load_sheet, load_version
+from ocop.rubric.validation import RubricValidationError, validate_or_raise, validate_sheet
+
+VERSION_DIR = DATA_DIR / "26-2026"
+# The decision's HTML lives outside the repository (shared/reference beside the checkout);
+# OCOP_DECISION_HTML may point elsewhere. Tests that need it are skipped without it.
+DECISION_HTML = Path(
+    os.environ.get(
+        "OCOP_DECISION_HTML",
+        Path(__file__).resolve().parents[3].parent / "shared/reference/qd-26-2026-qd-ttg.html",
+    )
+)
+
+
+@pytest.mark.parametrize("number", range(1, 27))
+def test_every_sheet_loads_and_validates(number):
+    data = json.loads((VERSION_DIR / f"sheet-{number:02d}.json").read_text(encoding="utf-8"))
+    assert validate_sheet(data) == []
+    sheet = load_sheet(number)
+    assert sheet.number == number
+    assert [part.max_points for part in sheet.parts] == [40, 25, 35]
+
+
+def test_there_are_exactly_26_sheets():
+    assert sorted(p.name for p in VERSION_DIR.glob("sheet-*.json")) == [
+        f"sheet-{n:02d}.json" for n in range(1, 27)
+    ]
+
+
+def test_validation_reports_each_broken_rule():
+    data = json.loads((VERSION_DIR / "sheet-01.json").read_text(encoding="utf-8"))
+    part_a = data["parts"][0]
+    group_1 = part_a["children"][0]
+    group_1["max_points"] = 19  # 1 no longer equals the sum of 1.1..1.7 (18)
+    group_1["children"][0]["options"][2]["points"] = 4  # 1.1 worth 3, best option now 4
+    group_1["children"][1]["code"] = "1.1"  # duplicate code
+    errors = validate_sheet(data)
+    text = "\n".join(errors)
+    assert "1: sub-criteria add up to 18, not 19" in text
+    assert "1.1: worth 3 but its best option gives 4" in text
+    assert "codes printed more than once: 1.1" in text
+    assert "part A: children add up to 41, not 40" in text
+    with pytest.raises(RubricValidationError) as raised:
+        validate_or_raise(data)
+    assert raised.value.errors == errors
+
+
+def test_headings_that_group_criteria_cannot_be_answered():
+    tea = load_sheet(11)
+    # 6 and 6.1 are intermediate headings in the tea sheet; 6.1.1 is a criterion.
+    assert {"6", "6.1", "6.2"} <= set(tea.headings)
+    assert "6.1.1" in tea.criteria and "6.1" not in tea.criteria
+    # Top-level groups printed with options directly under them are criteria themselves.
+    assert {"7", "8", "9", "10", "11"} <= set(tea.criteria)
+
+
+def test_bilingual_label_is_a_yes_no_criterion():
+    criterion = load_sheet(1).criteria["2.4"]
+    assert criterion.is_yes_no
+    assert [(o.number, o.points) for o in criterion.options] == [(1, 0), (2, 1)]
+
+
+def test_alternative_cases_are_numbered_continuously():
+    criterion = load_sheet(26).criteria["8"]
+    assert [(o.number, o.case, o.points) for o in criterion.options] == [
+        (1, "a", 1),
+        (2, "a", 3),
+        (3, "b", 1),
+        (4, "b", 3),
+    ]
+
+
+def test_star_marks_of_sheet_one_as_printed():
+    sheet = load_sheet(1)
+    marks = {
+        code: [(o.number, o.star_minimum) for o in c.options if o.star_minimum]
+        for code, c in sheet.criteria.items()
+    }
+    assert marks["1.5"] == [(3, 4), (4, 5)]
+    assert marks["4.1"] == [(2, 3), (3, 4), (4, 5)]
+    assert marks["3.5"] == [(1, 3), (2, 4)]
+    assert marks["8"] == [(3, 4)]  # printed without a 5-star mark on option 4
+
+
+def test_corrected_values_are_used():
+    assert load_sheet(11).criteria["6.1.1"].option(2).points == 1  # HTML: 11
+    assert load_sheet(4).criteria["7"].option(3).points == 3  # HTML: 13
+    assert load_sheet(7).criteria["3.1"].option(2).points == 2  # HTML: 1
+    assert load_sheet(23).criteria["9"].max_points == 4  # HTML: "4 1"
+    assert load_sheet(7).criteria["7"].option(4).star_minimum == 5  # HTML bullet "o"
+    for number in (4, 7, 10, 11):
+        assert load_sheet(number).criteria["1.2"].option(1).points == 0  # HTML: empty
+    assert load_sheet(21).knockouts["6.2"].text_vi.startswith("Ghi chú: Nếu sản phẩm vi phạm")
+
+
+def test_special_rules_are_machine_readable():
+    sheet = load_sheet(1)
+    assert sheet.criteria["5.2"].condition.criterion == "5.1"
+    assert sheet.criteria["5.2"].condition.not_applicable_options == {1}
+    assert sheet.criteria["6.1"].stop.trigger == "flag"
+    assert set(sheet.knockouts) == {"dossier", "2.1"}
+    water = load_sheet(16)
+    assert water.criteria["6.4"].stop.trigger == "zero_in"
+    assert water.criteria["6.4"].stop.criteria == ("6.1", "6.2", "6.3", "6.4")
+    assert load_sheet(26).knockouts == {}
+
+
+def test_version_and_classification():
+    version = load_version()
+    assert version["instrument"] == "26/2026/QĐ-TTg"
+    assert version["signed_on"] == "2026-05-22"
+    assert version["effective_from"] == "2026-05-22"  # Article 11(1)
+    assert {s["lapses_on"] for s in version["supersedes"]} == {"2026-07-21"}  # Article 11(2)
+    assert len(version["corrections"]) == len(converter.CORRECTIONS)
+
+    classification = load_classification()
+    sectors = classification["sectors"]
+    assert [s["code"] for s in sectors] == ["I", "II", "III", "IV", "V", "VI"]
+    groups = [g for s in sectors for g in s["groups"]]
+    assert len(groups) == 17
+    sets = [g.get("sheet") for g in groups if not g["subgroups"]] + [
+        sub["sheet"] for g in groups for sub in g["subgroups"]
+    ]
+    assert sorted(sets) == list(range(1, 27))
+    sheets = {s["number"]: s for s in classification["sheets"]}
+    assert (
+        sheets[11]["subgroup"] == "I.5.a" and sheets[11]["name_en"] == "Tea (fresh and processed)"
+    )
+    assert sheets[13]["group"] == "I.6" and sheets[13]["subgroup"] is None
+    for number, entry in sheets.items():
+        assert load_sheet(number).name_vi == entry["name_vi"]
+
+
+@pytest.mark.skipif(not DECISION_HTML.is_file(), reason="decision HTML not available")
+def test_converter_reproduces_the_committed_files():
+    files = converter.convert(DECISION_HTML.read_text(encoding="utf-8"))
+    assert len(files) == 28
+    for name, content in files.items():
+        assert (VERSION_DIR / name).read_text(encoding="utf-8") == converter.dump_json(content)
+
+
+@pytest.mark.skipif(not DECISION_HTML.is_file(), reason="decision HTML not available")
+def test_converter_fails_when_a_correction_no_longer_matches():
+    html = DECISION_HTML.read_text(encoding="utf-8")
+    stale = converter.Correction(
+        sheet=11,
+        code="6.1.1",
+        option=2,
+        target="option_points",
+        html="12",
+        used="1",
+        reason="test",
+    )
+    with pytest.raises(converter.ConversionError, match="HTML says '11'"):
+        converter.convert(html, [*converter.CORRECTIONS[:9], stale])
+
+
+def test_no_stopped_product_can_reach_three_stars():
+    """Each stop note is followed by at least one *** minimum, which then scores 0."""
+    for number in range(1, 27):
+        sheet = load_sheet(number)
+        codes = list(sheet.criteria)
+        for index, code in enumerate(codes):
+            if sheet.criteria[code].stop is None:
+                continue
+            later = [sheet.criteria[c].minimum(3) for c in codes[index + 1 :]]
+            assert any(later), f"sheet {number}: no *** minimum after the stop at {code}"
+
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "rubric.md"
+
+
+@pytest.mark.skipif(not DOCS.is_file(), reason="docs/rubric.md not in this checkout")
+def test_docs_list_the_same_corrections_as_the_converter():
+    assert converter.corrections_markdown() in DOCS.read_text(encoding="utf-8")
