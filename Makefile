@@ -6,8 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON_FOR_VENV := $(shell scripts/find-python)
 MANAGE := $(PY) manage.py
+# `make run` is the development server: DEBUG on unless the caller says otherwise.
+DEV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help install run serve worker test test-postgres test-browser lint fmt messages bench demo clean
+.PHONY: help install demo run test test-browser lint fmt messages bench clean
 
 help:
 	@echo "make run      install, migrate, load the Điện Biên demo, serve on http://$(HOST):$(PORT) with the task worker"
@@ -25,15 +27,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 demo: install
-	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo
+	$(DEV) $(MANAGE) migrate --no-input
+	$(DEV) $(MANAGE) seed_demo
 
 run: demo
-	$(MANAGE) collectstatic --no-input --verbosity 0
-	@$(MANAGE) demo_logins --host $(HOST) --port $(PORT)
+	@$(DEV) $(MANAGE) demo_logins --host $(HOST) --port $(PORT)
 	@trap 'kill 0' EXIT INT TERM; \
-	$(MANAGE) db_worker & \
-	$(MANAGE) runserver $(HOST):$(PORT) --noreload
+	$(DEV) $(MANAGE) db_worker & \
+	$(DEV) $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -50,8 +51,8 @@ fmt: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(MANAGE) makemessages -l vi --no-obsolete --ignore=.venv --ignore=node_modules
-	$(MANAGE) compilemessages -l vi --ignore=.venv
+	$(DEV) $(MANAGE) makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(DEV) $(MANAGE) compilemessages -l vi --ignore=.venv
 
 bench: install
 	@echo "make bench: the national-scale benchmark is not built yet (see issue 'Statistics, reports and open data')."

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.producers",
     "ocop.products",
+    "ocop.rubric",
     "ocop.demo",
 ]
 
