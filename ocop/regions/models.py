@@ -110,6 +110,13 @@ class CommuneSuccession(models.Model):
     is_partial = models.BooleanField(
         _("partly merged"), default=False, help_text=_("Only part of the legacy commune went here.")
     )
+    is_primary = models.BooleanField(
+        _("main successor"),
+        default=False,
+        help_text=_(
+            "The one commune today that the legacy commune counts under (its seat or its name)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("commune succession")

@@ -81,6 +81,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('is_partial', models.BooleanField(default=False, help_text='Only part of the legacy commune went here.', verbose_name='partly merged')),
+                ('is_primary', models.BooleanField(default=False, help_text='The one commune today that the legacy commune counts under (its seat or its name).', verbose_name='main successor')),
                 ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessions', to='regions.commune')),
             ],
             options={
