@@ -166,9 +166,7 @@ class LoaderTests(TestCase):
 
     def test_historical_models_of_a_migration_get_folded_names_too(self):
         empty_the_tables()
-        state = MigrationExecutor(connection).loader.project_state(
-            ("regions", "0003_commune_succession_is_primary")
-        )
+        state = MigrationExecutor(connection).loader.project_state(("regions", "0002_load_units"))
         load_all(state.apps)
         self.assertEqual(table_counts(), EXPECTED_COUNTS)
         self.assertEqual(LegacyCommune.objects.get(code="03307").folded_name, "ang nua")
