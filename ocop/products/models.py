@@ -1,12 +1,18 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.dates import MONTHS
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.models import TimeStampedModel
 from ocop.core.text import fold
 from ocop.producers.models import Producer
+
+from .codes import normalize_code
 
 ALL_MONTHS = (1 << 12) - 1
 
@@ -87,13 +93,45 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(
             Q(folded_name__contains=folded)
             | Q(producer__folded_name__contains=folded)
-            | Q(code=text.strip())
+            | Q(code=normalize_code(text))
         )
 
     def in_season(self, month):
         return self.annotate(
             _season_bit=models.F("available_months").bitand(1 << (month - 1))
         ).filter(_season_bit__gt=0)
+
+    def filtered(
+        self,
+        *,
+        q="",
+        province=None,
+        commune=None,
+        producer=None,
+        sector=None,
+        group=None,
+        scoring_set=None,
+        month=None,
+    ):
+        """The back-office list filters; each argument left empty is not applied."""
+        queryset = self
+        if province:
+            queryset = queryset.filter(producer__province_id=province)
+        if commune:
+            queryset = queryset.filter(producer__commune_id=commune)
+        if producer:
+            queryset = queryset.filter(producer_id=producer)
+        if sector:
+            queryset = queryset.filter(scoring_set__group__sector_id=sector)
+        if group:
+            queryset = queryset.filter(scoring_set__group_id=group)
+        if scoring_set:
+            queryset = queryset.filter(scoring_set_id=scoring_set)
+        if month:
+            queryset = queryset.in_season(month)
+        if q:
+            queryset = queryset.search(q)
+        return queryset
 
     def with_list_data(self):
         return self.select_related(
@@ -171,9 +209,45 @@ class Product(TimeStampedModel):
         self.folded_name = fold(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("products:product_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if (
+            self.price_min is not None
+            and self.price_max is not None
+            and self.price_max < self.price_min
+        ):
+            errors["price_max"] = ValidationError(
+                _(
+                    "The highest price (%(max)s VND) is lower than the lowest price "
+                    "(%(min)s VND). Swap them or correct one of them."
+                ),
+                code="price_range",
+                params={
+                    "max": number_format(self.price_max, force_grouping=True),
+                    "min": number_format(self.price_min, force_grouping=True),
+                },
+            )
+        if self.available_months is not None and not 0 < self.available_months <= ALL_MONTHS:
+            errors["available_months"] = ValidationError(
+                _("Tick at least one month when the product is available."), code="no_months"
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def months(self) -> list[int]:
         return [month for month in range(1, 13) if self.available_months & (1 << (month - 1))]
+
+    @property
+    def month_names(self) -> list[str]:
+        return [MONTHS[month] for month in self.months]
+
+    @property
+    def is_available_all_year(self) -> bool:
+        return self.available_months == ALL_MONTHS
 
     @staticmethod
     def months_to_mask(months) -> int:
@@ -189,6 +263,14 @@ def photo_upload_to(instance, filename):
 
 def thumbnail_upload_to(instance, filename):
     return f"products/{instance.product_id}/thumbnails/{filename}"
+
+
+class ProductPhotoQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(product__in=Product.objects.visible_to(user))
+
+    def editable_by(self, user):
+        return self.filter(product__in=Product.objects.editable_by(user))
 
 
 class ProductPhoto(TimeStampedModel):
@@ -207,6 +289,8 @@ class ProductPhoto(TimeStampedModel):
         related_name="+",
         editable=False,
     )
+
+    objects = ProductPhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo")
