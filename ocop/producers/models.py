@@ -1,14 +1,24 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.scope import official_scope
 from ocop.core.models import TimeStampedModel
 from ocop.core.text import fold
+from ocop.regions.models import CommuneSuccession
 
 from .choices import ETHNICITY_CHOICES, KINH, DocumentKind, ProducerKind, Sex
+
+DUPLICATE_REGISTRATION_NUMBER = _(
+    "Another producer is already registered with this number. Check the number, "
+    "or ask your OCOP office whether this producer is already in the system."
+)
 
 
 class ProducerQuerySet(models.QuerySet):
@@ -114,6 +124,32 @@ class Producer(TimeStampedModel):
             self.province_id = self.commune.province_id
         super().save(*args, **kwargs)
 
+    def clean(self):
+        errors = {}
+        if (
+            self.registration_number
+            and Producer.objects.filter(registration_number=self.registration_number)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["registration_number"] = ValidationError(
+                DUPLICATE_REGISTRATION_NUMBER, code="duplicate_registration_number"
+            )
+        if (
+            self.legacy_commune_id
+            and self.commune_id
+            and not CommuneSuccession.objects.filter(
+                legacy_commune_id=self.legacy_commune_id,
+                commune__province_id=self.commune.province_id,
+            ).exists()
+        ):
+            errors["legacy_commune"] = ValidationError(
+                _("This former commune did not become part of the producer's province."),
+                code="legacy_commune_elsewhere",
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class ProducerMember(TimeStampedModel):
     """A user who acts for a producer (files dossiers, edits its products)."""
@@ -139,6 +175,10 @@ class ProducerMember(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} — {self.producer}"
+
+
+# Documents expiring within this many days are flagged on the producer page.
+EXPIRY_WARNING_DAYS = 90
 
 
 def document_upload_to(instance, filename):
@@ -193,6 +233,36 @@ class ProducerDocument(TimeStampedModel):
     def __str__(self):
         return self.title or self.get_kind_display()
 
+    def clean(self):
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValidationError(
+                {"expires_on": _("The expiry date cannot be before the issue date.")},
+                code="expires_before_issue",
+            )
+
     @property
     def is_expired(self):
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def expiry_status(self):
+        """The document's state today: "expired", "expiring" (within EXPIRY_WARNING_DAYS),
+        "valid", or "" when it never expires."""
+        if self.expires_on is None:
+            return ""
+        today = timezone.localdate()
+        if self.expires_on < today:
+            return "expired"
+        if self.expires_on <= today + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
+            return "expiring"
+        return "valid"
+
+    @property
+    def download_name(self):
+        """A safe ASCII file name for downloads, e.g. "food-safety-12-gcn-attp.pdf"."""
+        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+            self.content_type, "bin"
+        )
+        words = " ".join(filter(None, [self.kind, self.number, self.title]))
+        stem = slugify(fold(words).replace("/", " ").replace("_", " "))
+        return f"{stem[:80].strip('-') or 'document'}.{extension}"

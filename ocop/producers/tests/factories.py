@@ -1,11 +1,14 @@
 import datetime
+import io
 
 import factory
+from PIL import Image
 
 from ocop.accounts.tests.factories import UserFactory
 from ocop.producers.choices import DocumentKind, ProducerKind
 from ocop.producers.models import Producer, ProducerDocument, ProducerMember
-from ocop.regions.tests.factories import commune
+from ocop.regions.models import CommuneSuccession, LegacyCommune, LegacyDistrict, LegacyProvince
+from ocop.regions.tests.factories import commune, province
 
 # The smallest valid PDF we accept: header, one empty page, trailer.
 MINIMAL_PDF = (
@@ -50,3 +53,56 @@ class ProducerDocumentFactory(factory.django.DjangoModelFactory):
     file = factory.django.FileField(filename="giay-chung-nhan.pdf", data=MINIMAL_PDF)
     content_type = "application/pdf"
     size = len(MINIMAL_PDF)
+
+
+# Legacy units (before 1 July 2025) with their real codes, and the commune each became part of.
+LEGACY_PROVINCES = {"11": ("Tỉnh Điện Biên", "Điện Biên"), "12": ("Tỉnh Lai Châu", "Lai Châu")}
+LEGACY_DISTRICTS = {
+    "102": ("11", "Huyện Mường Ảng", "Mường Ảng", "huyện"),
+    "105": ("12", "Thành phố Lai Châu", "Lai Châu", "thành phố"),
+}
+LEGACY_COMMUNES = {
+    "03256": ("102", "Thị trấn Mường Ảng", "Mường Ảng", "thị trấn", "03256"),
+    "03307": ("102", "Xã Ẳng Nưa", "Ẳng Nưa", "xã", "03256"),
+    "03388": ("105", "Phường Đoàn Kết", "Đoàn Kết", "phường", "03388"),
+}
+
+
+def legacy_commune(code="03307"):
+    """A real legacy commune, its district and province, and its succession to today's commune."""
+    district_code, name, short, kind, successor = LEGACY_COMMUNES[code]
+    province_code, district_name, district_short, district_kind = LEGACY_DISTRICTS[district_code]
+    province_name, province_short = LEGACY_PROVINCES[province_code]
+    legacy_province, _ = LegacyProvince.objects.get_or_create(
+        code=province_code,
+        defaults={"name": province_name, "short_name": province_short, "division_type": "tỉnh"},
+    )
+    legacy_province.successors.add(province(province_code))
+    district, _ = LegacyDistrict.objects.get_or_create(
+        code=district_code,
+        defaults={
+            "name": district_name,
+            "short_name": district_short,
+            "division_type": district_kind,
+            "province": legacy_province,
+        },
+    )
+    obj, _ = LegacyCommune.objects.get_or_create(
+        code=code,
+        defaults={"name": name, "short_name": short, "division_type": kind, "district": district},
+    )
+    CommuneSuccession.objects.get_or_create(legacy_commune=obj, commune=commune(successor))
+    return obj
+
+
+def png_bytes(size=(8, 8)) -> bytes:
+    """A small valid PNG image."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# Files that must be refused: a Windows program renamed to .pdf, and a JPEG header followed by
+# garbage.
+RENAMED_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+BROKEN_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"garbage, not an image " * 20
