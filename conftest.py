@@ -20,8 +20,15 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploads go to a temporary folder per test."""
+    """Uploads (public and private) go to a temporary folder per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
 
 
 def _chromium_path():

@@ -7,6 +7,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -55,8 +56,12 @@ def database_state():
 
 
 def stored_files():
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+    """Every file written by a test, public (MEDIA_ROOT) or private (documents)."""
+    files = []
+    for root in (Path(settings.MEDIA_ROOT), Path(storages["private"].location)):
+        if root.exists():
+            files.extend(path for path in root.rglob("*") if path.is_file())
+    return sorted(files)
 
 
 def assert_error_shown(response, field, code):
@@ -111,7 +116,7 @@ class ProducerViewTestCase(TestCase):
         cls.other_producer = ProducerFactory(
             name="HTX Đoàn Kết Lai Châu", commune=commune(DOAN_KET)
         )
-        # No file on disk: files are written per test into a temporary MEDIA_ROOT.
+        # No file on disk: files are written per test into temporary folders.
         cls.document = ProducerDocumentFactory(
             producer=cls.producer, file="producers/placeholder.pdf", number="1/GCN"
         )
@@ -619,7 +624,9 @@ class DocumentUploadTests(ProducerViewTestCase):
         assert "evil" not in document.file.name
         assert ".." not in document.file.name
         [path] = stored_files()
-        assert Path(settings.MEDIA_ROOT) in path.parents
+        # Documents are private: stored outside MEDIA_ROOT, which a web server might serve.
+        assert Path(storages["private"].location) in path.parents
+        assert Path(settings.MEDIA_ROOT) not in path.parents
 
 
 class DocumentDownloadTests(ProducerViewTestCase):
