@@ -22,13 +22,7 @@ CHROMIUM_FLAGS = [
 def _media_in_tmp(settings, tmp_path):
     """Uploads (public and private) go to a temporary folder per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def _chromium_path():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.scope import official_scope
 from ocop.core.models import TimeStampedModel
-from ocop.core.storage import private_storage
+from ocop.core.storage import PrivateStorage
 from ocop.core.text import fold
 from ocop.regions.models import CommuneSuccession
 
@@ -206,7 +206,7 @@ class ProducerDocument(TimeStampedModel):
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to=document_upload_to, storage=private_storage)
+    file = models.FileField(_("file"), upload_to=document_upload_to, storage=PrivateStorage())
     content_type = models.CharField(max_length=50, editable=False)
     size = models.PositiveIntegerField(editable=False, default=0)
     uploaded_by = models.ForeignKey(

@@ -7,7 +7,6 @@ from unittest import mock
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -58,7 +57,7 @@ def database_state():
 def stored_files():
     """Every file written by a test, public (MEDIA_ROOT) or private (documents)."""
     files = []
-    for root in (Path(settings.MEDIA_ROOT), Path(storages["private"].location)):
+    for root in (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)):
         if root.exists():
             files.extend(path for path in root.rglob("*") if path.is_file())
     return sorted(files)
@@ -625,7 +624,7 @@ class DocumentUploadTests(ProducerViewTestCase):
         assert ".." not in document.file.name
         [path] = stored_files()
         # Documents are private: stored outside MEDIA_ROOT, which a web server might serve.
-        assert Path(storages["private"].location) in path.parents
+        assert Path(settings.PRIVATE_MEDIA_ROOT) in path.parents
         assert Path(settings.MEDIA_ROOT) not in path.parents
 
 
