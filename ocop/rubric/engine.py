@@ -33,14 +33,22 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ocop.rubric.validation import validate_or_raise
+from ocop.rubric.validation import (
+    BANDS,
+    PART_MAXIMA,
+    STAR_LEVELS,
+    RubricValidationError,
+    validate_or_raise,
+    validate_version_or_raise,
+)
 
+# BANDS and STAR_LEVELS live in validation.py (the data is checked against them); gaps.py and
+# other callers import them from here.
+
+# The committed versions: one directory per decision, data/<number>-<year>/.
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_VERSION = "26-2026"
 DEFAULT_SPREAD_LIMIT = 10.0
-STAR_LEVELS = (3, 4, 5)
-# Lower bounds of the half-open bands of Article 3(3); 5★ is closed at 100.
-BANDS = ((5, 90), (4, 70), (3, 50), (2, 30), (1, 0))
 
 COUNCIL_RULE_NOTE = {
     "vi": (
@@ -62,13 +70,14 @@ COUNCIL_RULE_NOTE = {
 class AnswerError(ValueError):
     """An answer, knock-out or stop that the sheet does not allow.
 
-    The message is in Vietnamese, for the person who filled in the sheet; ``code`` is the
-    criterion code (or rule id) at fault.
+    The message is in Vietnamese, for the person who filled in the sheet; ``message_en`` says
+    the same in English; ``code`` is the criterion code (or rule id) at fault.
     """
 
-    def __init__(self, message: str, *, code: str) -> None:
+    def __init__(self, message: str, *, code: str, message_en: str = "") -> None:
         super().__init__(message)
         self.code = code
+        self.message_en = message_en
 
 
 # --------------------------------------------------------------------------------------
@@ -156,8 +165,15 @@ class Sheet:
     knockouts: Mapping[str, KnockoutRule]
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Sheet:
-        validate_or_raise(data)
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        part_maxima: Mapping[str, int] = PART_MAXIMA,
+        *,
+        validated: bool = False,
+    ) -> Sheet:
+        if not validated:
+            validate_or_raise(data, part_maxima)
         criteria: dict[str, Criterion] = {}
         headings: dict[str, Heading] = {}
         knockouts: dict[str, KnockoutRule] = {}
@@ -229,29 +245,100 @@ class Sheet:
         )
 
 
-def _read_json(version: str, name: str) -> Any:
-    path = DATA_DIR / version / name
+def _read_json(version: str, name: str, data_dir: Path = DATA_DIR) -> Any:
+    path = Path(data_dir) / version / name
     if not path.is_file():
         raise LookupError(f"no rubric file {name} for version {version!r}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def sheet_numbers(version: str = DEFAULT_VERSION, data_dir: Path = DATA_DIR) -> list[int]:
+    """The numbers of the ``sheet-NN.json`` files of a version, sorted."""
+    return sorted(
+        int(path.stem.removeprefix("sheet-"))
+        for path in (Path(data_dir) / version).glob("sheet-[0-9][0-9].json")
+    )
+
+
 @cache
-def load_sheet(number: int, version: str = DEFAULT_VERSION) -> Sheet:
-    """The validated sheet ``number`` (1..26) of a rubric version, cached per process."""
+def load_sheet(number: int, version: str = DEFAULT_VERSION, data_dir: Path = DATA_DIR) -> Sheet:
+    """The validated sheet ``number`` (1..26) of a rubric version, cached per process.
+
+    ``data_dir`` is the folder holding the version directories (the committed ``data/`` by
+    default; the tests keep a second, small version elsewhere).
+    """
+    return Sheet.from_dict(read_sheet_data(number, version, data_dir), validated=True)
+
+
+def read_sheet_data(
+    number: int,
+    version: str = DEFAULT_VERSION,
+    data_dir: Path = DATA_DIR,
+    info: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The validated content of ``sheet-NN.json`` as a new dict (not cached).
+
+    ``info`` is the version's ``version.json`` when the caller has already read it.
+    """
     if not isinstance(number, int) or isinstance(number, bool):
         raise LookupError(f"sheet number must be an integer, got {number!r}")
-    return Sheet.from_dict(_read_json(version, f"sheet-{number:02d}.json"))
+    if info is None:
+        info = load_version(version, data_dir)
+    data = _read_json(version, f"sheet-{number:02d}.json", data_dir)
+    if data.get("version") != version:
+        raise RubricValidationError(
+            number, [f"sheet {number}: belongs to version {data.get('version')!r}, not {version}"]
+        )
+    validate_or_raise(data, info["parts"])
+    return data
 
 
 @cache
-def load_version(version: str = DEFAULT_VERSION) -> Mapping[str, Any]:
-    return _read_json(version, "version.json")
+def load_version(version: str = DEFAULT_VERSION, data_dir: Path = DATA_DIR) -> Mapping[str, Any]:
+    """The validated ``version.json`` of a version (instrument, dates, parts, bands), cached."""
+    return read_version_info(version, data_dir)
+
+
+def read_version_info(version: str = DEFAULT_VERSION, data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """The validated ``version.json`` of a version, read afresh."""
+    data = _read_json(version, "version.json", data_dir)
+    if data.get("slug") != version:
+        raise RubricValidationError(
+            None,
+            [f"version.json in {version}/ says slug {data.get('slug')!r}"],
+            subject=f"version {version}",
+        )
+    return validate_version_or_raise(data, sheet_numbers(version, data_dir))
 
 
 @cache
-def load_classification(version: str = DEFAULT_VERSION) -> Mapping[str, Any]:
-    return _read_json(version, "classification.json")
+def load_classification(
+    version: str = DEFAULT_VERSION, data_dir: Path = DATA_DIR
+) -> Mapping[str, Any]:
+    return _read_json(version, "classification.json", data_dir)
+
+
+def available_versions(data_dirs: Iterable[Path] = (DATA_DIR,)) -> dict[str, Path]:
+    """``{slug: data_dir}`` for every version directory (one with a version.json) found."""
+    found: dict[str, Path] = {}
+    for data_dir in data_dirs:
+        for path in sorted(Path(data_dir).glob("*/version.json")):
+            found.setdefault(path.parent.name, Path(data_dir))
+    return found
+
+
+def find_version(name: str, data_dirs: Iterable[Path] = (DATA_DIR,)) -> tuple[str, Path]:
+    """``(slug, data_dir)`` of the version called ``name``: its code ("26/2026") or slug.
+
+    Raises :class:`LookupError` naming the versions that exist.
+    """
+    versions = available_versions(data_dirs)
+    name = str(name).strip()
+    for slug, data_dir in versions.items():
+        if name in (slug, slug.replace("-", "/")):
+            return slug, data_dir
+    known = ", ".join(slug.replace("-", "/") for slug in versions) or "-"
+    raise LookupError(f"unknown rubric version {name!r} (known: {known})")
 
 
 # --------------------------------------------------------------------------------------
@@ -359,11 +446,15 @@ def check_answers(sheet: Sheet, answers: Mapping[str, int]) -> None:
                 f"Mục {code} là đề mục, không chấm trực tiếp; hãy chấm các tiêu chí con "
                 f"({children}).",
                 code=code,
+                message_en=f"{code} is a heading and cannot be answered; answer its "
+                f"criteria ({children}).",
             )
         criterion = sheet.criteria.get(code)
         if criterion is None:
             raise AnswerError(
-                f"Phiếu số {sheet.number} không có tiêu chí mã {code!s}.", code=str(code)
+                f"Phiếu số {sheet.number} không có tiêu chí mã {code!s}.",
+                code=str(code),
+                message_en=f"Sheet {sheet.number} has no criterion with the code {code!s}.",
             )
         count = len(criterion.options)
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= count:
@@ -371,6 +462,8 @@ def check_answers(sheet: Sheet, answers: Mapping[str, int]) -> None:
                 f"Tiêu chí {code} chỉ có các lựa chọn từ 1 đến {count}; "
                 f"giá trị {number!r} không hợp lệ.",
                 code=code,
+                message_en=f"Criterion {code} has options 1 to {count}; {number!r} is not "
+                "one of them (give the option's number as a whole number).",
             )
 
 
@@ -383,6 +476,8 @@ def _check_flags(sheet: Sheet, knockouts: Iterable[str], stop_at: str | None) ->
                 f"Phiếu số {sheet.number} không có quy định loại hồ sơ mã {rule_id!s} "
                 f"(các mã hợp lệ: {known}).",
                 code=str(rule_id),
+                message_en=f"Sheet {sheet.number} has no knock-out rule {rule_id!s} "
+                f"(valid: {known.replace('không có', 'none')}).",
             )
     if stop_at is not None:
         criterion = sheet.criteria.get(stop_at)
@@ -390,6 +485,8 @@ def _check_flags(sheet: Sheet, knockouts: Iterable[str], stop_at: str | None) ->
             raise AnswerError(
                 f"Tiêu chí {stop_at} của phiếu số {sheet.number} không có ghi chú dừng chấm điểm.",
                 code=str(stop_at),
+                message_en=f"Criterion {stop_at} of sheet {sheet.number} has no note that stops "
+                "the scoring.",
             )
     return ids
 
@@ -530,7 +627,11 @@ def score_council(
         sheet = load_sheet(sheet)
     member_answers = list(members)
     if not member_answers:
-        raise AnswerError("Hội đồng phải có ít nhất một phiếu chấm của thành viên.", code="")
+        raise AnswerError(
+            "Hội đồng phải có ít nhất một phiếu chấm của thành viên.",
+            code="",
+            message_en="A council needs at least one member's sheet.",
+        )
     knockouts = list(knockouts)
     results = [
         score_sheet(sheet, answers, knockouts=knockouts, stop_at=stop_at)

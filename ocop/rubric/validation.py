@@ -1,30 +1,44 @@
-"""Structural checks of a scoring sheet as stored in ``data/<version>/sheet-NN.json``.
+"""Structural checks of a rubric version as stored in ``data/<version>/``.
 
-:func:`validate_sheet` returns readable errors (an empty list means the sheet is sound);
-:func:`validate_or_raise` raises :class:`RubricValidationError` listing them all. The engine
-runs it when it loads a sheet, the tests run it on every sheet, and the converter refuses to
-write sheets that fail it.
+:func:`validate_sheet` checks one ``sheet-NN.json`` and :func:`validate_version` the
+``version.json`` beside it; both return readable errors (an empty list means the data is
+sound), and :func:`validate_or_raise` / :func:`validate_version_or_raise` raise
+:class:`RubricValidationError` listing them all. The engine runs them when it loads a version
+or a sheet, the database loader and ``publish_version`` run them before rows are written or
+published, the tests run them on every version, and the converter refuses to write sheets that
+fail them.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+# The parts of Decision 26/2026/QĐ-TTg; another version declares its own in version.json
+# (Decision 1048/QĐ-TTg of 2019 had A 35, B 25, C 40).
 PART_MAXIMA = {"A": 40, "B": 25, "C": 35}
+PART_CODES = ("A", "B", "C")
 SHEET_TOTAL = 100
 STAR_LEVELS = (3, 4, 5)
+# Lower bounds of the half-open bands of Article 3(3); 5★ is closed at 100. The engine
+# implements these bands; a version that declares other bands is refused until it does.
+BANDS = ((5, 90), (4, 70), (3, 50), (2, 30), (1, 0))
+SLUG_PATTERN = re.compile(r"^[0-9]+-[0-9]{4}$")
 
 
 class RubricValidationError(ValueError):
     """A sheet breaks one of the rubric's structural rules."""
 
-    def __init__(self, sheet_number: object, errors: list[str]) -> None:
+    def __init__(
+        self, sheet_number: object, errors: list[str], *, subject: str | None = None
+    ) -> None:
         self.sheet_number = sheet_number
         self.errors = errors
         lines = "\n".join(f"  - {error}" for error in errors)
-        super().__init__(f"sheet {sheet_number} is invalid:\n{lines}")
+        super().__init__(f"{subject or f'sheet {sheet_number}'} is invalid:\n{lines}")
 
 
 def iter_nodes(nodes: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
@@ -34,20 +48,25 @@ def iter_nodes(nodes: list[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
         yield from iter_nodes(node.get("children", []))
 
 
-def validate_sheet(sheet: Mapping[str, Any]) -> list[str]:
+def validate_sheet(
+    sheet: Mapping[str, Any], part_maxima: Mapping[str, int] = PART_MAXIMA
+) -> list[str]:
+    """Errors in one sheet; ``part_maxima`` are the version's points for parts A, B and C."""
     errors: list[str] = []
     number = sheet.get("number")
     parts = sheet.get("parts", [])
 
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        errors.append(f"sheet number must be a whole number from 1, got {number!r}")
     codes = [part.get("code") for part in parts]
-    if codes != list(PART_MAXIMA):
+    if codes != list(PART_CODES):
         errors.append(f"parts are {codes}, expected A, B, C")
     part_total = 0
     for part in parts:
         code, maximum = part.get("code"), part.get("max_points")
         part_total += maximum or 0
-        if code in PART_MAXIMA and maximum != PART_MAXIMA[code]:
-            errors.append(f"part {code} is worth {maximum}, expected {PART_MAXIMA[code]}")
+        if code in part_maxima and maximum != part_maxima[code]:
+            errors.append(f"part {code} is worth {maximum}, expected {part_maxima[code]}")
         children_total = sum(child.get("max_points", 0) for child in part.get("children", []))
         if children_total != maximum:
             errors.append(f"part {code}: children add up to {children_total}, not {maximum}")
@@ -63,6 +82,15 @@ def validate_sheet(sheet: Mapping[str, Any]) -> list[str]:
     for node in all_nodes:
         errors.extend(_validate_node(node, by_code))
 
+    for node in all_nodes:
+        rules = node.get("knockouts", [])
+        if len(rules) > 1 or any(rule.get("id") != node["code"] for rule in rules):
+            errors.append(f"{node['code']}: one knock-out note at most, with the id {node['code']}")
+    dossier = sheet.get("dossier_rejection")
+    if dossier and dossier.get("id") != "dossier":
+        errors.append(
+            f"the dossier-rejection note must have the id 'dossier', not {dossier.get('id')!r}"
+        )
     knockout_ids = [rule["id"] for node in all_nodes for rule in node.get("knockouts", [])]
     if sheet.get("dossier_rejection"):
         knockout_ids.append(sheet["dossier_rejection"]["id"])
@@ -162,8 +190,83 @@ def _validate_rules(code: str, node: Mapping[str, Any], by_code: Mapping[str, An
     return errors
 
 
-def validate_or_raise(sheet: Mapping[str, Any]) -> Mapping[str, Any]:
-    errors = validate_sheet(sheet)
+def validate_or_raise(
+    sheet: Mapping[str, Any], part_maxima: Mapping[str, int] = PART_MAXIMA
+) -> Mapping[str, Any]:
+    errors = validate_sheet(sheet, part_maxima)
     if errors:
         raise RubricValidationError(sheet.get("number"), errors)
     return sheet
+
+
+def version_code(version: Mapping[str, Any]) -> str:
+    """The short code of a version, "26/2026" for the instrument "26/2026/QĐ-TTg"."""
+    return "/".join(str(version.get("instrument", "")).split("/")[:2])
+
+
+def _date(value: object) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def validate_version(
+    version: Mapping[str, Any], sheet_numbers: Iterable[int] | None = None
+) -> list[str]:
+    """Errors in a ``version.json``; ``sheet_numbers`` are the sheets found beside it."""
+    errors: list[str] = []
+    slug = version.get("slug")
+    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
+        errors.append(f"slug must look like 26-2026, got {slug!r}")
+    elif slug.replace("-", "/") != version_code(version):
+        errors.append(
+            f"slug {slug} does not match the instrument {version.get('instrument')!r} "
+            "(the slug is the number and year of the instrument, as in 26/2026/QĐ-TTg -> 26-2026)"
+        )
+    for key in ("instrument", "title_vi"):
+        if not isinstance(version.get(key), str) or not version[key].strip():
+            errors.append(f"{key} is missing")
+    signed_on, effective_from = (
+        _date(version.get("signed_on")),
+        _date(version.get("effective_from")),
+    )
+    if signed_on is None:
+        errors.append(f"signed_on must be a date (YYYY-MM-DD), got {version.get('signed_on')!r}")
+    if effective_from is None:
+        errors.append(
+            f"effective_from must be a date (YYYY-MM-DD), got {version.get('effective_from')!r}"
+        )
+    if version.get("effective_to") is not None:
+        effective_to = _date(version["effective_to"])
+        if effective_to is None:
+            errors.append(f"effective_to must be a date or null, got {version['effective_to']!r}")
+        elif effective_from and effective_to < effective_from:
+            errors.append("effective_to comes before effective_from")
+    parts = version.get("parts")
+    if not isinstance(parts, Mapping) or list(parts) != list(PART_CODES):
+        errors.append(f"parts must give the points of A, B and C, got {parts!r}")
+    elif any(not isinstance(p, int) or isinstance(p, bool) or p <= 0 for p in parts.values()):
+        errors.append(f"part points must be whole numbers above 0, got {dict(parts)}")
+    elif sum(parts.values()) != SHEET_TOTAL or version.get("total") != SHEET_TOTAL:
+        errors.append(
+            f"parts add up to {sum(parts.values())} (total {version.get('total')}), not 100"
+        )
+    bands = [(band.get("star"), band.get("min")) for band in version.get("bands", [])]
+    if bands != list(BANDS):
+        errors.append(f"bands {bands} differ from the bands the engine implements {list(BANDS)}")
+    if sheet_numbers is not None:
+        numbers = sorted(sheet_numbers)
+        count = version.get("sheet_count")
+        if numbers != list(range(1, len(numbers) + 1)) or count != len(numbers):
+            errors.append(f"sheet_count is {count} but the sheets found are {numbers}")
+    return [f"version {slug}: {error}" for error in errors]
+
+
+def validate_version_or_raise(
+    version: Mapping[str, Any], sheet_numbers: Iterable[int] | None = None
+) -> Mapping[str, Any]:
+    errors = validate_version(version, sheet_numbers)
+    if errors:
+        raise RubricValidationError(None, errors, subject=f"version {version.get('slug')}")
+    return version

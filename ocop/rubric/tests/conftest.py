@@ -1,11 +1,26 @@
-"""The rubric's tests need neither Django nor a database.
+"""The engine's tests need neither Django nor a database; the models' tests do.
 
 The project-wide ``_media_in_tmp`` fixture asks for pytest-django's ``settings``; these tests
-store no uploads, so it is replaced here by a no-op. They then also run without Django at all:
-``python -m pytest -p no:django ocop/rubric``.
+store no uploads, so it is replaced here by a no-op. The engine's tests (test_data,
+test_engine, test_properties) then also run without Django at all:
+``python -m pytest -p no:django ocop/rubric`` skips the Django-side modules below.
 """
 
 import pytest
+
+DJANGO_MODULES = {
+    "test_admin.py",
+    "test_commands.py",
+    "test_loading.py",
+    "test_models.py",
+    "test_services.py",
+}
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path.name in DJANGO_MODULES and not config.pluginmanager.has_plugin("django"):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,21 @@ from pathlib import Path
 import pytest
 
 from ocop.rubric import converter
-from ocop.rubric.engine import DATA_DIR, load_classification, load_sheet, load_version
-from ocop.rubric.validation import RubricValidationError, validate_or_raise, validate_sheet
+from ocop.rubric.engine import (
+    DATA_DIR,
+    available_versions,
+    load_classification,
+    load_sheet,
+    load_version,
+    sheet_numbers,
+)
+from ocop.rubric.validation import (
+    RubricValidationError,
+    validate_or_raise,
+    validate_sheet,
+    validate_version,
+    validate_version_or_raise,
+)
 
 VERSION_DIR = DATA_DIR / "26-2026"
 # The decision's HTML lives outside the repository (shared/reference beside the checkout);
@@ -182,3 +195,55 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "rubric.md"
 @pytest.mark.skipif(not DOCS.is_file(), reason="docs/rubric.md not in this checkout")
 def test_docs_list_the_same_corrections_as_the_converter():
     assert converter.corrections_markdown() in DOCS.read_text(encoding="utf-8")
+
+
+TOY_DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize(
+    ("slug", "data_dir"),
+    [*((slug, DATA_DIR) for slug in available_versions()), ("99-2099", TOY_DATA_DIR)],
+)
+def test_every_version_directory_validates(slug, data_dir):
+    """Each committed version (and the test version) passes validation with its own parts."""
+    info = load_version(slug, data_dir)
+    assert validate_version(info, sheet_numbers(slug, data_dir)) == []
+    for number in sheet_numbers(slug, data_dir):
+        sheet = load_sheet(number, slug, data_dir)
+        assert [part.max_points for part in sheet.parts] == list(info["parts"].values())
+
+
+def test_version_validation_reports_each_broken_rule():
+    info = json.loads((VERSION_DIR / "version.json").read_text(encoding="utf-8"))
+    assert validate_version(info, range(1, 27)) == []
+    broken = {
+        **info,
+        "slug": "26-2025",
+        "effective_from": "2026-13-01",
+        "effective_to": "2026-01-01",
+        "parts": {"A": 40, "B": 25, "C": 36},
+        "bands": info["bands"][:4],
+    }
+    text = "\n".join(validate_version(broken, range(1, 26)))
+    assert "slug 26-2025 does not match the instrument '26/2026/QĐ-TTg'" in text
+    assert "effective_from must be a date (YYYY-MM-DD), got '2026-13-01'" in text
+    assert "parts add up to 101" in text
+    assert "differ from the bands the engine implements" in text
+    assert "sheet_count is 26 but the sheets found are [1, 2," in text
+    with pytest.raises(RubricValidationError, match="version 26-2025 is invalid"):
+        validate_version_or_raise(broken)
+
+
+def test_parts_are_checked_against_the_version_s_own_maxima():
+    data = json.loads((TOY_DATA_DIR / "99-2099" / "sheet-01.json").read_text(encoding="utf-8"))
+    assert validate_sheet(data, {"A": 35, "B": 25, "C": 40}) == []
+    errors = validate_sheet(data)  # the default maxima are 26/2026's
+    assert "sheet 1: part A is worth 35, expected 40" in errors
+
+
+def test_a_knock_out_note_carries_its_criterion_code():
+    data = json.loads((VERSION_DIR / "sheet-01.json").read_text(encoding="utf-8"))
+    criterion = data["parts"][0]["children"][1]["children"][0]  # 2.1
+    assert criterion["knockouts"][0]["id"] == "2.1"
+    criterion["knockouts"][0]["id"] = "copy"
+    assert "sheet 1: 2.1: one knock-out note at most, with the id 2.1" in validate_sheet(data)
