@@ -26,3 +26,12 @@ def pytest_ignore_collect(collection_path, config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp():
     """No uploads in the rubric's tests."""
+
+
+@pytest.fixture
+def english():
+    """Error texts asserted in English (the Vietnamese catalogue is tested on its own)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

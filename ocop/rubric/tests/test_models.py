@@ -3,12 +3,15 @@
 import datetime
 import json
 
+import pytest
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from ocop.rubric.engine import DATA_DIR
 from ocop.rubric.models import Criterion, Option, PublishedVersionError, RubricVersion, Sheet
 from ocop.rubric.tests.factories import TOY_SLUG, load_toy_version
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def snapshot():

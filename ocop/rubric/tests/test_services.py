@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 
@@ -13,6 +14,8 @@ from ocop.rubric.services import end_version, publish_version
 from ocop.rubric.tests.factories import TOY_DATA_DIR, load_toy_version
 from ocop.rubric.tests.test_models import snapshot
 from ocop.rubric.validation import RubricValidationError
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 class PublishVersionTests(TestCase):
