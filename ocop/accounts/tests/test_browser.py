@@ -3,7 +3,10 @@ import pytest
 from conftest import login
 from ocop.accounts.tests.factories import PASSWORD, province_officer
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_official_logs_in_sees_the_start_page_and_logs_out(page):

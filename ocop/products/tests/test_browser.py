@@ -9,7 +9,10 @@ from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.models import Product
 from ocop.products.tests.factories import ProductFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_producer_member_edits_own_product_on_a_phone(page):
