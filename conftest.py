@@ -49,7 +49,22 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def reference_data(transactional_db):
+    """The rows that migrations load (administrative units, classification, rubric).
+
+    Browser tests run in real transactions, and the database is flushed after each of them;
+    loading the reference data again at the start is cheaper than serialising the whole
+    database for a rollback."""
+    from ocop.products.classification import load_classification
+    from ocop.products.models import ProductGroup, ScoringSet, Sector
+    from ocop.regions.loader import load_all
+
+    load_all()
+    load_classification(Sector, ProductGroup, ScoringSet)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
     """A fresh browser tab on the live test server, with console errors collected."""
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     tab = context.new_page()

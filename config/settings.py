@@ -148,24 +148,25 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 # Background work: django.tasks with the database queue; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# E-mail (Django 6.1 MAILERS): console in development, SMTP when EMAIL_HOST is set.
+# E-mail (Django 6.1 MAILERS): the console in development, SMTP otherwise (EMAIL_HOST, default
+# localhost, e.g. a local relay).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST:
+if DEBUG and not EMAIL_HOST:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": EMAIL_HOST,
-                "port": int(os.environ.get("EMAIL_PORT", 587)),
+                "host": EMAIL_HOST or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT", 587 if EMAIL_HOST else 25)),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST)),
                 "timeout": 20,
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OCOP <no-reply@ocop.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -5,7 +5,7 @@ from ocop.accounts.tests.factories import PASSWORD, province_officer
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.core import mail
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TransactionTestCase, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from ocop.core.tasks import queue_email
@@ -11,7 +11,9 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @override_settings(TASKS=DATABASE_QUEUE)
-class DatabaseWorkerTests(TestCase):
+class DatabaseWorkerTests(TransactionTestCase):
+    """A real transaction: the worker commits and closes its database connection."""
+
     def test_queued_email_waits_for_the_worker_and_is_sent_by_it(self):
         result = queue_email(
             subject="Hồ sơ OCOP", body="Hồ sơ đã được tiếp nhận.", recipients=["htx@example.vn"]
