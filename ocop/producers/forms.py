@@ -131,7 +131,7 @@ class ProducerMemberForm(LayoutMixin, forms.ModelForm):
         ),
         (_("Contact"), [["phone", "email"], ["address"]]),
         (_("Location"), [["commune", "legacy_commune"]]),
-        (_("Record"), [["is_sample"]]),
+        (_("Data type"), [["is_sample"]]),
     ]
 
     class Meta:

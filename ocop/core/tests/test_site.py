@@ -57,3 +57,17 @@ class SecurityHeaderTests(TestCase):
         self.client.force_login(UserFactory())
         response = self.client.get("/admin/")
         self.assertEqual(response.status_code, 302)
+
+
+class NoAccessPageTests(TestCase):
+    def test_a_role_without_the_right_sees_the_vietnamese_no_access_page(self):
+        from ocop.producers.models import Producer
+        from ocop.producers.tests.factories import producer_member
+
+        member = producer_member()
+        before = Producer.objects.count()
+        self.client.force_login(member)
+        response = self.client.post(reverse("producers:producer_create"), {"name": "HTX mới"})
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "Bạn không có quyền truy cập trang này", status_code=403)
+        self.assertEqual(Producer.objects.count(), before)
