@@ -71,3 +71,17 @@ class NoAccessPageTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertContains(response, "Bạn không có quyền truy cập trang này", status_code=403)
         self.assertEqual(Producer.objects.count(), before)
+
+
+class LanguageTests(TestCase):
+    def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(self):
+        response = self.client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, '<html lang="vi">')
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        response = self.client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE="vi")
+        self.assertContains(response, '<html lang="en">')
+
+    def test_an_unknown_language_cookie_falls_back_to_vietnamese(self):
+        self.client.cookies["django_language"] = "fr"
+        response = self.client.get(reverse("core:landing"))
+        self.assertContains(response, '<html lang="vi">')
