@@ -16,7 +16,7 @@ from ocop.regions.models import Commune, Province
 from .codes import check_code_for_producer, normalize_code, validate_code
 from .models import ALL_MONTHS, Product, ScoringSet
 from .permissions import is_official_for
-from .services import duplicate_code_error
+from .services import PRODUCT_FIELDS, duplicate_code_error
 
 MONTH_CHOICES = [(month, MONTHS[month]) for month in range(1, 13)]
 # A select with more producers than this is not offered in the list filters (use the search).
@@ -102,23 +102,7 @@ class ProductForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = [
-            "producer",
-            "name",
-            "scoring_set",
-            "code",
-            "description",
-            "story",
-            "unit",
-            "packaging",
-            "price_min",
-            "price_max",
-            "available_months",
-            "shelf_life_days",
-            "standards",
-            "geographical_indication",
-            "is_sample",
-        ]
+        fields = list(PRODUCT_FIELDS)
         field_classes = {"producer": ProducerField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
