@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.core.audit import history_for
 from ocop.core.pagination import paginate, query_without_page
-from ocop.producers.models import Producer
+from ocop.producers.models import Producer, ProducerMember
 
 from . import services
 from .forms import PhotoForm, ProductFilterForm, ProductForm
@@ -62,6 +62,10 @@ def product_detail(request, pk):
         "photos": product.photos.all(),
         "history": [_history_entry(event) for event in history_for(product)[:HISTORY_LENGTH]],
         "can_edit": can_edit,
+        # Only the producer's own members fill its self-assessments (officials read them).
+        "is_member": ProducerMember.objects.filter(
+            user=request.user, producer_id=product.producer_id
+        ).exists(),
         "photo_form": PhotoForm() if can_edit else None,
     }
     return render(request, "products/product_detail.html", context)

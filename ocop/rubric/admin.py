@@ -1,10 +1,11 @@
 """Read-only admin for the rubric: the law is loaded from its data files (``load_rubric``) and
-published through ``services.publish_version``; nothing here can add, change or delete it."""
+published through ``services.publish_version``; nothing here can add, change or delete it.
+Self-assessments are shown read-only too: producers fill them in through the services."""
 
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Criterion, Option, RubricVersion, Sheet
+from .models import Criterion, Option, RubricVersion, SelfAssessment, Sheet
 
 
 class ReadOnlyMixin:
@@ -85,3 +86,11 @@ class OptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["criterion__sheet__version", "star_minimum"]
     list_select_related = ["criterion"]
     search_fields = ["text_vi", "criterion__code"]
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["product", "sheet_number", "version", "total", "star", "status", "updated_at"]
+    list_filter = ["status", "version", "sheet_number"]
+    list_select_related = ["product", "version"]
+    search_fields = ["product__name"]

@@ -6,13 +6,22 @@ reads those files (see ``docs/rubric.md``, "Database rows and the engine") and
 deleting or bulk-changing any of its rows raises :class:`PublishedVersionError`. The only
 change allowed afterwards is recording, once, the day it stops being in force
 (``services.end_version``).
+
+Beside the law, :class:`SelfAssessment` holds a producer's own scoring of a product against
+its sheet (Mẫu 02, part III), filled in online and scored by the same engine.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ocop.core.models import TimeStampedModel
+from ocop.producers.models import ProducerMember
+from ocop.products.models import Product
 
 
 class PublishedVersionError(Exception):
@@ -469,3 +478,168 @@ class Option(GuardedModel):
     @classmethod
     def published_parent_of(cls, objs) -> str | None:
         return _published_code(Q(sheets__criteria__in={obj.criterion_id for obj in objs}))
+
+
+# --------------------------------------------------------------------------------------
+# Self-assessment (Mẫu 02, part III)
+# --------------------------------------------------------------------------------------
+
+
+def member_products(user):
+    """The products a user may self-assess: those of the producers the user is a member of.
+
+    Officials are not members, so they get none: they read self-assessments, they do not fill
+    them in (see ``docs/rubric.md``, "Self-assessment").
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Product.objects.none()
+    return Product.objects.filter(
+        producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id")
+    )
+
+
+class SelfAssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Members see their producers' self-assessments, officials those in their territory."""
+        return self.filter(product__in=Product.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """Only members of the product's producer fill in its self-assessments."""
+        return self.filter(product__in=member_products(user))
+
+    def drafts(self):
+        return self.filter(status=SelfAssessment.Status.DRAFT)
+
+    def with_list_data(self):
+        return self.select_related(
+            "product__producer__province", "product__producer__commune", "version"
+        )
+
+
+class SelfAssessment(TimeStampedModel):
+    """A producer's self-assessment of one product against its scoring sheet.
+
+    ``answers`` maps criterion codes to option numbers as the engine reads them
+    (``{"1.1": 3, "2.4": 2}``); a criterion left out is unanswered and scores 0. ``total``,
+    ``star`` and ``band_star`` cache the engine's result of the answers and are refreshed by
+    every service call that changes them (``ocop.rubric.services``). Knock-outs and stops
+    raised by an evaluator are the council's findings and are not declared here; a stop that
+    fires by itself (a zero in sheet 16's list) is applied by the engine as usual.
+
+    A product may have many self-assessments (its history) but at most one draft: the one
+    being filled in. ``finished`` means the producer marked it complete; it no longer changes.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        FINISHED = "finished", _("finished")
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="self_assessments",
+    )
+    version = models.ForeignKey(
+        RubricVersion,
+        verbose_name=_("rubric version"),
+        on_delete=models.PROTECT,
+        related_name="self_assessments",
+        help_text=_("The version in force when the self-assessment was started."),
+    )
+    sheet_number = models.PositiveSmallIntegerField(
+        _("sheet number"), help_text=_("The product's scoring set when it was started.")
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    total = models.PositiveSmallIntegerField(_("total points"), default=0)
+    star = models.PositiveSmallIntegerField(_("provisional star"), default=1)
+    band_star = models.PositiveSmallIntegerField(_("star band of the total"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = SelfAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(status="draft"),
+                name="%(app_label)s_%(class)s_one_draft_per_product",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "finished"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", finished_at__isnull=True)
+                | Q(status="finished", finished_at__isnull=False),
+                name="%(app_label)s_%(class)s_finished_at_iff_finished",
+            ),
+            models.CheckConstraint(
+                condition=Q(sheet_number__gte=1), name="%(app_label)s_%(class)s_sheet_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__lte=100), name="%(app_label)s_%(class)s_total_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(star__gte=1, star__lte=5, band_star__gte=1, band_star__lte=5),
+                name="%(app_label)s_%(class)s_stars_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["product", "-created_at"], name="rubric_selfassess_product_idx")
+        ]
+
+    def __str__(self):
+        return gettext("Self-assessment of %(product)s (sheet %(number)s)") % {
+            "product": self.product,
+            "number": self.sheet_number,
+        }
+
+    def get_absolute_url(self):
+        return reverse("rubric:selfassessment_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def star_mark(self) -> str:
+        return "★" * self.star
+
+    def engine_sheet(self):
+        """The engine's sheet this self-assessment is scored on."""
+        from ocop.rubric.layout import engine_sheet
+
+        return engine_sheet(self.version.slug, self.sheet_number)
+
+    def layout(self):
+        """The sheet in printed order (``ocop.rubric.layout.SheetLayout``)."""
+        from ocop.rubric.layout import sheet_layout
+
+        return sheet_layout(self.version.slug, self.sheet_number)
+
+    def score(self):
+        """The engine's result for the stored answers (``engine.SheetResult``)."""
+        from ocop.rubric.engine import score_sheet
+
+        return score_sheet(self.engine_sheet(), self.answers)
+
+    def apply_result(self, result) -> None:
+        """Copy an engine result into the cached fields (the caller saves)."""
+        self.total = int(result.total)
+        self.star = result.star
+        self.band_star = result.band_star

@@ -89,8 +89,9 @@ class ProductDetailQueryCountTests(TestCase):
         self.client.force_login(self.officer)
         # 1 session, 2 user, 3 the user's memberships (official scope), 4 the product with its
         # producer, province, commune and classification, 5 whether the user may edit it,
-        # 6 its history with the actors, 7 its photos.
-        with self.assertNumQueries(7):
+        # 6 whether the user is a member of its producer, 7 its history with the actors,
+        # 8 its photos.
+        with self.assertNumQueries(8):
             response = self.client.get(reverse("products:product_detail", args=[self.product.pk]))
         assert response.status_code == 200
         assert response.text.count("/thumbnail/") == photos

@@ -14,6 +14,9 @@ DJANGO_MODULES = {
     "test_loading.py",
     "test_models.py",
     "test_services.py",
+    "test_self_assessment_browser.py",
+    "test_self_assessment_services.py",
+    "test_self_assessment_views.py",
 }
 
 

@@ -23,7 +23,7 @@ class RubricAdminTests(TestCase):
         self.client.force_login(self.admin)
 
     def test_every_rubric_list_and_the_option_page_are_shown(self):
-        for model in ("rubricversion", "sheet", "criterion", "option"):
+        for model in ("rubricversion", "sheet", "criterion", "option", "selfassessment"):
             with self.subTest(model=model):
                 response = self.client.get(reverse(f"admin:rubric_{model}_changelist"))
                 self.assertEqual(response.status_code, 200)
