@@ -50,17 +50,21 @@ def browser():
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """The rows that migrations load (administrative units, classification, rubric).
+    """The rows that migrations load (units, classification, holidays, the 26/2026 rubric).
 
     Browser tests run in real transactions, and the database is flushed after each of them;
     loading the reference data again at the start is cheaper than serialising the whole
     database for a rollback."""
+    from ocop.core.holidays import load_public_holidays
     from ocop.products.classification import load_classification
     from ocop.products.models import ProductGroup, ScoringSet, Sector
     from ocop.regions.loader import load_all
+    from ocop.rubric.loading import load_version_from_data
 
     load_all()
     load_classification(Sector, ProductGroup, ScoringSet)
+    load_public_holidays()
+    load_version_from_data("26-2026")
 
 
 @pytest.fixture

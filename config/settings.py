@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ocop.producers",
     "ocop.products",
     "ocop.rubric",
+    "ocop.evaluations",
     "ocop.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("manage/producers/", include("ocop.producers.urls")),
     path("manage/products/", include("ocop.products.urls")),
     path("manage/self-assessments/", include("ocop.rubric.urls")),
+    path("manage/evaluations/", include("ocop.evaluations.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, PublicHoliday
 
 
 @admin.register(AuditEvent)
@@ -17,3 +17,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "name", "source"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"

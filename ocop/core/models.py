@@ -82,3 +82,44 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.payload().encode()).hexdigest()
+
+
+class PublicHoliday(models.Model):
+    """An official day off, or a Saturday worked to make up for a swapped day, as decided for
+    civil servants each year. ``ocop.core.deadlines`` counts working days with these rows;
+    they are loaded for 2025-2027 by a migration and kept up to date in the admin when the
+    Government announces a year's plan."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday")
+        COMPENSATORY = "compensatory", _("day off in lieu of a holiday on a weekend")
+        SWAPPED = "swapped", _("working day swapped for a day off")
+        MAKE_UP = "make_up", _("weekend day worked to make up a swapped day")
+
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("occasion"), max_length=120)
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("The law or announcement that sets this day."),
+    )
+
+    class Meta:
+        verbose_name = _("official day off")
+        verbose_name_plural = _("official days off")
+        ordering = ["day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "compensatory", "swapped", "make_up"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.name}"
+
+    @property
+    def is_day_off(self) -> bool:
+        return self.kind != self.Kind.MAKE_UP

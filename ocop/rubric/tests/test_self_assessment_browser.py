@@ -8,17 +8,15 @@ from conftest import login
 from ocop.accounts.tests.factories import PASSWORD
 from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
-from ocop.rubric.loading import load_version_from_data
 from ocop.rubric.models import SelfAssessment
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 def test_producer_fills_part_of_the_sheet_on_a_phone_and_sees_the_total_update(page):
-    load_version_from_data("26-2026")  # a no-op when the migration's rows are there
     producer = ProducerFactory(name="Công ty TNHH MTV Hương Linh", is_sample=False)
     product = ProductFactory(producer=producer, name="Trà xanh Shan tuyết cổ thụ Tủa Chùa")
     producer_member(producer, username="huonglinh")

@@ -1,0 +1,295 @@
+"""The paths a dossier takes, from the producer's draft to the council's result."""
+
+import datetime
+from decimal import Decimal
+
+import time_machine
+from django.test import TestCase
+
+from ocop.core.audit import history_for
+from ocop.regions.tests.factories import province
+
+from .. import services
+from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
+from .factories import (
+    NOW,
+    TODAY,
+    accepted_dossier,
+    answers_for_total,
+    complete_review,
+    draft_dossier,
+    finished_self_assessment,
+    make_cast,
+    make_panel,
+    score,
+)
+
+S = Dossier.Status
+
+
+@time_machine.travel(NOW, tick=False)
+class ProvincialPathTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = make_cast()
+        cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
+
+    def test_full_path_from_draft_to_a_four_star_proposal(self):
+        cast, panel = self.cast, self.panel
+        finished_self_assessment(cast, answers_for_total(82))
+
+        dossier = draft_dossier(cast)
+        self.assertEqual(dossier.status, S.DRAFT)
+        self.assertEqual(dossier.rubric_version.code, "26/2026")
+        self.assertEqual(dossier.sheet_number, 11)
+        self.assertEqual(dossier.applicant_name, cast.producer.name)
+        self.assertEqual(dossier.sample_count, 5)
+
+        dossier = services.submit_dossier(dossier, actor=cast.member)
+        self.assertEqual(dossier.status, S.SUBMITTED)
+        self.assertEqual(dossier.receipt_number, "001/PĐK-11-03256-2026")
+        self.assertEqual(dossier.received_on, TODAY)
+        # Mon 1/6/2026 + 15 working days (no holiday in June).
+        self.assertEqual(dossier.commune_deadline, datetime.date(2026, 6, 22))
+        self.assertEqual(dossier.self_assessment_total, Decimal("82.00"))
+        self.assertEqual(dossier.self_assessment_star, 4)
+        attachment = DossierAttachment.objects.get(dossier=dossier)
+        self.assertEqual(attachment.number, cast.food_safety.number)
+        self.assertEqual(attachment.expires_on, datetime.date(2028, 1, 14))
+
+        review = services.review_dossier(
+            dossier,
+            actor=cast.commune_officer,
+            decision=CommuneReview.Decision.FORWARD,
+            data=complete_review(local_idea=CommuneReview.Finding.PARTLY),
+        )
+        self.assertEqual(review.local_idea, "partly")
+        dossier.refresh_from_db()
+        self.assertEqual((dossier.status, dossier.forwarded_on), (S.FORWARDED, TODAY))
+
+        dossier = services.accept_dossier(dossier, actor=cast.province_officer)
+        self.assertEqual(dossier.status, S.ACCEPTED)
+
+        services.assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, S.IN_ROUND)
+
+        services.record_site_visit(
+            dossier,
+            actor=panel.adviser,
+            visited_on=TODAY,
+            findings="Cơ sở chế biến sạch, đúng hồ sơ (dữ liệu mẫu).",
+        )
+        order = services.order_lab_test(
+            dossier, actor=panel.adviser, laboratory="Trung tâm kiểm nghiệm", tests="Dư lượng"
+        )
+        services.record_lab_result(order, actor=panel.adviser, summary="Đạt")
+
+        for user, total in zip(panel.scorers, (78, 80, 82, 80, 80), strict=True):
+            score(dossier, user, answers_for_total(total))
+        result = services.close_scoring(dossier, actor=panel.chair)
+
+        self.assertEqual(result.mean_total, Decimal("80.00"))
+        self.assertEqual((result.star, result.band_star), (4, 4))
+        self.assertEqual(result.members_counted, 5)
+        self.assertEqual(result.scoring_members, 5)
+        self.assertEqual(result.spread, Decimal("4.00"))
+        self.assertFalse(result.is_spread_exceeded)
+        self.assertEqual(result.member_totals, [82.0, 80.0, 80.0, 80.0, 78.0])
+        self.assertEqual(result.outcome, CouncilResult.Outcome.PROPOSED)
+        self.assertEqual(result.gap_report["target_star"], 5)
+        self.assertIn("trung bình của từng tiêu chí", result.rule_note)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, S.PROPOSED)
+        self.assertEqual(dossier.proposed_star, 4)
+        self.assertEqual(dossier.decisive_result, result)
+
+        actions = [event.action for event in reversed(history_for(dossier))]
+        self.assertEqual(
+            actions,
+            [
+                "dossier.created",
+                "dossier.attachments_changed",
+                "dossier.submitted",
+                "dossier.forwarded",
+                "dossier.accepted",
+                "dossier.assigned_to_round",
+                "dossier.scoring_closed",
+            ],
+        )
+        statuses = [(e.old_status, e.new_status) for e in reversed(history_for(dossier))]
+        self.assertEqual(statuses[-1], (S.IN_ROUND, S.PROPOSED))
+
+    def test_one_or_two_stars_are_recorded_with_a_gap_report(self):
+        dossier = accepted_dossier(self.cast, answers_for_total(45))
+        services.assign_dossier_to_round(
+            dossier, self.panel.round, actor=self.cast.province_officer
+        )
+        for user in self.panel.scorers[:4]:
+            score(dossier, user, answers_for_total(45))
+        result = services.close_scoring(dossier, actor=self.panel.chair)
+        dossier.refresh_from_db()
+        self.assertEqual((dossier.status, result.star), (S.RATED_LOW, 2))
+        self.assertEqual(result.outcome, CouncilResult.Outcome.RECORDED_LOW)
+        self.assertIsNone(dossier.proposed_star)
+        self.assertEqual(result.gap_report["target_star"], 3)
+        self.assertTrue(result.gap_report["reachable"])
+        self.assertGreater(result.gap_report["points_missing"], 0)
+
+    def test_a_knock_out_raised_on_most_sheets_rejects_the_dossier(self):
+        dossier = accepted_dossier(self.cast)
+        services.assign_dossier_to_round(
+            dossier, self.panel.round, actor=self.cast.province_officer
+        )
+        for index, user in enumerate(self.panel.scorers):
+            flags = ["dossier"] if index < 3 else []
+            score(dossier, user, answers_for_total(80), knockouts=flags)
+        result = services.close_scoring(dossier, actor=self.panel.chair)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, S.REJECTED)
+        self.assertTrue(result.is_knocked_out)
+        self.assertEqual((result.knockouts, result.star), (["dossier"], 0))
+
+    def test_a_knock_out_raised_by_a_minority_is_not_applied(self):
+        dossier = accepted_dossier(self.cast)
+        services.assign_dossier_to_round(
+            dossier, self.panel.round, actor=self.cast.province_officer
+        )
+        for index, user in enumerate(self.panel.scorers):
+            score(dossier, user, answers_for_total(80), knockouts=["dossier"] if index < 2 else [])
+        result = services.close_scoring(dossier, actor=self.panel.chair)
+        self.assertFalse(result.is_knocked_out)
+        self.assertEqual(result.star, 4)
+
+    def test_a_returned_sheet_is_rescored_and_the_spread_then_fits(self):
+        dossier = accepted_dossier(self.cast)
+        services.assign_dossier_to_round(
+            dossier, self.panel.round, actor=self.cast.province_officer
+        )
+        sheets = [
+            score(dossier, user, answers_for_total(total))
+            for user, total in zip(self.panel.scorers[:4], (80, 80, 80, 60), strict=True)
+        ]
+        status = services.scoring_status(dossier, actor=self.panel.chair)
+        self.assertTrue(status.spread_exceeded)
+        self.assertEqual([m.user for m in status.lowest], [self.panel.scorers[3]])
+
+        services.return_score_sheet(sheets[3], actor=self.panel.chair, comment="Xem lại 4.1")
+        outlier = self.panel.scorers[3]
+        sheet = services.save_score_sheet(dossier, actor=outlier, answers=answers_for_total(76))
+        services.submit_score_sheet(sheet, actor=outlier)
+        result = services.close_scoring(dossier, actor=self.panel.chair)
+        self.assertEqual(result.mean_total, Decimal("79.00"))
+        self.assertEqual(result.spread, Decimal("4.00"))
+
+    def test_the_chair_may_close_above_the_spread_limit_after_discussion(self):
+        dossier = accepted_dossier(self.cast)
+        services.assign_dossier_to_round(
+            dossier, self.panel.round, actor=self.cast.province_officer
+        )
+        for user, total in zip(self.panel.scorers[:4], (80, 80, 80, 60), strict=True):
+            score(dossier, user, answers_for_total(total))
+        result = services.close_scoring(
+            dossier,
+            actor=self.panel.chair,
+            confirm_spread=True,
+            comment="Hội đồng đã thảo luận; giữ nguyên điểm.",
+        )
+        self.assertTrue(result.is_spread_exceeded)
+        self.assertEqual(result.spread, Decimal("20.00"))
+        self.assertEqual(result.mean_total, Decimal("75.00"))
+
+    def test_upgrade_starts_from_the_previous_rated_dossier(self):
+        cast = self.cast
+        previous = accepted_dossier(cast)
+        services.assign_dossier_to_round(previous, self.panel.round, actor=cast.province_officer)
+        for user in self.panel.scorers[:4]:
+            score(previous, user, answers_for_total(60))
+        services.close_scoring(previous, actor=self.panel.chair)
+
+        upgrade = services.create_dossier(cast.product, actor=cast.member, kind="upgrade")
+        self.assertEqual(upgrade.previous, previous)
+        self.assertEqual(upgrade.representative_position, "Giám đốc")
+        self.assertEqual(upgrade.contact_address, previous.contact_address)
+        self.assertFalse(upgrade.is_declaration_accepted)
+        self.assertEqual(list(upgrade.attachments.all()), [cast.food_safety])
+        self.assertEqual(upgrade.status, S.DRAFT)
+        self.assertEqual(upgrade.receipt_number, "")
+
+
+@time_machine.travel(NOW, tick=False)
+class CentralPathTests(TestCase):
+    """90 points or more at the province: approved, sent to a central round, scored there."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = make_cast()
+        cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
+        cls.central = make_panel(
+            organiser=cls.cast.central_officer, level=Round.Level.CENTRAL, number=1
+        )
+
+    def _through_the_province(self):
+        cast = self.cast
+        dossier = accepted_dossier(cast, answers_for_total(95))
+        services.assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
+        for user, total in zip(self.panel.scorers, (95, 93, 92, 94, 91), strict=True):
+            score(dossier, user, answers_for_total(total))
+        result = services.close_scoring(dossier, actor=self.panel.chair)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, S.AWAITING_APPROVAL)
+        self.assertEqual((result.outcome, result.star), (CouncilResult.Outcome.SENT_CENTRAL, 5))
+        dossier = services.approve_for_central(dossier, actor=cast.province_officer)
+        self.assertEqual((dossier.status, dossier.approved_for_central_on), (S.SENT_CENTRAL, TODAY))
+        services.assign_dossier_to_round(dossier, self.central.round, actor=cast.central_officer)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, S.IN_CENTRAL_ROUND)
+        return dossier
+
+    def test_five_star_path_through_a_central_round(self):
+        dossier = self._through_the_province()
+        for user, total in zip(self.central.scorers, (92, 91, 93, 90, 94), strict=True):
+            score(dossier, user, answers_for_total(total))
+        result = services.close_scoring(dossier, actor=self.central.chair)
+        dossier.refresh_from_db()
+        self.assertEqual(result.level, Round.Level.CENTRAL)
+        self.assertEqual(result.mean_total, Decimal("92.00"))
+        self.assertEqual(result.outcome, CouncilResult.Outcome.FIVE_STAR)
+        self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED_CENTRAL, 5))
+        self.assertEqual(dossier.decisive_result, result)
+        self.assertEqual(dossier.results.count(), 2)
+
+    def test_below_90_centrally_the_province_recognises_four_stars(self):
+        dossier = self._through_the_province()
+        for user in self.central.scorers:
+            score(dossier, user, answers_for_total(85))
+        result = services.close_scoring(dossier, actor=self.central.chair)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, S.CENTRAL_NOT_FIVE)
+        self.assertEqual(result.outcome, CouncilResult.Outcome.NOT_FIVE_STAR)
+
+        dossier = services.recognise_central_score(dossier, actor=self.cast.province_officer)
+        self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED, 4))
+        self.assertEqual(dossier.decisive_result, result)
+
+    def test_below_90_centrally_the_province_may_evaluate_again(self):
+        dossier = self._through_the_province()
+        for user in self.central.scorers:
+            score(dossier, user, answers_for_total(85))
+        services.close_scoring(dossier, actor=self.central.chair)
+        dossier = services.reassess_at_province(
+            dossier, actor=self.cast.province_officer, comment="Đánh giá lại theo thẩm quyền."
+        )
+        self.assertEqual((dossier.status, dossier.proposed_star), (S.ACCEPTED, None))
+
+    def test_the_province_may_keep_a_ninety_point_product_at_four_stars(self):
+        cast = self.cast
+        dossier = accepted_dossier(cast, answers_for_total(95))
+        services.assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
+        for user in self.panel.scorers:
+            score(dossier, user, answers_for_total(91))
+        services.close_scoring(dossier, actor=self.panel.chair)
+        dossier = services.keep_at_province(
+            dossier, actor=cast.province_officer, comment="Chủ tịch UBND tỉnh không phê duyệt."
+        )
+        self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED, 4))
