@@ -15,6 +15,7 @@ Every status change is a service function (``services.py``) checked against
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -182,7 +183,7 @@ class Dossier(TimeStampedModel):
     # Mẫu 01: the registration form.
     applicant_name = models.CharField(_("registering unit"), max_length=200)
     representative_name = models.CharField(_("legal representative"), max_length=150)
-    representative_position = models.CharField(_("position"), max_length=100, blank=True)
+    representative_position = models.CharField(_("job title"), max_length=100, blank=True)
     contact_address = models.CharField(_("contact address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -324,6 +325,9 @@ class Dossier(TimeStampedModel):
 
     def __str__(self):
         return self.receipt_number or f"{self.product_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("evaluations:dossier_detail", args=[self.pk])
 
     @property
     def is_editable_by_producer(self) -> bool:
@@ -670,6 +674,9 @@ class Round(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("evaluations:round_detail", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
@@ -731,7 +738,7 @@ class Council(TimeStampedModel):
         help_text=_("Number and date of the decision that set up the council."),
     )
     quorum_percent = models.PositiveSmallIntegerField(
-        _("quorum (% of scoring members)"),
+        _("quorum (percent of scoring members)"),
         default=DEFAULT_QUORUM_PERCENT,
         help_text=_(
             "Scoring closes only with sheets from this share of members, the chair's included."

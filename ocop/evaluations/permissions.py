@@ -79,3 +79,23 @@ def can_organise_round(user, level, province_id=None) -> bool:
     if level == Round.Level.CENTRAL:
         return scope.is_national
     return province_id is not None and province_id in scope.province_codes
+
+
+_UNKNOWN = object()
+
+
+def can_advise(user, dossier, council, *, seat=_UNKNOWN) -> bool:
+    """The advisory team (Tổ tư vấn), the council's chair and the organising office record site
+    visits and lab tests for a dossier being scored by ``council``. ``seat``: the user's seat
+    in the council when the caller has it already (None for no seat)."""
+    if seat is _UNKNOWN:
+        seat = council_seat(user, council)
+    if seat is not None and seat.role in (CouncilMember.Role.ADVISER, CouncilMember.Role.CHAIR):
+        return True
+    office = Actor.CENTRAL if council.round.level == Round.Level.CENTRAL else Actor.PROVINCE
+    return has_role(user, dossier, office)
+
+
+def roles_for(user, dossier, roles) -> set[str]:
+    """Which of ``roles`` (``models.Actor`` values) the user holds for the dossier."""
+    return {role for role in roles if has_role(user, dossier, role)}

@@ -63,6 +63,7 @@ from .models import (
     SiteVisit,
 )
 from .permissions import (
+    can_advise,
     can_organise_round,
     council_seat,
     current_council,
@@ -230,6 +231,19 @@ _NEXT_STEP = {
 }
 
 
+def next_step(dossier) -> str:
+    """What happens next to the dossier, told to the producer (in the active language)."""
+    step = _NEXT_STEP.get(dossier.status)
+    if not step:
+        return ""
+    deadline = (
+        date_format(dossier.commune_deadline, "SHORT_DATE_FORMAT")
+        if dossier.commune_deadline
+        else ""
+    )
+    return str(step) % {"deadline": deadline, "star": dossier.proposed_star or ""}
+
+
 def _dossier_link(dossier) -> str:
     try:
         return settings.SITE_URL + reverse("evaluations:dossier_detail", args=[dossier.pk])
@@ -253,14 +267,9 @@ def _notify_producer(dossier, *, comment="") -> None:
             _("Product: %(product)s") % {"product": dossier.product_name},
             _("New status: %(status)s") % {"status": status},
         ]
-        step = _NEXT_STEP.get(dossier.status)
+        step = next_step(dossier)
         if step:
-            deadline = (
-                date_format(dossier.commune_deadline, "SHORT_DATE_FORMAT")
-                if dossier.commune_deadline
-                else ""
-            )
-            lines.append(str(step) % {"deadline": deadline, "star": dossier.proposed_star or ""})
+            lines.append(step)
         if comment:
             lines.append(_("Comment: %(comment)s") % {"comment": comment})
         link = _dossier_link(dossier)
@@ -631,6 +640,25 @@ def _submission_problems(dossier, assessment, today) -> list[ValidationError]:
     return problems
 
 
+def newest_finished_self_assessment(product_id) -> SelfAssessment | None:
+    """The self-assessment a submission freezes when none is named: the newest finished one."""
+    return (
+        SelfAssessment.objects.filter(product_id=product_id, status=SelfAssessment.Status.FINISHED)
+        .select_related("version")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def submission_problems(dossier, today=None) -> list[str]:
+    """Read-only: the messages :func:`submit_dossier` would refuse the dossier with today (an
+    empty list when it can be submitted), so that a page can show them before the producer
+    presses the button. The submission checks them again, inside its transaction."""
+    assessment = newest_finished_self_assessment(dossier.product_id)
+    problems = _submission_problems(dossier, assessment, today or timezone.localdate())
+    return [message for problem in problems for message in problem.messages]
+
+
 @transaction.atomic
 def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
     """File the dossier at the commune. Checks the registration form, the finished
@@ -643,14 +671,7 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
     today = timezone.localdate()
     now = timezone.now()
     if self_assessment is None:
-        assessment = (
-            SelfAssessment.objects.filter(
-                product_id=locked.product_id, status=SelfAssessment.Status.FINISHED
-            )
-            .select_related("version")
-            .order_by("-finished_at", "-pk")
-            .first()
-        )
+        assessment = newest_finished_self_assessment(locked.product_id)
     else:
         assessment = SelfAssessment.objects.select_related("version").get(pk=self_assessment.pk)
     problems = _submission_problems(locked, assessment, today)
@@ -1204,11 +1225,7 @@ def declare_conflict(dossier, *, actor, has_conflict, note="") -> ConflictDeclar
 
 
 def _check_advisory(actor, dossier, council) -> None:
-    seat = council_seat(actor, council)
-    if seat is not None and seat.role in (CouncilMember.Role.ADVISER, CouncilMember.Role.CHAIR):
-        return
-    office = Actor.CENTRAL if council.round.level == Round.Level.CENTRAL else Actor.PROVINCE
-    if not has_role(actor, dossier, office):
+    if not can_advise(actor, dossier, council):
         raise PermissionDenied(
             _("Only the advisory team, the council's chair or the OCOP office can do this.")
         )
@@ -1318,13 +1335,9 @@ def _engine_result(version, sheet_number, answers, knockouts=(), stop_at=None):
         raise ValidationError(answer_error_message(error), code="invalid_answer") from error
 
 
-@transaction.atomic
-def save_score_sheet(dossier, *, actor, answers, knockouts=(), stop_at="", note="") -> ScoreSheet:
-    """Create or change the actor's own sheet for a dossier while it may change (a draft, or a
-    sheet the chair sent back). Every answer is checked by the rubric engine."""
-    locked = _lock(dossier, actor)
-    council = _scoring_council(locked)
-    seat = _seat(actor, council)
+def _writable_sheet(locked, council, seat, actor) -> ScoreSheet | None:
+    """The actor's own sheet for the dossier, locked, once they may score it (None if they
+    have none yet); refused when it was submitted."""
     _check_may_score(actor, locked, seat)
     sheet = (
         ScoreSheet.objects.select_for_update()
@@ -1339,6 +1352,11 @@ def save_score_sheet(dossier, *, actor, answers, knockouts=(), stop_at="", note=
             ),
             code="sheet_locked",
         )
+    return sheet
+
+
+def _write_sheet(locked, council, seat, sheet, *, answers, knockouts, stop_at, note):
+    """Score the answers with the engine (refusing what the sheet does not allow) and save."""
     answers = {str(code): option for code, option in dict(answers).items()}
     knockouts = list(dict.fromkeys(knockouts or ()))
     result = _engine_result(locked.rubric_version, locked.sheet_number, answers, knockouts, stop_at)
@@ -1355,6 +1373,59 @@ def save_score_sheet(dossier, *, actor, answers, knockouts=(), stop_at="", note=
     sheet.total, sheet.star = _decimal(result.total), result.star
     sheet.save()
     return sheet
+
+
+@transaction.atomic
+def save_score_sheet(dossier, *, actor, answers, knockouts=(), stop_at="", note="") -> ScoreSheet:
+    """Create or change the actor's own sheet for a dossier while it may change (a draft, or a
+    sheet the chair sent back). Every answer is checked by the rubric engine."""
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    seat = _seat(actor, council)
+    sheet = _writable_sheet(locked, council, seat, actor)
+    return _write_sheet(
+        locked,
+        council,
+        seat,
+        sheet,
+        answers=answers,
+        knockouts=knockouts,
+        stop_at=stop_at,
+        note=note,
+    )
+
+
+@transaction.atomic
+def save_score_answer(dossier, *, actor, code, option) -> ScoreSheet:
+    """Set one answer of the actor's own sheet (``option`` None clears it), keeping the other
+    answers, the flags and the note: what the sheet page sends on each change. The sheet is
+    read and written under its lock, so two quick changes cannot undo each other."""
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    seat = _seat(actor, council)
+    code = str(code)
+    if code not in engine_sheet(locked.rubric_version.slug, locked.sheet_number).criteria:
+        raise ValidationError(
+            _("Sheet %(number)s has no criterion %(code)s."),
+            code="invalid_answer",
+            params={"number": locked.sheet_number, "code": code},
+        )
+    sheet = _writable_sheet(locked, council, seat, actor)
+    answers = dict(sheet.answers) if sheet else {}
+    if option is None:
+        answers.pop(code, None)
+    else:
+        answers[code] = option
+    return _write_sheet(
+        locked,
+        council,
+        seat,
+        sheet,
+        answers=answers,
+        knockouts=sheet.knockouts if sheet else (),
+        stop_at=sheet.stop_at if sheet else "",
+        note=sheet.note if sheet else "",
+    )
 
 
 def _lock_sheet(sheet, actor) -> tuple[Dossier, ScoreSheet]:

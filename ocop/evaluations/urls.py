@@ -1,2 +1,54 @@
+"""Evaluation pages, mounted by config/urls.py at /manage/evaluations/."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "evaluations"
-urlpatterns = []
+urlpatterns = [
+    # Dossiers
+    path("", views.dossier_list, name="dossier_list"),
+    path("new/", views.dossier_create, name="dossier_create"),
+    path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
+    path("<int:pk>/edit/", views.dossier_edit, name="dossier_edit"),
+    path("<int:pk>/documents/", views.dossier_attachments, name="dossier_attachments"),
+    path("<int:pk>/submit/", views.dossier_submit, name="dossier_submit"),
+    path("<int:pk>/withdraw/", views.dossier_withdraw, name="dossier_withdraw"),
+    path("<int:pk>/review/", views.dossier_review, name="dossier_review"),
+    path("<int:pk>/accept/", views.dossier_accept, name="dossier_accept"),
+    path("<int:pk>/return/", views.dossier_return, name="dossier_return"),
+    path("<int:pk>/assign/", views.dossier_assign, name="dossier_assign"),
+    path("<int:pk>/decide/", views.dossier_decide, name="dossier_decide"),
+    # The advisory team
+    path("<int:pk>/site-visits/new/", views.sitevisit_create, name="sitevisit_create"),
+    path("<int:pk>/lab-tests/new/", views.labtest_create, name="labtest_create"),
+    path("lab-tests/<int:pk>/result/", views.labtest_result, name="labtest_result"),
+    # Council members and the chair
+    path("sheets/", views.scoresheet_list, name="scoresheet_list"),
+    path("<int:pk>/conflict/", views.conflict_declare, name="conflict_declare"),
+    path("<int:pk>/sheet/", views.scoresheet_detail, name="scoresheet_detail"),
+    path("<int:pk>/sheet/answer/", views.scoresheet_answer, name="scoresheet_answer"),
+    path("<int:pk>/sheet/submit/", views.scoresheet_submit, name="scoresheet_submit"),
+    path("<int:pk>/scoring/", views.dossier_scoring, name="dossier_scoring"),
+    path("<int:pk>/scoring/close/", views.dossier_close_scoring, name="dossier_close_scoring"),
+    path(
+        "<int:pk>/scoring/return/<int:member_pk>/",
+        views.scoresheet_return,
+        name="scoresheet_return",
+    ),
+    # Rounds, councils, results
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/assign/", views.round_assign, name="round_assign"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/council/new/", views.council_create, name="council_create"),
+    path("councils/<int:pk>/", views.council_edit, name="council_edit"),
+    path("councils/<int:pk>/members/new/", views.councilmember_add, name="councilmember_add"),
+    path(
+        "councils/<int:pk>/members/<int:member_pk>/remove/",
+        views.councilmember_remove,
+        name="councilmember_remove",
+    ),
+    path("results/", views.result_list, name="result_list"),
+]

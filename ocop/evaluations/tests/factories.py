@@ -180,15 +180,27 @@ class Panel:
     adviser: object
 
 
-def make_panel(*, organiser, level=Round.Level.PROVINCE, province=None, members=3, number=2):
-    """A statutory round (number 2 by default) with a council of a chair, a secretary,
-    ``members`` members and one adviser: ``members + 2`` scoring seats."""
+def make_panel(
+    *,
+    organiser,
+    level=Round.Level.PROVINCE,
+    province=None,
+    members=3,
+    number=2,
+    kind=Round.Kind.STATUTORY,
+    decide_before=None,
+):
+    """A statutory round (number 2 by default; or an extra round deciding before
+    ``decide_before``) with a council of a chair, a secretary, ``members`` members and one
+    adviser: ``members + 2`` scoring seats."""
     round_ = services.create_round(
         actor=organiser,
         level=level,
-        year=2026,
+        year=decide_before.year if decide_before else 2026,
         number=number,
         province=province,
+        kind=kind,
+        decide_before=decide_before,
     )
     council = services.create_council(round_, actor=organiser, data={"name": "Hội đồng mẫu"})
     chair = UserFactory(email="chair@example.vn")
@@ -258,3 +270,115 @@ def file_database_for_threads(tmp_path):
         connections["default"].close()
         connections.settings["default"] = original_settings
         connections["default"] = original_connection
+
+
+# --------------------------------------------------------------------------------------
+# For the pages' tests
+# --------------------------------------------------------------------------------------
+
+
+def database_state():
+    """Everything a refused request could have changed: row counts of the workflow and the
+    audit log, and the changing columns of dossiers, sheets and receipt counters."""
+    from ocop.core.models import AuditEvent
+
+    from .. import models
+
+    tracked = [
+        models.Dossier,
+        models.DossierAttachment,
+        models.ReceiptCounter,
+        models.CommuneReview,
+        models.Round,
+        models.RoundDossier,
+        models.Council,
+        models.CouncilMember,
+        models.ConflictDeclaration,
+        models.SiteVisit,
+        models.LabTestOrder,
+        models.ScoreSheet,
+        models.CouncilResult,
+        AuditEvent,
+    ]
+    return {
+        "counts": {model.__name__: model.objects.count() for model in tracked},
+        "dossiers": list(
+            models.Dossier.objects.order_by("pk").values_list(
+                "pk", "status", "receipt_number", "updated_at", "proposed_star"
+            )
+        ),
+        "sheets": list(
+            models.ScoreSheet.objects.order_by("pk").values_list(
+                "pk", "status", "answers", "total", "updated_at"
+            )
+        ),
+        "councils": list(
+            models.Council.objects.order_by("pk").values_list(
+                "pk", "name", "quorum_percent", "spread_limit", "updated_at"
+            )
+        ),
+        "rounds": list(models.Round.objects.order_by("pk").values_list("pk", "status")),
+    }
+
+
+def another_product(cast):
+    """The same people with another tea product of the same producer (one open dossier is
+    allowed per product)."""
+    import dataclasses
+
+    return dataclasses.replace(
+        cast, product=ProductFactory(producer=cast.producer, scoring_set_id=TEA)
+    )
+
+
+def forwarded_dossier(cast, answers=None):
+    dossier = submitted_dossier(cast, answers)
+    services.review_dossier(
+        dossier,
+        actor=cast.commune_officer,
+        decision=CommuneReview.Decision.FORWARD,
+        data=complete_review(),
+    )
+    dossier.refresh_from_db()
+    return dossier
+
+
+# Far above the numbers the services give in a test, so the two never meet.
+_ROW_SEQUENCE = iter(range(5001, 10**6))
+
+
+def dossier_row(product=None, *, status="submitted", **fields):
+    """A dossier row written directly (no service), for the query-count tests that need many
+    dossiers: consistent with what the services write, without their cost."""
+    from ocop.rubric.models import RubricVersion
+
+    from ..models import Dossier
+
+    product = product or ProductFactory(
+        producer=ProducerFactory(commune=commune("03256")), scoring_set_id=TEA
+    )
+    producer = product.producer
+    number = next(_ROW_SEQUENCE)
+    values = {
+        "product": product,
+        "producer": producer,
+        "province_id": producer.province_id,
+        "commune_id": producer.commune_id,
+        "kind": Dossier.Kind.FIRST_RATING,
+        "rubric_version": RubricVersion.objects.get(code="26/2026"),
+        "sheet_number": product.scoring_set_id,
+        "status": status,
+        "applicant_name": producer.name,
+        "representative_name": producer.representative_name,
+        "product_name": product.name,
+    }
+    if status != Dossier.Status.DRAFT:
+        values.update(
+            submitted_at=NOW,
+            received_on=TODAY,
+            commune_deadline=datetime.date(2026, 6, 22),
+            receipt_number=f"{number:03d}/PĐK-{producer.province_id}-{producer.commune_id}-2026",
+            receipt_sequence=number,
+        )
+    values.update(fields)
+    return Dossier.objects.create(**values)

@@ -5,7 +5,7 @@ import datetime
 
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from ocop.core.models import AuditEvent
 from ocop.producers.choices import DocumentKind
@@ -65,6 +65,7 @@ def state():
     }
 
 
+@override_settings(LANGUAGE_CODE="en")  # the tests read the English messages
 class RefusalTestCase(TestCase):
     def assertRefused(self, exception, call, *, code=None):
         before = state()
