@@ -1,10 +1,12 @@
-"""Load the Điện Biên demo (ocop/demo/data/dien_bien.json): producers, products and one demo
-account per role.
+"""Load the Điện Biên demo (ocop/demo/data/dien_bien.json): producers, products, one demo
+account per role, and the evaluation chain (`ocop.demo.evaluation`: a council and one dossier
+at each stage, written through the services).
 
 Idempotent: every row is found by its natural key (user name, producer name, producer + product
 name, membership scope) and written only when a value differs, so a second run changes nothing,
-not even `updated_at`. Everything runs in one transaction and is checked against our own
-administrative-unit tables first; nothing here imports `vietnam_provinces`."""
+not even `updated_at`; the evaluation part says how it finds its own rows. Everything runs in one
+transaction and is checked against our own administrative-unit tables first; nothing here
+imports `vietnam_provinces`."""
 
 import datetime
 import json
@@ -12,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from ocop.accounts.models import Membership, User
@@ -19,11 +22,14 @@ from ocop.producers.models import Producer, ProducerMember
 from ocop.products.models import Product, ScoringSet
 from ocop.regions.models import Commune, CommuneSuccession, LegacyCommune, Province
 
+from .evaluation import COUNCIL_ROLE, check_evaluation, seed_evaluation
+
 DATA_FILE = Path(__file__).parent / "data" / "dien_bien.json"
 
 # One shared password for every demo account; `manage.py demo_logins` prints it. The accounts
 # exist only where someone ran `seed_demo` (refused on production settings without --force).
 DEMO_PASSWORD = "ocop-demo-2026"  # noqa: S105 (published on purpose)
+DEMO_PASSWORD_SALT = "ocopDemoPublicSaltDienBien2026"  # noqa: S105 (see demo_password_hash)
 DEMO_EMAIL_DOMAIN = "demo.ocop.invalid"
 
 PRODUCER_FIELDS = (
@@ -50,6 +56,17 @@ PRODUCT_FIELDS = (
 )
 
 
+# The roles of the data file's users; council members get their seat from the evaluation part.
+ROLES = (
+    "superuser",
+    "central_office",
+    "province_office",
+    "commune_officer",
+    "producer_member",
+    COUNCIL_ROLE,
+)
+
+
 class SeedError(Exception):
     """The data file does not fit the database (e.g. administrative units not loaded)."""
 
@@ -59,6 +76,7 @@ class SeedReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    notes: list = field(default_factory=list)  # parts skipped on this day, with the reason
 
     @property
     def changed_anything(self) -> bool:
@@ -92,14 +110,21 @@ def seed(data=None) -> SeedReport:
     producers = {}
     for row in data["producers"]:
         producers[row["name"]] = _seed_producer(row, report)
-    for row in data["users"]:
-        _seed_user(row, producers, report)
+    password_hash = demo_password_hash()
+    users = {
+        row["username"]: _seed_user(row, producers, report, password_hash) for row in data["users"]
+    }
+    seed_evaluation(data, users, report)
     return report
 
 
 def _check(data):
     """Refuse to write anything when the data file names units or sets we do not have."""
-    problems = []
+    problems = [
+        f"user {row['username']}: unknown role {row['role']!r}"
+        for row in data["users"]
+        if row["role"] not in ROLES
+    ]
     needed_provinces = {data["province"]} | {
         row["scope"] for row in data["users"] if row["role"] == "province_office"
     }
@@ -147,6 +172,7 @@ def _check(data):
     sets = {product["scoring_set"] for _, product in iter_products(data)}
     missing_sets = sets - set(ScoringSet.objects.values_list("number", flat=True))
     problems += [f"scoring set {number} does not exist" for number in sorted(missing_sets)]
+    problems += check_evaluation(data)
     if problems:
         raise SeedError("The demo data does not fit the database:\n  " + "\n  ".join(problems))
 
@@ -191,7 +217,15 @@ def _seed_producer(row, report) -> Producer:
     return producer
 
 
-def _seed_user(row, producers, report) -> User:
+def demo_password_hash() -> str:
+    """The demo password hashed with a fixed salt: the same string on every run, so a run
+    compares it instead of checking the password of every account (each check costs as much
+    as hashing, about 0.3 s with Django's PBKDF2 iterations). The password is public anyway;
+    the salt is long enough that Django does not re-hash the password at login."""
+    return make_password(DEMO_PASSWORD, salt=DEMO_PASSWORD_SALT)
+
+
+def _seed_user(row, producers, report, password_hash=None) -> User:
     role = row["role"]
     values = {
         "full_name": row["full_name"],
@@ -199,26 +233,9 @@ def _seed_user(row, producers, report) -> User:
         "is_active": True,
         "is_staff": role == "superuser",
         "is_superuser": role == "superuser",
+        "password": password_hash or demo_password_hash(),
     }
-    label = User._meta.label
-    user = User.objects.filter(username=row["username"]).first()
-    if user is None:
-        user = User(username=row["username"], **values)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        report.created[label] += 1
-    else:
-        changed = [name for name, value in values.items() if getattr(user, name) != value]
-        wrong_password = not user.check_password(DEMO_PASSWORD)
-        if changed or wrong_password:
-            for name in changed:
-                setattr(user, name, values[name])
-            if wrong_password:
-                user.set_password(DEMO_PASSWORD)
-            user.save()
-            report.updated[label] += 1
-        else:
-            report.unchanged[label] += 1
+    user = _upsert(User, {"username": row["username"]}, values, report)
 
     scope = row["scope"]
     if role == "central_office":

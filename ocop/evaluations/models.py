@@ -182,7 +182,7 @@ class Dossier(TimeStampedModel):
 
     # Mẫu 01: the registration form.
     applicant_name = models.CharField(_("registering unit"), max_length=200)
-    representative_name = models.CharField(_("legal representative"), max_length=150)
+    representative_name = models.CharField(_("legal representative"), max_length=150, blank=True)
     representative_position = models.CharField(_("job title"), max_length=100, blank=True)
     contact_address = models.CharField(_("contact address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -7,12 +7,41 @@ from django.test import TestCase, override_settings
 from ocop.accounts.models import Membership, User
 from ocop.accounts.scope import official_scope
 from ocop.demo.seed import DEMO_PASSWORD, SeedError, iter_products, read_data, seed
+from ocop.evaluations.models import Round
 from ocop.producers.models import Producer, ProducerMember
 from ocop.products.codes import check_code_for_producer, validate_code
 from ocop.products.models import ALL_MONTHS, Product
 from ocop.regions.models import CommuneSuccession
 
+from .base import FilesInTemporaryFolder
+
 DIEN_BIEN, LAI_CHAU = "11", "12"
+DEMO_USERNAMES = [
+    "admin",
+    "trunguong",
+    "dienbien",
+    "laichau",
+    "tuachua",
+    "huonglinh",
+    "htxmau",
+    "muongthanh",
+    "htxong",
+    "htxrau",
+    "chutich",
+    "thuky",
+    "hoidong1",
+    "hoidong2",
+    "hoidong3",
+    "tuvan",
+]
+COUNCIL_ROLES = {
+    "chutich": "council chair",
+    "thuky": "council secretary",
+    "hoidong1": "council member",
+    "hoidong2": "council member",
+    "hoidong3": "council member",
+    "tuvan": "council adviser (does not score)",
+}
 HUONG_LINH = "Công ty TNHH MTV Hương Linh"
 XA_TUA_CHUA = "03217"
 
@@ -49,7 +78,7 @@ def snapshot():
     }
 
 
-class SeedDemoTests(TestCase):
+class SeedDemoTests(FilesInTemporaryFolder, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.data = read_data()
@@ -205,10 +234,10 @@ class SeedDemoTests(TestCase):
     def test_first_run_reports_what_it_created(self):
         self.assertEqual(self.first_report.created["producers.Producer"], 39)
         self.assertEqual(self.first_report.created["products.Product"], 59)
-        self.assertEqual(self.first_report.created["accounts.User"], 7)
+        self.assertEqual(self.first_report.created["accounts.User"], 16)
 
 
-class DemoAccountTests(TestCase):
+class DemoAccountTests(FilesInTemporaryFolder, TestCase):
     @classmethod
     def setUpTestData(cls):
         seed()
@@ -256,10 +285,7 @@ class DemoAccountTests(TestCase):
 
     def test_every_demo_account_logs_in_with_the_demo_password(self):
         usernames = [row["username"] for row in read_data()["users"]]
-        self.assertEqual(
-            usernames,
-            ["admin", "trunguong", "dienbien", "laichau", "tuachua", "huonglinh", "htxmau"],
-        )
+        self.assertEqual(usernames, DEMO_USERNAMES)
         for username in usernames:
             self.assertTrue(self.client.login(username=username, password=DEMO_PASSWORD), username)
             self.client.logout()
@@ -309,7 +335,7 @@ class SeedDemoCommandTests(TestCase):
 
     def test_force_seeds_without_debug(self):
         call_command("seed_demo", "--force", stdout=StringIO())
-        self.assertEqual(User.objects.filter(email__endswith="@demo.ocop.invalid").count(), 7)
+        self.assertEqual(User.objects.filter(email__endswith="@demo.ocop.invalid").count(), 16)
 
 
 class DemoLoginsCommandTests(TestCase):
@@ -320,15 +346,18 @@ class DemoLoginsCommandTests(TestCase):
         text = out.getvalue()
         self.assertIn("http://ocop.example.vn:8080/", text)
         lines = {line.split()[0]: line for line in text.splitlines() if DEMO_PASSWORD in line}
-        self.assertEqual(
-            set(lines),
-            {"admin", "trunguong", "dienbien", "laichau", "tuachua", "huonglinh", "htxmau"},
-        )
+        self.assertEqual(list(lines), DEMO_USERNAMES)
         self.assertIn("(11)", lines["dienbien"])
         self.assertIn("(12)", lines["laichau"])
         self.assertIn("(03217)", lines["tuachua"])
         self.assertIn(HUONG_LINH, lines["huonglinh"])
         self.assertIn("all provinces", lines["trunguong"])
+        self.assertIn("(03334)", lines["muongthanh"])
+        self.assertIn("HTX Nuôi ong Mường Báng (mẫu)", lines["htxong"])
+        round_name = Round.objects.get().name
+        for username, role in COUNCIL_ROLES.items():
+            self.assertIn(role, lines[username])
+            self.assertIn(f"council of Tỉnh Điện Biên, {round_name}", lines[username])
         self.assertNotIn("run `manage.py seed_demo`", text)
 
     def test_says_when_the_demo_has_not_been_seeded(self):

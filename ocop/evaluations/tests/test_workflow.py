@@ -4,9 +4,11 @@ import datetime
 from decimal import Decimal
 
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from ocop.core.audit import history_for
+from ocop.producers.models import Producer
 from ocop.regions.tests.factories import province
 
 from .. import services
@@ -293,3 +295,19 @@ class CentralPathTests(TestCase):
             dossier, actor=cast.province_officer, comment="Chủ tịch UBND tỉnh không phê duyệt."
         )
         self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED, 4))
+
+
+class DraftWithoutRepresentativeTests(TestCase):
+    def test_a_producer_without_a_recorded_representative_can_open_a_draft_but_not_submit(self):
+        cast = make_cast()
+        Producer.objects.filter(pk=cast.producer.pk).update(representative_name="")
+        finished_self_assessment(cast)
+        dossier = draft_dossier(cast)
+        Dossier.objects.filter(pk=dossier.pk).update(representative_name="")
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, Dossier.Status.DRAFT)
+        with self.assertRaises(ValidationError):
+            services.submit_dossier(dossier, actor=cast.member)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, Dossier.Status.DRAFT)
+        self.assertEqual(dossier.receipt_number, "")

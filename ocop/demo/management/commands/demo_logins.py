@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 
 from ocop.accounts.models import Membership, User
+from ocop.demo.evaluation import COUNCIL_ROLE
 from ocop.demo.seed import DEMO_PASSWORD, read_data
+from ocop.evaluations.models import CouncilMember
 from ocop.producers.models import ProducerMember
 
 ROLE_LABELS = {
@@ -11,6 +13,19 @@ ROLE_LABELS = {
     "commune_officer": "commune officer",
     "producer_member": "producer member",
 }
+# Council seats: the data file's "scope" of a council member is the seat's role.
+COUNCIL_ROLE_LABELS = {
+    CouncilMember.Role.CHAIR: "council chair",
+    CouncilMember.Role.SECRETARY: "council secretary",
+    CouncilMember.Role.MEMBER: "council member",
+    CouncilMember.Role.ADVISER: "council adviser (does not score)",
+}
+
+
+def role_label(row) -> str:
+    if row["role"] == COUNCIL_ROLE:
+        return COUNCIL_ROLE_LABELS[row["scope"]]
+    return ROLE_LABELS[row["role"]]
 
 
 class Command(BaseCommand):
@@ -30,7 +45,7 @@ class Command(BaseCommand):
                 scope = "(not created: run `manage.py seed_demo`)"
             else:
                 scope = self._scope(user, row["role"])
-            rows.append((row["username"], DEMO_PASSWORD, ROLE_LABELS[row["role"]], scope))
+            rows.append((row["username"], DEMO_PASSWORD, role_label(row), scope))
 
         widths = [max(len(row[column]) for row in rows) for column in range(3)]
         self.stdout.write("")
@@ -53,6 +68,18 @@ class Command(BaseCommand):
                 "producer__name", flat=True
             )
             return ", ".join(names) or "(no producer)"
+        if role == COUNCIL_ROLE:
+            seats = CouncilMember.objects.filter(user=user).select_related(
+                "council__round__province"
+            )
+            return (
+                "; ".join(
+                    f"council of {seat.council.round.province or 'the central round'}, "
+                    f"{seat.council.round.name}"
+                    for seat in seats
+                )
+                or "(no council seat: run `manage.py seed_demo`)"
+            )
         parts = []
         for membership in Membership.objects.filter(user=user).select_related(
             "province", "commune__province"

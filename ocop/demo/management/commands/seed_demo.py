@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ocop.demo.evaluation import summary
 from ocop.demo.seed import SeedError, read_data, seed
 
 
 class Command(BaseCommand):
     help = (
-        "Load the Điện Biên demo: real and sample producers and products, and one demo account "
-        "per role (shared password, see `manage.py demo_logins`). Safe to run again."
+        "Load the Điện Biên demo: real and sample producers and products, one demo account per "
+        "role (shared password, see `manage.py demo_logins`), and sample dossiers at each stage "
+        "of the evaluation with a council. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -36,5 +38,12 @@ class Command(BaseCommand):
         )
         for line in report.lines():
             self.stdout.write(f"  {line}")
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(f"  {note}"))
         if not report.changed_anything:
             self.stdout.write("  Nothing to change: the demo data was already loaded.")
+        lines = summary(data)
+        if lines:
+            self.stdout.write("Evaluation demo (sample dossiers; status now):")
+            for line in lines:
+                self.stdout.write(f"  {line}")
