@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ocop.products",
     "ocop.rubric",
     "ocop.evaluations",
+    "ocop.certificates",
     "ocop.demo",
 ]
 

@@ -1,0 +1,44 @@
+"""Read-only admin for decisions and certificates. Every change goes through ``services.py``
+(authority checks, the one-current-certificate rule, the hash-chained audit log); the admin
+does none of that, so it only shows the rows."""
+
+from django.contrib import admin
+
+from .models import Certificate, DecisionItem, RecognitionDecision
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DecisionItemInline(ReadOnlyMixin, admin.TabularInline):
+    model = DecisionItem
+    fields = ("position", "product", "star", "dossier", "council_result")
+    raw_id_fields = ("product", "dossier", "council_result")
+    extra = 0
+
+
+@admin.register(RecognitionDecision)
+class RecognitionDecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("number", "decided_on", "authority", "province", "status", "is_historical")
+    list_filter = ("status", "authority", "is_historical", "is_sample", "province")
+    search_fields = ("number", "signer_name")
+    date_hierarchy = "decided_on"
+    inlines = [DecisionItemInline]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("number", "product", "star", "issued_on", "valid_until", "is_current")
+    list_filter = ("star", "is_current", "revocation_ground", "is_sample")
+    search_fields = ("number", "public_code", "product__name")
+    list_select_related = ("product",)
+    raw_id_fields = ("decision", "item", "product", "council_result", "superseded_by")
+    date_hierarchy = "issued_on"

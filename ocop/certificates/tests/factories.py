@@ -1,0 +1,102 @@
+"""Props of the certificate tests: proposals (a dossier and the council result it rests on,
+written directly, as the evaluation services would leave them) and certificates."""
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from ocop.accounts.tests.factories import UserFactory
+from ocop.evaluations.models import Council, CouncilResult, Dossier, Round
+from ocop.evaluations.tests.factories import dossier_row
+from ocop.producers.tests.factories import ProducerFactory
+from ocop.products.tests.factories import ProductFactory
+from ocop.regions.tests.factories import commune, province
+
+from .. import services
+
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=VN)
+TODAY = NOW.date()
+
+
+def tea_product(commune_code="03256"):
+    return ProductFactory(
+        producer=ProducerFactory(commune=commune(commune_code)), scoring_set_id=11
+    )
+
+
+def _council(level):
+    """A closed round with its council (one per level and province is enough)."""
+    round_ = Round.objects.create(
+        level=level,
+        province=province("11") if level == Round.Level.PROVINCE else None,
+        year=2026,
+        kind=Round.Kind.EXTRA,
+        name=f"Đợt mẫu {Round.objects.count() + 1}",
+        decide_before=datetime.date(2026, 6, 30),
+        status=Round.Status.CLOSED,
+        closed_at=NOW,
+    )
+    return Council.objects.create(round=round_, name="Hội đồng mẫu")
+
+
+def proposal(product=None, *, star=3):
+    """A council result on which a dossier's proposal rests: 3★ or 4★ at the province
+    (``proposed``), 5★ centrally (``proposed_central``)."""
+    product = product or tea_product()
+    central = star == 5
+    status = Dossier.Status.PROPOSED_CENTRAL if central else Dossier.Status.PROPOSED
+    dossier = dossier_row(product, status=status, proposed_star=star)
+    level = Round.Level.CENTRAL if central else Round.Level.PROVINCE
+    result = CouncilResult.objects.create(
+        dossier=dossier,
+        council=_council(level),
+        level=level,
+        rubric_version=dossier.rubric_version,
+        sheet_number=dossier.sheet_number,
+        mean_total=Decimal({3: "60", 4: "80", 5: "95"}[star]),
+        star=star,
+        band_star=star,
+        spread=Decimal(2),
+        spread_limit=Decimal(10),
+        quorum_percent=75,
+        scoring_members=5,
+        members_counted=5,
+        rule_note="Minimums checked on the mean of each criterion.",
+        outcome=CouncilResult.Outcome.FIVE_STAR if central else CouncilResult.Outcome.PROPOSED,
+        closed_by=UserFactory(),
+        closed_at=NOW,
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(decisive_result=result)
+    return result
+
+
+_NUMBERS = iter(range(100, 10**6))
+
+
+def signed_decision(actor, results, *, decided_on=TODAY, province_code="11"):
+    decision = services.create_decision_from_results(
+        province(province_code),
+        actor=actor,
+        results=results,
+        number=f"{next(_NUMBERS)}/QĐ-UBND",
+        decided_on=decided_on,
+        signer_name="Nguyễn Văn A",
+    )
+    return services.sign_decision(decision, actor=actor)
+
+
+def historical_certificate(actor, product, *, issued_on, star=3, number=None, **kwargs):
+    """A certificate recorded from a decision taken before the platform."""
+    number = number or f"GCN-{next(_NUMBERS)}"
+    decision = services.record_historical_decision(
+        province("11"),
+        actor=actor,
+        number=f"{next(_NUMBERS)}/QĐ-UBND",
+        decided_on=issued_on,
+        signer_name="Lê Thành Đô",
+        certificates=[
+            services.HistoricalCertificate(product=product, star=star, number=number, **kwargs)
+        ],
+    )
+    return decision.certificates.get()
