@@ -4,7 +4,7 @@ does none of that, so it only shows the rows."""
 
 from django.contrib import admin
 
-from .models import Certificate, DecisionItem, RecognitionDecision
+from .models import Certificate, DecisionItem, ProblemReport, RecognitionDecision
 
 
 class ReadOnlyMixin:
@@ -42,3 +42,16 @@ class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("product",)
     raw_id_fields = ("decision", "item", "product", "council_result", "superseded_by")
     date_hierarchy = "issued_on"
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Reports from the public verification page, for the province (or central) office."""
+
+    list_display = ("created_at", "code", "kind", "province", "status")
+    list_filter = ("status", "kind", "province")
+    search_fields = ("code", "message")
+    raw_id_fields = ("certificate",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)

@@ -493,3 +493,81 @@ def certificate_status(
     if on <= certificate_valid_through(expires_on, re_rating_filed=pending_re_rating):
         return CertificateStatus.EXTENDED
     return CertificateStatus.EXPIRED
+
+
+# --------------------------------------------------------------------------------------
+# Problem reports from the public verification page
+# --------------------------------------------------------------------------------------
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The central office sees every report; a provincial office the reports about its
+        province's products. Reports about unknown codes reach the central office only."""
+        condition = _scope_filter(user, province_field="province_id")
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+
+class ProblemReport(TimeStampedModel):
+    """A problem with a stamp or a product, reported by anyone from the verification page.
+
+    The reporter's name and contact are optional and volunteered; nothing else about them (no
+    IP address) is stored."""
+
+    class Kind(models.TextChoices):
+        FAKE_STAMP = "fake_stamp", _("The stamp looks fake or its code is unknown")
+        NOT_VALID_ON_SALE = (
+            "not_valid_on_sale",
+            _("The product is sold with an expired or revoked stamp"),
+        )
+        DETAILS_DIFFER = (
+            "details_differ",
+            _("The product or producer differs from the package"),
+        )
+        QUALITY = "quality", _("A problem with the product's quality or safety")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        HANDLED = "handled", _("handled")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problem_reports",
+    )
+    code = models.CharField(
+        _("code"), max_length=64, help_text=_("The verification code as scanned or typed.")
+    )
+    province = models.ForeignKey(
+        "regions.Province",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The province whose OCOP office receives it; empty: the central office."),
+    )
+    kind = models.CharField(_("what is wrong"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("message"))
+    reporter_name = models.CharField(_("name"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("phone or e-mail"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["province", "status"], name="certificates_report_inbox")]
+
+    def __str__(self):
+        return f"{self.code} — {self.get_kind_display()}"
