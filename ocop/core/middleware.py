@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -15,3 +16,23 @@ class LanguageMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class OutOfRangeIdMiddleware:
+    """An id too large for the database (SQLite raises OverflowError) means "no such object".
+
+    A safety net under the views: ids from paths, query strings and forms are all covered, so a
+    forged number beyond 2**63 - 1 gives the 404 page instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            from ocop.core.views import page_not_found
+
+            return page_not_found(request, Http404())
+        return None

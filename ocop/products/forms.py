@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.scope import official_scope
+from ocop.core.ids import parse_id
 from ocop.core.uploads import check_image
 from ocop.producers.models import Producer
 from ocop.regions.models import Commune, Province
@@ -331,13 +332,9 @@ class ProductFilterForm(forms.Form):
         options = list(candidates.order_by("folded_name", "id")[: PRODUCER_OPTIONS_LIMIT + 1])
         if len(options) > PRODUCER_OPTIONS_LIMIT:
             options = []
-        chosen = self.data.get("producer", "")
-        if (
-            chosen.isdigit()
-            and len(chosen) < 19
-            and int(chosen) not in {producer.pk for producer in options}
-        ):
-            options += list(visible.filter(pk=int(chosen)))
+        chosen = parse_id(self.data.get("producer", ""))
+        if chosen and chosen not in {producer.pk for producer in options}:
+            options += list(visible.filter(pk=chosen))
         if len(options) < 2 and not (options and chosen):
             del self.fields["producer"]
             return

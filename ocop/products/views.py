@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.core.audit import history_for
+from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
 from ocop.producers.models import Producer, ProducerMember
 
@@ -76,8 +77,8 @@ def product_create(request):
     if not editable.exists():
         raise Http404
     initial = {}
-    producer_id = request.GET.get("producer", "")
-    if producer_id.isdigit():
+    producer_id = parse_id(request.GET.get("producer", ""))
+    if producer_id:
         initial["producer"] = producer_id
     data = request.POST if request.method == "POST" else None
     form = ProductForm(data, actor=request.user, initial=initial)

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
 
 from . import services
@@ -34,9 +35,9 @@ FORM_PART_VI = "Phần III. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN THEO BỘ TIÊ
 
 def selfassessment_list(request):
     assessments = SelfAssessment.objects.visible_to(request.user).with_list_data()
-    product_id = request.GET.get("product", "")
-    if product_id.isdigit():
-        assessments = assessments.filter(product_id=int(product_id))
+    product_id = parse_id(request.GET.get("product", ""))
+    if product_id:
+        assessments = assessments.filter(product_id=product_id)
     context = {
         "page": paginate(request, assessments),
         "query": query_without_page(request),
@@ -48,12 +49,12 @@ def selfassessment_list(request):
 def selfassessment_start(request):
     """Open the product's draft self-assessment (POST), after a confirmation page (GET)."""
     data = request.POST if request.method == "POST" else request.GET
-    product_id = data.get("product", "")
-    if not product_id.isdigit():
+    product_id = parse_id(data.get("product", ""))
+    if product_id is None:
         raise Http404
     product = get_object_or_404(
         member_products(request.user).select_related("producer", "scoring_set"),
-        pk=int(product_id),
+        pk=product_id,
     )
     if request.method == "POST":
         try:
