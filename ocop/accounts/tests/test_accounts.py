@@ -127,3 +127,32 @@ class ScopeTests(TestCase):
             Membership.objects.create(
                 user=user, role=Membership.Role.PROVINCE_OFFICE, province=province("11")
             )
+
+
+class LoginThrottleTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.officer = province_officer(username="dienbien2")
+
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def test_logins_pause_after_ten_failures_even_with_the_right_password(self):
+        url = reverse("accounts:login")
+        for _attempt in range(10):
+            self.client.post(url, {"username": "dienbien2", "password": "wrong"})
+        response = self.client.post(url, {"username": "dienbien2", "password": PASSWORD})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        self.assertEqual(
+            response.context["form"].errors.as_data()["__all__"][0].code, "too_many_attempts"
+        )
+
+    def test_a_few_failures_do_not_block_the_right_password(self):
+        url = reverse("accounts:login")
+        for _attempt in range(3):
+            self.client.post(url, {"username": "dienbien2", "password": "wrong"})
+        self.client.post(url, {"username": "dienbien2", "password": PASSWORD})
+        self.assertIn("_auth_user_id", self.client.session)
