@@ -11,6 +11,7 @@ urlpatterns = [
     path("manage/products/", include("ocop.products.urls")),
     path("manage/self-assessments/", include("ocop.rubric.urls")),
     path("manage/evaluations/", include("ocop.evaluations.urls")),
+    path("manage/certificates/", include("ocop.certificates.expiry_urls")),
     path("v/", include("ocop.certificates.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 """Load the Điện Biên demo (ocop/demo/data/dien_bien.json): producers, products, one demo
-account per role, and the evaluation chain (`ocop.demo.evaluation`: a council and one dossier
-at each stage, written through the services).
+account per role, the evaluation chain (`ocop.demo.evaluation`: a council and one dossier
+at each stage, written through the services) and the recognition history
+(`ocop.demo.certificates`: decisions and certificates since 2019, through the services).
 
 Idempotent: every row is found by its natural key (user name, producer name, producer + product
 name, membership scope) and written only when a value differs, so a second run changes nothing,
@@ -22,6 +23,7 @@ from ocop.producers.models import Producer, ProducerMember
 from ocop.products.models import Product, ScoringSet
 from ocop.regions.models import Commune, CommuneSuccession, LegacyCommune, Province
 
+from .certificates import seed_certificates
 from .evaluation import COUNCIL_ROLE, check_evaluation, seed_evaluation
 
 DATA_FILE = Path(__file__).parent / "data" / "dien_bien.json"
@@ -115,6 +117,7 @@ def seed(data=None) -> SeedReport:
         row["username"]: _seed_user(row, producers, report, password_hash) for row in data["users"]
     }
     seed_evaluation(data, users, report)
+    seed_certificates(data, users, report)
     return report
 
 

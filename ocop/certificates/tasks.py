@@ -1,0 +1,17 @@
+"""Background tasks of the certificates app (run by ``manage.py db_worker``)."""
+
+import datetime
+
+from django.tasks import task
+from django.utils import timezone
+
+from . import expiry
+
+
+@task
+def daily_certificate_pass(day: str | None = None) -> dict:
+    """The daily expiry pass (``ocop.certificates.expiry``) for ``day`` (ISO date; today in
+    Asia/Ho_Chi_Minh when empty). Returns how many notices of each kind went out."""
+    on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    report = expiry.run_daily_pass(on)
+    return {"day": on.isoformat(), "checked": report.checked, **report.sent}
