@@ -310,8 +310,9 @@ def create_dossier(
     product, *, actor, kind=Dossier.Kind.FIRST_RATING, previous=None, data=None
 ) -> Dossier:
     """Open a draft dossier for a product. An upgrade or re-rating starts from the product's
-    previous rated dossier (given, or the newest one): its registration details and attached
-    documents are copied, so nothing is typed twice."""
+    previous rated dossier (given, or the newest one; refused when the product has none): its
+    registration details and attached documents are copied, so nothing is typed twice. A first
+    rating is refused for a product that already has a rated dossier."""
     product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
     if not is_producer_member(actor, product.producer_id):
         raise PermissionDenied(_("Only a member of the producer can file a dossier."))
@@ -331,17 +332,38 @@ def create_dossier(
             code="dossier_in_progress",
             params={"dossier": str(open_dossier)},
         )
+    rated = Dossier.objects.filter(
+        product=product, status__in=[S.PROPOSED, S.PROPOSED_CENTRAL]
+    ).order_by("-submitted_at", "-pk")
     if kind == Dossier.Kind.FIRST_RATING:
         if previous is not None:
             raise ValidationError(
                 _("A first rating does not start from a previous dossier."), code="previous"
             )
+        if rated.exists():
+            raise ValidationError(
+                _(
+                    "This product has already been rated. File an upgrade or a re-rating "
+                    "instead of a first rating."
+                ),
+                code="already_rated",
+            )
     else:
-        rated = Dossier.objects.filter(
-            product=product, status__in=[S.PROPOSED, S.PROPOSED_CENTRAL]
-        ).order_by("-submitted_at", "-pk")
+        # Only a dossier rated on this platform counts as the previous rating. Products
+        # recognised before the platform (a paper certificate only) will be handled by the
+        # certificates app, which will record their earlier rating; until then they are
+        # refused here.
         if previous is None:
             previous = rated.first()
+            if previous is None:
+                raise ValidationError(
+                    _(
+                        "An upgrade or a re-rating needs an earlier rating of this product on "
+                        "this platform, and there is none. File a first rating instead, or ask "
+                        "your OCOP office if the product was recognised before."
+                    ),
+                    code="not_rated",
+                )
         elif not rated.filter(pk=previous.pk).exists():
             raise ValidationError(
                 _("An upgrade or re-rating starts from a rated dossier of the same product."),
@@ -1031,15 +1053,35 @@ def create_council(round_, *, actor, data=None) -> Council:
     return council
 
 
+def _scoring_started(council) -> bool:
+    """Whether a member of the council has handed in a sheet for any dossier of its round (the
+    sheet is submitted, or was and has been sent back) or a scoring has closed. From then on
+    the quorum, the spread limit and the scoring seats are fixed, so that every dossier of the
+    round is scored under the same rules."""
+    return (
+        ScoreSheet.objects.filter(member__council=council)
+        .exclude(status=ScoreSheet.Status.DRAFT)
+        .exists()
+        or council.results.exists()
+    )
+
+
 @transaction.atomic
 def update_council(council, *, actor, data) -> Council:
-    """Change the council's name or rules; the rules are fixed once a result is closed."""
+    """Change the council's name or rules; the rules are fixed once scoring has started."""
     _lock_round(council.round, actor)
     locked = Council.objects.select_for_update().get(pk=council.pk)
     values = _council_values(data)
-    if {"quorum_percent", "spread_limit"} & set(values) and locked.results.exists():
+    changes_rules = any(
+        name in values and Decimal(str(values[name])) != getattr(locked, name)
+        for name in ("quorum_percent", "spread_limit")
+    )
+    if changes_rules and _scoring_started(locked):
         raise ValidationError(
-            _("The council has already closed a scoring; its rules can no longer change."),
+            _(
+                "Council members have already handed in score sheets in this round; the quorum "
+                "and the spread limit can no longer change."
+            ),
             code="rules_fixed",
         )
     old = {name: getattr(locked, name) for name in COUNCIL_FIELDS}
@@ -1053,12 +1095,23 @@ def update_council(council, *, actor, data) -> Council:
     return locked
 
 
+_SEATS_FIXED = gettext_lazy(
+    "Council members have already handed in score sheets in this round; the scoring members "
+    "can no longer change. Advisers can still be added or removed."
+)
+
+
 @transaction.atomic
 def add_council_member(council, *, actor, user, role, organisation="") -> CouncilMember:
+    """Seat a user on the council. A scoring seat (chair, secretary, member) is refused once
+    scoring has started, since it changes the quorum; an adviser does not score and can join
+    at any time."""
     _lock_round(council.round, actor)
     locked = Council.objects.select_for_update().get(pk=council.pk)
     if role not in CouncilMember.Role.values:
         raise ValidationError(_("Choose the member's role."), code="role")
+    if role in CouncilMember.SCORING_ROLES and _scoring_started(locked):
+        raise ValidationError(_SEATS_FIXED, code="seats_fixed")
     if CouncilMember.objects.filter(council=locked, user=user).exists():
         raise ValidationError(
             _("%(user)s is already in this council."), code="duplicate", params={"user": user}
@@ -1079,13 +1132,18 @@ def add_council_member(council, *, actor, user, role, organisation="") -> Counci
 
 @transaction.atomic
 def remove_council_member(member, *, actor) -> None:
+    """Take a user off the council: refused for a member who has a sheet, and for any scoring
+    seat once scoring has started (see ``add_council_member``)."""
     _lock_round(member.council.round, actor)
+    Council.objects.select_for_update().get(pk=member.council_id)
     locked = CouncilMember.objects.select_for_update().get(pk=member.pk)
     if locked.score_sheets.exists():
         raise ValidationError(
             _("This member has already scored a dossier and stays in the council's record."),
             code="has_sheets",
         )
+    if locked.is_scoring and _scoring_started(locked.council):
+        raise ValidationError(_SEATS_FIXED, code="seats_fixed")
     record_event(
         actor=actor,
         action="council.member_removed",
@@ -1207,10 +1265,25 @@ def declare_conflict(dossier, *, actor, has_conflict, note="") -> ConflictDeclar
         )
     declaration = ConflictDeclaration.objects.filter(member=seat, dossier=locked).first()
     old = declaration.has_conflict if declaration else None
+    if declaration is not None and old == has_conflict and declaration.note == note:
+        return declaration
+    if ScoreSheet.objects.filter(
+        dossier=locked,
+        member=seat,
+        round_id=council.round_id,
+        status=ScoreSheet.Status.SUBMITTED,
+    ).exists():
+        # A declaration changing under a submitted sheet would silently add it to, or take
+        # it out of, the quorum and the spread.
+        raise ValidationError(
+            _(
+                "Your sheet for this dossier is submitted. Ask the chair to send it back "
+                "before you change your declaration."
+            ),
+            code="sheet_submitted",
+        )
     if declaration is None:
         declaration = ConflictDeclaration(member=seat, dossier=locked)
-    elif old == has_conflict and declaration.note == note:
-        return declaration
     declaration.has_conflict, declaration.note = has_conflict, note
     declaration.declared_at = timezone.now()
     declaration.save()
@@ -1444,6 +1517,9 @@ def submit_score_sheet(sheet, *, actor) -> ScoreSheet:
     council = _scoring_council(dossier)
     if locked.member.council_id != council.pk:
         raise ValidationError(_("This sheet belongs to an earlier round."), code="old_round")
+    # The council row, locked: its rules and seats cannot change while this sheet is handed
+    # in (add_council_member and update_council lock it too).
+    Council.objects.select_for_update().filter(pk=council.pk).values_list("pk").get()
     _check_may_score(actor, dossier, locked.member)
     if locked.is_locked:
         raise ValidationError(_("This sheet is already submitted."), code="already_submitted")
@@ -1568,7 +1644,38 @@ def _counted_sheets(dossier, council, *, lock=False):
     ]
 
 
-def _status(dossier, council, counted) -> ScoringStatus:
+def _council_findings(counted, knockouts=None, stop_at=None) -> tuple[list[str], str | None]:
+    """The council's knock-outs and flagged stop: those given, or else those raised on more
+    than half of the counted sheets. They apply to every member's sheet."""
+    if knockouts is None:
+        knockouts = _majority([s.knockouts for s in counted], len(counted))
+    if stop_at is None:
+        stops = _majority([[s.stop_at] for s in counted if s.stop_at], len(counted))
+        stop_at = stops[0] if stops else None
+    return list(knockouts), stop_at or None
+
+
+def _council_score(dossier, counted, council, *, knockouts, stop_at):
+    """The engine's council result for the counted sheets under the council-wide findings
+    (None without a counted sheet). Its members' totals, spread and mean are the ones shown to
+    the chair, checked against the limit and stored: never the totals saved on each sheet,
+    which were computed with that member's own flags."""
+    if not counted:
+        return None
+    try:
+        return score_council(
+            engine_sheet(dossier.rubric_version.slug, dossier.sheet_number),
+            [s.answers for s in counted],
+            knockouts=knockouts,
+            stop_at=stop_at,
+            spread_limit=float(council.spread_limit),
+        )
+    except AnswerError as error:
+        raise ValidationError(answer_error_message(error), code="invalid_answer") from error
+
+
+def _status(dossier, council, counted, result) -> ScoringStatus:
+    """``result`` is ``_council_score()`` of ``counted``: the spread comes from it."""
     seats = list(council.members.select_related("user").order_by("role", "id"))
     declarations = {
         d.member_id: d
@@ -1591,12 +1698,16 @@ def _status(dossier, council, counted) -> ScoringStatus:
         )
         for seat in scoring
     ]
-    totals = [sheet.total for sheet in counted]
-    spread = (max(totals) - min(totals)) if len(totals) >= 2 else None
+    totals = [_decimal(member.total) for member in result.members] if result else []
+    spread = _decimal(result.spread) if len(totals) >= 2 else None
     highest = lowest = []
     if spread is not None and spread > council.spread_limit:
-        highest = [s.member for s in counted if s.total == max(totals)]
-        lowest = [s.member for s in counted if s.total == min(totals)]
+        highest = [
+            s.member for s, total in zip(counted, totals, strict=True) if total == max(totals)
+        ]
+        lowest = [
+            s.member for s, total in zip(counted, totals, strict=True) if total == min(totals)
+        ]
     return ScoringStatus(
         council=council,
         members=members,
@@ -1615,7 +1726,12 @@ def scoring_status(dossier, *, actor) -> ScoringStatus:
     """The chair's (or the organising office's) view of a dossier's scoring. It names, when the
     spread is above the limit, whose sheets are highest and lowest so they can be sent back,
     but shows no member's total or answers before the scoring is closed."""
-    dossier = Dossier.objects.visible_to(actor).filter(pk=dossier.pk).first()
+    dossier = (
+        Dossier.objects.visible_to(actor)
+        .filter(pk=dossier.pk)
+        .select_related("rubric_version")
+        .first()
+    )
     if dossier is None:
         raise PermissionDenied(_("You cannot act on this dossier."))
     council = _scoring_council(dossier)
@@ -1625,7 +1741,10 @@ def scoring_status(dossier, *, actor) -> ScoringStatus:
         actor, dossier, office
     ):
         raise PermissionDenied(str(_ROLE_REFUSALS[Actor.CHAIR]))
-    return _status(dossier, council, _counted_sheets(dossier, council))
+    counted = _counted_sheets(dossier, council)
+    knockouts, stop_at = _council_findings(counted)
+    result = _council_score(dossier, counted, council, knockouts=knockouts, stop_at=stop_at)
+    return _status(dossier, council, counted, result)
 
 
 def _majority(findings: list[list[str]], count: int) -> list[str]:
@@ -1684,7 +1803,11 @@ def close_scoring(
     _require_role(actor, locked, Actor.CHAIR)
     council = Council.objects.select_for_update().select_related("round").get(pk=council.pk)
     counted = _counted_sheets(locked, council, lock=True)
-    status = _status(locked, council, counted)
+    # The council-wide findings first, then one engine run: the spread checked below, the
+    # spread stored and the member totals stored all come from this same result.
+    knockouts, stop_at = _council_findings(counted, knockouts, stop_at)
+    result = _council_score(locked, counted, council, knockouts=knockouts, stop_at=stop_at)
+    status = _status(locked, council, counted, result)
     if not status.chair_submitted:
         raise ValidationError(
             _("Submit your own sheet before closing: the quorum includes the chair."),
@@ -1716,22 +1839,7 @@ def close_scoring(
             code="spread_exceeded",
             params={"spread": status.spread, "limit": council.spread_limit},
         )
-    if knockouts is None:
-        knockouts = _majority([s.knockouts for s in counted], len(counted))
-    if stop_at is None:
-        stops = _majority([[s.stop_at] for s in counted if s.stop_at], len(counted))
-        stop_at = stops[0] if stops else None
-    sheet = engine_sheet(locked.rubric_version.slug, locked.sheet_number)
-    try:
-        result = score_council(
-            sheet,
-            [s.answers for s in counted],
-            knockouts=list(knockouts),
-            stop_at=stop_at or None,
-            spread_limit=float(council.spread_limit),
-        )
-    except AnswerError as error:
-        raise ValidationError(answer_error_message(error), code="invalid_answer") from error
+    sheet = result.sheet
     level = council.round.level
     target, outcome, star = _outcome(level, result)
     _check_transition(locked, target, Actor.CHAIR)
@@ -1755,13 +1863,15 @@ def close_scoring(
         is_knocked_out=result.knocked_out,
         knockouts=[rule.id for rule in result.knockouts],
         stopped_at=result.stopped_at or "",
-        spread=_decimal(result.spread),
+        spread=status.spread if status.spread is not None else _decimal(0),
         spread_limit=council.spread_limit,
-        is_spread_exceeded=result.spread_exceeded,
+        is_spread_exceeded=status.spread_exceeded,
         quorum_percent=council.quorum_percent,
         scoring_members=status.scoring_members,
         members_counted=len(counted),
-        member_totals=sorted((float(s.total) for s in counted), reverse=True),
+        member_totals=sorted(
+            (float(_decimal(member.total)) for member in result.members), reverse=True
+        ),
         explanation=result.explain(),
         rule_note=result.rule_note["vi"],
         gap_report=gaps.to_dict(),

@@ -12,6 +12,14 @@ urlpatterns = [
     path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
     path("<int:pk>/edit/", views.dossier_edit, name="dossier_edit"),
     path("<int:pk>/documents/", views.dossier_attachments, name="dossier_attachments"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/download/",
+        views.dossier_document,
+        name="dossier_document",
+    ),
+    path(
+        "<int:pk>/self-assessment/", views.dossier_self_assessment, name="dossier_self_assessment"
+    ),
     path("<int:pk>/submit/", views.dossier_submit, name="dossier_submit"),
     path("<int:pk>/withdraw/", views.dossier_withdraw, name="dossier_withdraw"),
     path("<int:pk>/review/", views.dossier_review, name="dossier_review"),

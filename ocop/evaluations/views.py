@@ -15,8 +15,8 @@ one service call; a refusal comes back as a message or as form errors and change
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q
-from django.http import Http404
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -27,8 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
+from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
-from ocop.producers.models import ProducerDocument
+from ocop.producers.models import Producer, ProducerDocument
+from ocop.products.models import Product
 from ocop.rubric.engine import STAR_LEVELS, AnswerError, score_sheet
 from ocop.rubric.layout import engine_sheet, sheet_layout, sheet_rows
 from ocop.rubric.models import member_products
@@ -254,7 +256,22 @@ def dossier_detail(request, pk):
     """Everything about one dossier the user may see, what the user can do next, and its full
     history."""
     user = request.user
-    dossier = _dossier(request, pk)
+    # Links to the producer's and the product's back-office pages only for those who may open
+    # them (a council member sees the facts needed for scoring on this page instead): two
+    # subqueries of the dossier's own query, not two more queries.
+    queryset = (
+        Dossier.objects.visible_to(user)
+        .select_related(*DOSSIER_RELATED)
+        .annotate(
+            can_open_producer=Exists(
+                Producer.objects.visible_to(user).filter(pk=OuterRef("producer_id"))
+            ),
+            can_open_product=Exists(
+                Product.objects.visible_to(user).filter(pk=OuterRef("product_id"))
+            ),
+        )
+    )
+    dossier = get_object_or_404(queryset, pk=pk)
     is_member = is_producer_member(user, dossier.producer_id)
     needed = set(ALLOWED_TRANSITIONS.get(dossier.status, {}).values())
     roles = roles_for(user, dossier, needed - {Actor.PRODUCER, Actor.CHAIR})
@@ -307,6 +324,61 @@ def dossier_detail(request, pk):
     return render(request, "evaluations/dossier_detail.html", context)
 
 
+@require_GET
+def dossier_document(request, pk, document_pk):
+    """A document attached to the dossier, for anyone who may see the dossier: the council and
+    its advisers score from this evidence. Only the dossier's own attachments are served, never
+    another document of the producer's locker."""
+    dossier = get_object_or_404(Dossier.objects.visible_to(request.user).only("pk"), pk=pk)
+    attachment = get_object_or_404(
+        dossier.attachment_rows.select_related("document"), document_id=document_pk
+    )
+    document = attachment.document
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.download_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def dossier_self_assessment(request, pk):
+    """The self-assessment as it was filed: the answers, total and star frozen on the dossier at
+    submission, read-only, for anyone who may see the dossier."""
+    dossier = _dossier(request, pk)
+    if dossier.self_assessment_total is None:
+        raise Http404  # a draft: nothing is frozen yet
+    version = dossier.rubric_version.slug
+    engine = engine_sheet(version, dossier.sheet_number)
+    answers = dict(dossier.self_assessment_answers)
+    try:
+        result = score_sheet(engine, answers)
+    except AnswerError:  # frozen answers always fit their sheet; never a 500 if one does not
+        raise Http404 from None
+    layout = sheet_layout(version, dossier.sheet_number)
+    answered = sum(1 for code in engine.criteria if code in answers)
+    context = {
+        "dossier": dossier,
+        "layout": layout,
+        "parts": sheet_rows(layout, answers, result),
+        "result": result,
+        "star_mark": "★" * (dossier.self_assessment_star or 0),
+        "answered": answered,
+        "criteria_count": len(engine.criteria),
+        "can_edit": False,
+    }
+    return render(request, "evaluations/dossier_self_assessment.html", context)
+
+
 def _open_rounds(user, dossier):
     """The open rounds the user organises that the dossier could join."""
     rounds = Round.objects.editable_by(user).filter(
@@ -326,8 +398,9 @@ def _open_rounds(user, dossier):
 def dossier_create(request):
     """Open a draft dossier for one of the member's products."""
     initial = {}
-    if request.GET.get("product", "").isdigit():
-        initial["product"] = int(request.GET["product"])
+    product_id = parse_id(request.GET.get("product", ""))
+    if product_id:
+        initial["product"] = product_id
     form = DossierCreateForm(_posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -702,12 +775,12 @@ def round_list(request):
         .order_by("-year", "-decide_before", "-id")
     )
     year = request.GET.get("year", "")
-    if year.isdigit() and len(year) == 4:
+    if year.isascii() and year.isdigit() and len(year) == 4:
         rounds = rounds.filter(year=int(year))
     context = {
         "page": paginate(request, rounds),
         "query": query_without_page(request),
-        "year": year if year.isdigit() else "",
+        "year": year if year.isascii() and year.isdigit() else "",
         "can_create": _can_open_rounds(request.user),
     }
     return render(request, "evaluations/round_list.html", context)

@@ -136,6 +136,7 @@ class ExpiringListTests(TestCase):
 
     def test_rows_show_status_in_words_and_days_left(self):
         self.client.force_login(self.officer)
+        self.client.cookies["django_language"] = "en"  # the words asserted below are English
         response = self.client.get(reverse("certificate_expiry:expiring_list"))
         with translation.override(response.wsgi_request.LANGUAGE_CODE):
             label = str(CertificateStatus.RE_RATING_WINDOW.label)

@@ -52,3 +52,14 @@ class MalformedIdTests(TestCase):
         ]:
             response = self.assert_not_server_error(self.officer, url)
             self.assertIn(response.status_code, (200, 404), url)
+
+
+class MalformedEvaluationIdTests(TestCase):
+    def test_unicode_digits_on_evaluation_pages(self):
+        officer = province_officer("11")
+        member = producer_member(ProductFactory().producer)
+        self.client.force_login(member)
+        self.assertLess(self.client.get("/manage/evaluations/new/?product=¹").status_code, 500)
+        self.client.force_login(officer)
+        response = self.client.get("/manage/evaluations/rounds/?year=²⁰²⁶")
+        self.assertLess(response.status_code, 500)

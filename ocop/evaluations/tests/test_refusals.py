@@ -426,9 +426,11 @@ class ScoringRefusalTests(RefusalTestCase):
     def test_a_conflicted_members_submitted_sheet_does_not_count_toward_quorum(self):
         for user in self.panel.scorers[:4]:
             score(self.dossier, user, answers_for_total(80))
-        services.declare_conflict(
-            self.dossier, actor=self.member, has_conflict=True, note="Phát hiện sau khi chấm."
-        )
+        # declare_conflict now refuses while the sheet is submitted (the chair sends it back
+        # first); a conflict recorded under a submitted sheet can still come from older rows.
+        models.ConflictDeclaration.objects.filter(
+            dossier=self.dossier, member__user=self.member
+        ).update(has_conflict=True, note="Phát hiện sau khi chấm.")
         self.assertRefused(
             ValidationError,
             lambda: services.close_scoring(self.dossier, actor=self.chair),
