@@ -120,9 +120,12 @@ class DossierFilterForm(forms.Form):
                 dossiers = dossiers.filter(**{name: data[name]})
         text = (data.get("q") or "").strip()
         if text:
+            # Receipt numbers are digits, "/", "-" and "PĐK": fold the query and spell PĐK as
+            # stored, since SQLite ignores case only for ASCII letters.
+            receipt = fold(text).upper().replace("PDK", "PĐK")
             dossiers = dossiers.filter(
                 Q(product__folded_name__contains=fold(text))
-                | Q(receipt_number__icontains=text)
+                | Q(receipt_number__contains=receipt)
                 | Q(producer__folded_name__contains=fold(text))
             )
         return dossiers

@@ -379,3 +379,22 @@ class KindAfterARatingTests(ReviewFixTestCase):
         other = another_product(self.cast)
         dossier = services.create_dossier(other.product, actor=other.member, data=FORM)
         self.assertEqual(dossier.kind, Dossier.Kind.FIRST_RATING)
+
+
+class ReceiptNumberSearchTests(TestCase):
+    def test_receipt_numbers_are_found_whatever_the_case_or_tone_marks(self):
+        from django.urls import reverse
+
+        from .factories import submitted_dossier
+
+        cast = make_cast()
+        dossier = submitted_dossier(cast)
+        self.assertIn("PĐK", dossier.receipt_number)
+        self.client.force_login(cast.commune_officer)
+        number = dossier.receipt_number.split("/")[0]
+        for query in [dossier.receipt_number, f"{number}/pđk", f"{number}/pdk", "PDK-11"]:
+            with self.subTest(query=query):
+                response = self.client.get(reverse("evaluations:dossier_list"), {"q": query})
+                self.assertContains(response, dossier.receipt_number)
+        response = self.client.get(reverse("evaluations:dossier_list"), {"q": "999/PĐK"})
+        self.assertNotContains(response, dossier.receipt_number)
