@@ -1778,7 +1778,9 @@ def _outcome(level, result) -> tuple[str, str, int | None]:
         if result.star >= 3:
             return S.CENTRAL_NOT_FIVE, outcome.NOT_FIVE_STAR, None
         return S.RATED_LOW, outcome.RECORDED_LOW, None
-    if result.total >= 90 and result.star >= 3:
+    # "đạt từ 90 điểm trở lên": the mean total reaches the 5-star band of the dossier's rubric
+    # version (its bands are data), whatever the minimums held the star at.
+    if result.band_star == 5 and result.star >= 3:
         return S.AWAITING_APPROVAL, outcome.SENT_CENTRAL, None
     if result.star >= 3:
         return S.PROPOSED, outcome.PROPOSED, result.star
