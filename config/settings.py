@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "ocop.rubric",
     "ocop.evaluations",
     "ocop.certificates",
+    "ocop.market",
+    "ocop.stats",
     "ocop.demo",
 ]
 

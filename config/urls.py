@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
+    path("", include("ocop.market.urls")),
     path("", include("ocop.core.urls")),
     path("accounts/", include("ocop.accounts.urls")),
     path("regions/", include("ocop.regions.urls")),
@@ -12,6 +13,11 @@ urlpatterns = [
     path("manage/self-assessments/", include("ocop.rubric.urls")),
     path("manage/evaluations/", include("ocop.evaluations.urls")),
     path("manage/certificates/", include("ocop.certificates.expiry_urls")),
+    path("manage/certificates/", include("ocop.certificates.urls")),
+    path("manage/inspections/", include("ocop.certificates.inspection_urls")),
+    path("manage/problem-reports/", include("ocop.certificates.report_urls")),
+    path("manage/stats/", include("ocop.stats.urls")),
+    path("open-data/", include("ocop.stats.open_data_urls")),
     path("v/", include("ocop.certificates.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -560,6 +560,20 @@ class ProblemReport(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
     )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    response_note = models.TextField(
+        _("what was done"),
+        blank=True,
+        help_text=_("For the office's record: what was checked and what was done."),
+    )
 
     objects = ProblemReportQuerySet.as_manager()
 
