@@ -38,6 +38,7 @@ from .models import (
     RecognitionDecision,
     RevocationGround,
 )
+from .signals import announce_change
 
 # --------------------------------------------------------------------------------------
 # Authority
@@ -327,6 +328,7 @@ def _issue(decision, item, product, *, actor, number, issued_on, valid_until, is
         },
         new_status="current" if certificate.is_current else "superseded",
     )
+    announce_change([product.pk])
     if previous is not None and not newer_exists:
         previous.superseded_by = certificate
         previous.superseded_on = issued_on
@@ -605,6 +607,7 @@ def revoke_certificate(
         new_status="revoked",
         comment=note,
     )
+    announce_change([locked.product_id])
     _notify_producers(
         [locked.product],
         subject=gettext_lazy("Your OCOP certificate is revoked"),
