@@ -946,6 +946,12 @@ def create_round(
                 _("Give the day before which the extra round must be decided."),
                 code="decide_before",
             )
+        if decide_before.year != year:
+            raise ValidationError(
+                _("An extra round of %(year)s must be decided within %(year)s."),
+                code="dates",
+                params={"year": year},
+            )
         if forward_before is not None and forward_before > decide_before:
             raise ValidationError(
                 _("Dossiers must be proposed before the round's decision day."), code="dates"
@@ -1297,6 +1303,19 @@ def declare_conflict(dossier, *, actor, has_conflict, note="") -> ConflictDeclar
     return declaration
 
 
+def _check_advisory_date(day, dossier, *, future_message, code) -> None:
+    """A visit, order or result is dated between the dossier's submission and today."""
+    if day > timezone.localdate():
+        raise ValidationError(future_message, code=code)
+    submitted_on = timezone.localdate(dossier.submitted_at) if dossier.submitted_at else None
+    if submitted_on is not None and day < submitted_on:
+        raise ValidationError(
+            _("The date cannot be before the dossier was submitted (%(date)s)."),
+            code="before_submission",
+            params={"date": date_format(submitted_on, "SHORT_DATE_FORMAT")},
+        )
+
+
 def _check_advisory(actor, dossier, council) -> None:
     if not can_advise(actor, dossier, council):
         raise PermissionDenied(
@@ -1310,8 +1329,9 @@ def record_site_visit(dossier, *, actor, visited_on, findings, participants="") 
     council = _scoring_council(locked)
     _check_advisory(actor, locked, council)
     findings = _required_text(findings, _("Write what the visit found."), "findings")
-    if visited_on > timezone.localdate():
-        raise ValidationError(_("The visit cannot be in the future."), code="future")
+    _check_advisory_date(
+        visited_on, locked, future_message=_("The visit cannot be in the future."), code="future"
+    )
     visit = SiteVisit.objects.create(
         dossier=locked,
         council=council,
@@ -1334,10 +1354,17 @@ def order_lab_test(dossier, *, actor, laboratory, tests, ordered_on=None) -> Lab
     locked = _lock(dossier, actor)
     council = _scoring_council(locked)
     _check_advisory(actor, locked, council)
+    ordered_on = ordered_on or timezone.localdate()
+    _check_advisory_date(
+        ordered_on,
+        locked,
+        future_message=_("The order cannot be dated in the future."),
+        code="future",
+    )
     order = LabTestOrder.objects.create(
         dossier=locked,
         council=council,
-        ordered_on=ordered_on or timezone.localdate(),
+        ordered_on=ordered_on,
         laboratory=_required_text(laboratory, _("Name the laboratory."), "laboratory"),
         tests=_required_text(tests, _("List the tests requested."), "tests"),
         ordered_by=actor,
@@ -1361,9 +1388,18 @@ def record_lab_result(order, *, actor, summary, reported_on=None, document=None)
         raise ValidationError(_("The result of this test is already recorded."), code="reported")
     if document is not None and document.producer_id != dossier.producer_id:
         raise ValidationError(_("Choose a document of this producer."), code="foreign_document")
+    reported_on = reported_on or timezone.localdate()
+    if reported_on > timezone.localdate():
+        raise ValidationError(_("The result cannot be dated in the future."), code="future")
+    if reported_on < locked_order.ordered_on:
+        raise ValidationError(
+            _("The result cannot be dated before the test was ordered (%(date)s)."),
+            code="before_order",
+            params={"date": date_format(locked_order.ordered_on, "SHORT_DATE_FORMAT")},
+        )
     locked_order.result_summary = _required_text(summary, _("Summarise the result."), "summary")
     locked_order.result_document = document
-    locked_order.reported_on = reported_on or timezone.localdate()
+    locked_order.reported_on = reported_on
     locked_order.status = LabTestOrder.Status.REPORTED
     locked_order.save()
     record_event(

@@ -710,6 +710,12 @@ class OtherStepsThroughThePagesTests(TestCase):
             url("sitevisit_create", dossier.pk),
             {"visited_on": "2026-05-30", "findings": "Cơ sở sạch (dữ liệu mẫu)."},
         )
+        self.assertContains(response, "before the dossier was submitted")
+        self.assertFalse(dossier.site_visits.exists())
+        response = self.client.post(
+            url("sitevisit_create", dossier.pk),
+            {"visited_on": "2026-06-01", "findings": "Cơ sở sạch (dữ liệu mẫu)."},
+        )
         self.assertRedirects(response, url("dossier_detail", dossier.pk))
         response = self.client.post(
             url("labtest_create", dossier.pk),

@@ -513,3 +513,84 @@ class ScoringRefusalTests(RefusalTestCase):
             ),
             code="wrong_status",
         )
+
+
+@time_machine.travel(NOW, tick=False)
+class AdvisoryDateRefusalTests(RefusalTestCase):
+    """Visits, lab orders and results are dated between the dossier's submission and today."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = make_cast()
+        cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
+        cls.dossier = accepted_dossier(cls.cast)
+        services.assign_dossier_to_round(
+            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
+        )
+        cls.submitted_on = cls.dossier.submitted_at.date()
+        cls.order = services.order_lab_test(
+            cls.dossier, actor=cls.panel.chair, laboratory="Phòng thí nghiệm", tests="Vi sinh"
+        )
+
+    def test_a_visit_before_the_submission_is_refused(self):
+        day = self.submitted_on - datetime.timedelta(days=1)
+        error = self.assertRefused(
+            ValidationError,
+            lambda: services.record_site_visit(
+                self.dossier, actor=self.panel.adviser, visited_on=day, findings="Đúng hồ sơ"
+            ),
+            code="before_submission",
+        )
+        self.assertIn("before the dossier was submitted", error.messages[0])
+
+    def test_a_lab_order_in_the_future_or_before_the_submission_is_refused(self):
+        for day, code in (
+            (NOW.date() + datetime.timedelta(days=1), "future"),
+            (self.submitted_on - datetime.timedelta(days=3), "before_submission"),
+        ):
+            with self.subTest(day=day):
+                self.assertRefused(
+                    ValidationError,
+                    lambda day=day: services.order_lab_test(
+                        self.dossier,
+                        actor=self.panel.chair,
+                        laboratory="Phòng thí nghiệm",
+                        tests="Vi sinh",
+                        ordered_on=day,
+                    ),
+                    code=code,
+                )
+
+    def test_a_lab_result_in_the_future_or_before_the_order_is_refused(self):
+        for day, code in (
+            (NOW.date() + datetime.timedelta(days=1), "future"),
+            (self.order.ordered_on - datetime.timedelta(days=1), "before_order"),
+        ):
+            with self.subTest(day=day):
+                self.assertRefused(
+                    ValidationError,
+                    lambda day=day: services.record_lab_result(
+                        self.order, actor=self.panel.chair, summary="Đạt", reported_on=day
+                    ),
+                    code=code,
+                )
+
+    def test_a_result_on_the_order_day_is_accepted(self):
+        order = services.record_lab_result(
+            self.order, actor=self.panel.chair, summary="Đạt", reported_on=self.order.ordered_on
+        )
+        self.assertEqual(order.reported_on, NOW.date())
+
+    def test_an_extra_round_decided_outside_its_year_is_refused(self):
+        self.assertRefused(
+            ValidationError,
+            lambda: services.create_round(
+                actor=self.cast.province_officer,
+                level=Round.Level.PROVINCE,
+                year=2026,
+                province=province("11"),
+                kind=Round.Kind.EXTRA,
+                decide_before=datetime.date(2027, 3, 1),
+            ),
+            code="dates",
+        )
