@@ -404,6 +404,38 @@ def sign_decision(decision, *, actor) -> RecognitionDecision:
     return locked
 
 
+@transaction.atomic
+def discard_decision(decision, *, actor) -> None:
+    """Delete a draft decision and its lines (nothing was issued from it); its dossiers can
+    then go into another decision. The audit event keeps its number and products."""
+    locked = RecognitionDecision.objects.select_for_update().filter(pk=decision.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("You cannot act on this decision."))
+    if not can_decide(actor, authority=locked.authority, province_id=locked.province_id):
+        _refuse_authority(locked.authority)
+    if locked.is_signed:
+        raise ValidationError(
+            _("Decision %(number)s is signed and cannot be discarded."),
+            code="signed",
+            params={"number": locked.number},
+        )
+    product_ids = list(locked.items.order_by("position").values_list("product_id", flat=True))
+    record_event(
+        actor=actor,
+        action="decision.discarded",
+        obj=locked,
+        changes={
+            "number": [locked.number, None],
+            "decided_on": [locked.decided_on, None],
+            "products": [", ".join(str(pk) for pk in product_ids), None],
+        },
+        old_status=RecognitionDecision.Status.DRAFT,
+        new_status="discarded",
+    )
+    locked.items.all().delete()
+    locked.delete()
+
+
 # --------------------------------------------------------------------------------------
 # Decisions taken before the platform
 # --------------------------------------------------------------------------------------
@@ -631,6 +663,7 @@ __all__ = [
     "can_decide",
     "can_revoke",
     "create_decision_from_results",
+    "discard_decision",
     "record_historical_decision",
     "revoke_certificate",
     "sign_decision",
