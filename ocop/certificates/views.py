@@ -33,6 +33,7 @@ from ocop.core.deadlines import certificate_valid_through
 from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
 from ocop.evaluations.models import Dossier
+from ocop.evaluations.permissions import is_producer_member
 from ocop.products.models import Product
 from ocop.regions.models import Province
 
@@ -580,7 +581,9 @@ def certificate_revoke(request, pk):
 def product_certificates(request, pk):
     """The certificates of a product the user may see (producer members: their own), for the
     product's page. Offices get links to the certificate pages, others to the public page."""
-    product = get_object_or_404(Product.objects.visible_to(request.user).only("pk"), pk=pk)
+    product = get_object_or_404(
+        Product.objects.visible_to(request.user).only("pk", "producer_id"), pk=pk
+    )
     today = timezone.localdate()
     rows = [
         _status_row(certificate, today)
@@ -590,8 +593,33 @@ def product_certificates(request, pk):
         .with_pending_re_rating()
         .order_by("-issued_on", "-id")
     ]
-    context = {"product": product, "rows": rows, "is_office": _is_office(request.user)}
+    current = next((row for row in rows if row["certificate"].is_current), None)
+    context = {
+        "product": product,
+        "rows": rows,
+        "is_office": _is_office(request.user),
+        "next_dossier": _next_dossier_kind(request.user, product, current),
+    }
     return render(request, "certificates/certificate_product_rows.html", context)
+
+
+def _next_dossier_kind(user, product, current) -> str | None:
+    """The dossier the producer may file from its current certificate (a re-rating or upgrade
+    is started from the certificate, art. 7(6)): a re-rating once the re-rating window has
+    opened (or late, while the certificate is kept valid or just expired), an upgrade while it
+    is valid below 5 stars. Only for the producer's own members."""
+    if current is None or _is_office(user) or not is_producer_member(user, product.producer_id):
+        return None
+    status = current["status"]
+    if status in (
+        CertificateStatus.RE_RATING_WINDOW,
+        CertificateStatus.EXTENDED,
+        CertificateStatus.EXPIRED,
+    ):
+        return Dossier.Kind.RE_RATING
+    if status == CertificateStatus.VALID and current["certificate"].star < 5:
+        return Dossier.Kind.UPGRADE
+    return None
 
 
 @require_GET

@@ -401,6 +401,8 @@ def dossier_create(request):
     product_id = parse_id(request.GET.get("product", ""))
     if product_id:
         initial["product"] = product_id
+    if request.GET.get("kind") in Dossier.Kind.values:  # a re-rating started from a certificate
+        initial["kind"] = request.GET["kind"]
     form = DossierCreateForm(_posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -358,6 +358,35 @@ class ProductCertificatesFragmentTests(Cast):
         self.assertContains(response, reverse("verify:certificate_pdf", args=[code]))
         self.assertNotContains(response, url("certificate_detail", self.valid.pk))
 
+    def test_producer_member_may_apply_for_an_upgrade_while_valid(self):
+        self.login(self.member)
+        response = self.client.get(url("product_certificates", self.shan_tuyet.pk))
+        self.assertEqual(response.context["next_dossier"], "upgrade")
+        self.assertContains(
+            response, f"{reverse('evaluations:dossier_create')}?product={self.shan_tuyet.pk}"
+        )
+
+    def test_producer_member_files_the_re_rating_from_the_certificate_once_the_window_opens(self):
+        opens = self.valid.re_rating_window.opens_on
+        day_before = opens - datetime.timedelta(days=1)
+        for day, expected in ((day_before, "upgrade"), (opens, "re_rating")):
+            with self.subTest(day=day), time_machine.travel(day, tick=False):
+                self.login(self.member)  # a session of that day
+                response = self.client.get(url("product_certificates", self.shan_tuyet.pk))
+                self.assertEqual(response.context["next_dossier"], expected)
+        with time_machine.travel(opens, tick=False):
+            self.login(self.member)
+            response = self.client.get(
+                reverse("evaluations:dossier_create"),
+                {"product": self.shan_tuyet.pk, "kind": "re_rating"},
+            )
+        self.assertEqual(response.context["form"].initial["kind"], "re_rating")
+
+    def test_offices_are_not_offered_to_file_a_dossier(self):
+        self.login(self.officer)
+        response = self.client.get(url("product_certificates", self.shan_tuyet.pk))
+        self.assertIsNone(response.context["next_dossier"])
+
     def test_other_province_office_gets_404(self):
         self.login(self.lai_chau)
         response = self.client.get(url("product_certificates", self.shan_tuyet.pk))
