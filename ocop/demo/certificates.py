@@ -16,7 +16,11 @@ Fixed decisions (``DECISIONS``; the dates are the demo's, within the real years)
 - 2022-07-15: the first product of 2022 (44 products by September 2022);
 - 2022-10-14: the re-rating of the 26 products of 2019 (their 2019 certificates are replaced);
 - 2022-12-16: the other 13 products of 2022;
-- 2023-12-22: the three 4★ products of 2023.
+- 2023-12-22: the three 4★ products of 2023;
+- re-ratings filed in time, each before the certificates it renews ran out: 2023-11-10 the
+  products of 2020 (again 2026-10-30, but for two), 2024-11-29 those of 2021, 2025-06-27 the
+  first product of 2022, 2025-09-26 those of 2019 (but for four) and 2025-11-28 the other
+  products of 2022 (but for two). The products left out have expired certificates by now.
 
 Two sample events move with the day the seed runs (``timezone.localdate()``), so that on any
 day there is one certificate in its re-rating window and one revoked:
@@ -26,7 +30,7 @@ day there is one certificate in its re-rating window and one revoked:
 - ``REVOKED_PRODUCT`` is re-rated 400 days before the seeding day, and that certificate is
   revoked 45 days before it (misuse of the OCOP mark, a sample event).
 
-Everything older has expired by now, or been replaced. Under Decision 148/QĐ-TTg (24 February
+Everything else older has expired by now, or been replaced. Under Decision 148/QĐ-TTg (24 February
 2023 to the abolition of districts on 1 July 2025) 3★ products were recognised by the district
 chairman; the dated decisions follow that.
 
@@ -93,18 +97,36 @@ def plan(data, today: datetime.date) -> list[DecisionSpec]:
     first_of_2022, *rest_of_2022 = by_year[2022]
     window_issued = add_months(today + datetime.timedelta(days=WINDOW_DAYS_LEFT), -36)
     revoked_issued = today - datetime.timedelta(days=REVOKED_ISSUED_DAYS_AGO)
-    return [
+    specs = [
         DecisionSpec("412/QĐ-UBND", datetime.date(2019, 12, 20), tuple(by_year[2019])),
         DecisionSpec("2086/QĐ-UBND", datetime.date(2020, 11, 25), tuple(by_year[2020])),
         DecisionSpec("1935/QĐ-UBND", datetime.date(2021, 12, 10), tuple(by_year[2021])),
         DecisionSpec("1047/QĐ-UBND", datetime.date(2022, 7, 15), (first_of_2022,)),
         DecisionSpec("1620/QĐ-UBND", datetime.date(2022, 10, 14), tuple(by_year[2019])),
         DecisionSpec("2011/QĐ-UBND", datetime.date(2022, 12, 16), tuple(rest_of_2022)),
+        # Re-ratings before the certificates above ran out; a few products were not re-rated
+        # and their certificates expired.
+        DecisionSpec("1890/QĐ-UBND", datetime.date(2023, 11, 10), re_rated(by_year[2020])),
         DecisionSpec("2245/QĐ-UBND", datetime.date(2023, 12, 22), tuple(by_year[2023])),
+        DecisionSpec("2150/QĐ-UBND", datetime.date(2024, 11, 29), re_rated(by_year[2021])),
+        DecisionSpec("1320/QĐ-UBND", datetime.date(2025, 6, 27), re_rated([first_of_2022])),
+        DecisionSpec("2480/QĐ-UBND", datetime.date(2025, 9, 26), re_rated(by_year[2019], 4)),
+        DecisionSpec("3010/QĐ-UBND", datetime.date(2025, 11, 28), re_rated(rest_of_2022, 2)),
+        DecisionSpec("2765/QĐ-UBND", datetime.date(2026, 10, 30), re_rated(by_year[2020], 2)),
         # The two decisions dated from the seeding day (numbers the fixed ones never use).
         DecisionSpec("901/QĐ-UBND", window_issued, (WINDOW_PRODUCT,)),
         DecisionSpec("902/QĐ-UBND", revoked_issued, (REVOKED_PRODUCT,)),
     ]
+    # Seeded on an earlier day (tests do), the decisions after it have not been taken yet.
+    return [spec for spec in specs if spec.decided_on <= today]
+
+
+def re_rated(names, left_to_expire=0) -> tuple[str, ...]:
+    """The products of a group that were re-rated in time: all but the last
+    ``left_to_expire`` (whose certificates ran out) and the two whose events move with the
+    seeding day."""
+    names = [name for name in names if name not in (WINDOW_PRODUCT, REVOKED_PRODUCT)]
+    return tuple(names[: len(names) - left_to_expire])
 
 
 MOVING_NUMBERS = {"901/QĐ-UBND", "902/QĐ-UBND"}
