@@ -55,3 +55,31 @@ class ProblemReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+
+# --------------------------------------------------------------------------------------
+# Post-recognition inspections (written only through ``inspections.py``)
+# --------------------------------------------------------------------------------------
+
+from .models import Inspection, InspectionFinding  # noqa: E402
+
+
+class InspectionFindingInline(ReadOnlyMixin, admin.TabularInline):
+    model = InspectionFinding
+    fields = ("position", "area", "criterion_code", "description", "severity")
+    raw_id_fields = ("criterion",)
+    extra = 0
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("planned_on", "certificate", "kind", "status", "outcome", "resolution")
+    list_filter = ("status", "kind", "outcome", "resolution", "is_sample")
+    search_fields = ("certificate__number", "certificate__product__name", "team", "trigger")
+    list_select_related = ("certificate",)
+    raw_id_fields = ("certificate", "created_by")
+    date_hierarchy = "planned_on"
+    inlines = [InspectionFindingInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)

@@ -25,6 +25,7 @@ from ocop.regions.models import Commune, CommuneSuccession, LegacyCommune, Provi
 
 from .certificates import seed_certificates
 from .evaluation import COUNCIL_ROLE, check_evaluation, seed_evaluation
+from .inspections import seed_inspections
 from .market import seed_market
 
 DATA_FILE = Path(__file__).parent / "data" / "dien_bien.json"
@@ -119,6 +120,7 @@ def seed(data=None) -> SeedReport:
     }
     seed_evaluation(data, users, report)
     seed_certificates(data, users, report)
+    seed_inspections(users)
     seed_market(report)
     return report
 

@@ -100,3 +100,51 @@ def historical_certificate(actor, product, *, issued_on, star=3, number=None, **
         ],
     )
     return decision.certificates.get()
+
+
+# --------------------------------------------------------------------------------------
+# Post-recognition inspections
+# --------------------------------------------------------------------------------------
+
+
+def planned_inspection(actor, certificate, *, kind="periodic", planned_on=None, **kwargs):
+    """An inspection planned through the service (``planned_on`` defaults to the issue day)."""
+    from ..inspections import plan_inspection
+
+    values = {"team": "Lò Văn Thắng (Văn phòng OCOP tỉnh), Cà Thị Hoa (Sở Công Thương)"}
+    values.update(kwargs)
+    return plan_inspection(
+        certificate,
+        actor=actor,
+        kind=kind,
+        planned_on=planned_on or certificate.issued_on,
+        **values,
+    )
+
+
+def recorded_inspection(
+    actor, certificate, *, outcome="corrective_action", visited_on=None, findings=None, **kwargs
+):
+    """An inspection planned and recorded through the services; a corrective outcome gets a
+    deadline 30 days after the visit and one finding about the stamp."""
+    from ..inspections import FindingInput, record_inspection
+
+    visited_on = visited_on or certificate.issued_on
+    inspection = planned_inspection(actor, certificate, planned_on=visited_on)
+    if findings is None:
+        findings = (
+            []
+            if outcome == "compliant"
+            else [FindingInput(area="stamp", description="Tem in sai mẫu", severity="major")]
+        )
+    if outcome == "corrective_action":
+        kwargs.setdefault("corrective_deadline", visited_on + datetime.timedelta(days=30))
+    return record_inspection(
+        inspection,
+        actor=actor,
+        visited_on=visited_on,
+        outcome=outcome,
+        findings=findings,
+        summary=kwargs.pop("summary", "Kiểm tra tại cơ sở sản xuất."),
+        **kwargs,
+    )

@@ -1,0 +1,332 @@
+"""Post-recognition inspection pages (/manage/inspections/): the list, planning, the visit
+with its findings, the follow-up of corrective action and the revocation.
+
+Every inspection is fetched through ``Inspection.objects.visible_to`` (producer members see
+their recorded inspections, read-only); the pages that change something fetch it through
+``editable_by`` (the office that could revoke the certificate), so anyone else gets 404 and
+nothing changes. Every change is one call into ``inspections.py``; a refusal comes back as
+form errors or a message and changes nothing."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ocop.accounts.scope import official_scope
+from ocop.core.audit import history_for
+from ocop.core.ids import parse_id
+from ocop.core.pagination import paginate, query_without_page
+
+from . import inspections as services
+from .inspection_forms import (
+    CancelForm,
+    ConfirmForm,
+    EscalateForm,
+    FindingFormSet,
+    FollowUpForm,
+    InspectionFilterForm,
+    PlanForm,
+    RecordForm,
+    add_service_error,
+)
+from .inspections import TRIGGER_MAX_LENGTH
+from .models import Inspection, RevocationGround, revoking_office_filter
+
+HISTORY_LABELS = {
+    "inspection.planned": gettext_lazy("Inspection planned"),
+    "inspection.recorded": gettext_lazy("Visit recorded"),
+    "inspection.followed_up": gettext_lazy("Follow-up recorded"),
+    "inspection.escalated": gettext_lazy("Closed on the revocation of the certificate"),
+    "inspection.cancelled": gettext_lazy("Inspection cancelled"),
+}
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def _inspection(request, pk, *, editable=False) -> Inspection:
+    """The inspection if the user may see it (or act on it, with ``editable``), else 404."""
+    queryset = Inspection.objects.visible_to(request.user)
+    if editable:
+        queryset = queryset.editable_by(request.user)
+    return get_object_or_404(queryset.with_list_data(), pk=pk)
+
+
+def _nothing_to_do(request, inspection):
+    messages.error(
+        request,
+        _("This inspection is “%(status)s”: this step is not possible now.")
+        % {"status": inspection.get_status_display()},
+    )
+    return redirect(inspection)
+
+
+def _refused(request, inspection, error):
+    messages.error(request, str(error) or _("You cannot do this."))
+    return redirect(inspection)
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+
+@require_GET
+def inspection_list(request):
+    today = timezone.localdate()
+    filters = InspectionFilterForm(request.GET)
+    inspections = filters.filter(
+        Inspection.objects.visible_to(request.user).with_list_data().order_by("-planned_on", "-id"),
+        today=today,
+    )
+    page = paginate(request, inspections)
+    is_htmx = _is_htmx(request)
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": [(inspection, inspection.is_corrective_overdue(today)) for inspection in page],
+        "query": query_without_page(request),
+        "today": today,
+        "is_national": official_scope(request.user).is_national,
+        "may_plan": revoking_office_filter(request.user) is not None,
+        "is_htmx": is_htmx,
+    }
+    template = "certificates/inspection_list.html"
+    response = render(request, f"{template}#results" if is_htmx else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def inspection_detail(request, pk):
+    inspection = _inspection(request, pk)
+    today = timezone.localdate()
+    may_act = Inspection.objects.editable_by(request.user).filter(pk=inspection.pk).exists()
+    due_on = inspection.revocation_due_on
+    context = {
+        "inspection": inspection,
+        "certificate": inspection.certificate,
+        "findings": list(inspection.findings.all()),
+        "may_act": may_act,
+        "today": today,
+        "overdue": inspection.is_corrective_overdue(today),
+        "revocation_due_on": due_on,
+        "revocation_late": inspection.awaits_revocation and due_on is not None and today > due_on,
+        "history": [
+            (event, HISTORY_LABELS.get(event.action, event.action))
+            for event in (history_for(inspection) if may_act else [])
+        ],
+    }
+    return render(request, "certificates/inspection_detail.html", context)
+
+
+# --------------------------------------------------------------------------------------
+# Planning
+# --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def inspection_plan(request):
+    """Plan an inspection of one of the office's current certificates (``?certificate=`` picks
+    it in advance; ``?trigger=`` makes it an ad hoc inspection citing that reason)."""
+    if revoking_office_filter(request.user) is None:
+        raise Http404
+    certificates = services.inspectable_certificates(request.user)
+    initial = {"planned_on": timezone.localdate()}
+    raw = request.GET.get("certificate")
+    if raw is not None:
+        certificate_id = parse_id(raw)
+        if certificate_id is None or not certificates.filter(pk=certificate_id).exists():
+            raise Http404
+        initial["certificate"] = certificate_id
+    trigger = request.GET.get("trigger", "").strip()
+    if trigger:
+        # E.g. from a problem report: an ad hoc inspection that cites it.
+        initial.update(kind=Inspection.Kind.AD_HOC, trigger=trigger[:TRIGGER_MAX_LENGTH])
+    form = PlanForm(_posted(request), certificates=certificates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.plan_inspection(
+                data["certificate"],
+                actor=request.user,
+                kind=data["kind"],
+                planned_on=data["planned_on"],
+                team=data["team"],
+                checks_criteria=data["checks_criteria"],
+                checks_stamp_use=data["checks_stamp_use"],
+                trigger=data["trigger"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            if isinstance(error, PermissionDenied):
+                error = ValidationError(str(error))
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The inspection was planned."))
+            return redirect(inspection)
+    return render(request, "certificates/inspection_plan.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def inspection_cancel(request, pk):
+    inspection = _inspection(request, pk, editable=True)
+    if inspection.status != Inspection.Status.PLANNED:
+        return _nothing_to_do(request, inspection)
+    form = CancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_inspection(
+                inspection, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as error:
+            return _refused(request, inspection, error)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The inspection was cancelled."))
+            return redirect(inspection)
+    context = {"form": form, "inspection": inspection}
+    return render(request, "certificates/inspection_cancel.html", context)
+
+
+# --------------------------------------------------------------------------------------
+# The visit, the follow-up, the revocation
+# --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def inspection_record(request, pk):
+    inspection = _inspection(request, pk, editable=True)
+    if inspection.status != Inspection.Status.PLANNED:
+        return _nothing_to_do(request, inspection)
+    criteria = list(
+        services.inspection_criteria(inspection.certificate).only("pk", "code", "title_vi")
+    )
+    form = RecordForm(_posted(request), initial={"visited_on": timezone.localdate()})
+    formset = FindingFormSet(
+        _posted(request), prefix="findings", form_kwargs={"criteria": criteria}
+    )
+    if request.method == "POST" and form.is_valid() & formset.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_inspection(
+                inspection,
+                actor=request.user,
+                visited_on=data["visited_on"],
+                outcome=data["outcome"],
+                summary=data["summary"],
+                corrective_deadline=data["corrective_deadline"],
+                findings=formset.findings(),
+            )
+        except PermissionDenied as error:
+            return _refused(request, inspection, error)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The inspection was recorded."))
+            return redirect(inspection)
+    context = {
+        "form": form,
+        "formset": formset,
+        "inspection": inspection,
+        "has_criteria": bool(criteria),
+    }
+    return render(request, "certificates/inspection_record.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def inspection_follow_up(request, pk):
+    inspection = _inspection(request, pk, editable=True)
+    if not inspection.awaits_follow_up:
+        return _nothing_to_do(request, inspection)
+    form = FollowUpForm(_posted(request), initial={"checked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = services.record_follow_up(
+                inspection,
+                actor=request.user,
+                checked_on=data["checked_on"],
+                corrected=data["corrected"],
+                note=data["note"],
+            )
+        except PermissionDenied as error:
+            return _refused(request, inspection, error)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if updated.status == Inspection.Status.CLOSED:
+                messages.success(
+                    request, _("The corrections were recorded; the inspection is closed.")
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("The findings were not corrected. Revoke the certificate by %(date)s.")
+                    % {"date": date_format(updated.revocation_due_on, "SHORT_DATE_FORMAT")},
+                )
+            return redirect(inspection)
+    context = {"form": form, "inspection": inspection, "today": timezone.localdate()}
+    return render(request, "certificates/inspection_follow_up.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def inspection_escalate(request, pk):
+    inspection = _inspection(request, pk, editable=True)
+    if not inspection.awaits_revocation:
+        return _nothing_to_do(request, inspection)
+    today = timezone.localdate()
+    already_revoked = inspection.certificate.revoked_on is not None
+    initial = {"decided_on": today}
+    if inspection.follow_up_result == Inspection.FollowUp.NOT_CORRECTED:
+        initial["ground"] = RevocationGround.CRITERIA_NOT_MET
+    form = (ConfirmForm if already_revoked else EscalateForm)(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            escalation = services.escalate_to_revocation(
+                inspection,
+                actor=request.user,
+                ground=data.get("ground"),
+                decision_number=data.get("decision_number"),
+                decided_on=data.get("decided_on"),
+                note=data.get("note", ""),
+            )
+        except PermissionDenied as error:
+            return _refused(request, inspection, error)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if already_revoked:
+                messages.success(request, _("The inspection was closed on that revocation."))
+            else:
+                messages.success(request, _("The certificate was revoked."))
+            if escalation.is_late:
+                messages.warning(
+                    request,
+                    _("The revocation was due by %(date)s, 15 days after the finding: it is late.")
+                    % {"date": date_format(escalation.due_on, "SHORT_DATE_FORMAT")},
+                )
+            return redirect(inspection)
+    due_on = inspection.revocation_due_on
+    context = {
+        "form": form,
+        "inspection": inspection,
+        "revocation_due_on": due_on,
+        "revocation_late": today > due_on,
+        "already_revoked": already_revoked,
+    }
+    return render(request, "certificates/inspection_escalate.html", context)
