@@ -31,7 +31,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ocop.accounts.scope import official_scope
 from ocop.core.deadlines import certificate_valid_through
 from ocop.core.ids import parse_id
+from ocop.core.models import AuditEvent
 from ocop.core.pagination import paginate, query_without_page
+from ocop.core.text import normalize
 from ocop.evaluations.models import Dossier
 from ocop.evaluations.permissions import is_producer_member
 from ocop.products.models import Product
@@ -44,7 +46,9 @@ from .forms import (
     ConfirmForm,
     DecisionCreateForm,
     DecisionFilterForm,
+    HistoricalCertificateForm,
     HistoricalDecisionForm,
+    ProductLookup,
     RevokeForm,
     historical_formset,
 )
@@ -241,12 +245,43 @@ def decision_create(request):
                 % {"number": decision.number},
             )
             return redirect("certificates:decision_detail", pk=decision.pk)
+    if request.method == "POST" and (created := _decision_already_created(request, form)):
+        # The same form sent twice (a double click): the first request made the decision,
+        # before this one was checked or while the service waited for it.
+        messages.info(
+            request,
+            _("Decision %(number)s with these products was already created.")
+            % {"number": created.number},
+        )
+        return redirect("certificates:decision_detail", pk=created.pk)
     context = {
         "form": form,
         "candidates": list(form.fields["dossiers"].queryset),
         "is_national": official_scope(request.user).is_national,
     }
     return render(request, "certificates/decision_create.html", context)
+
+
+def _decision_already_created(request, form):
+    """The decision, visible to the user, that already holds exactly the posted dossiers under
+    the posted number (looked for only when the form or the service refused them)."""
+    if not form.errors:
+        return None
+    ids = {parse_id(value) for value in request.POST.getlist("dossiers")}
+    number = normalize(request.POST.get("number", ""))
+    if not ids or None in ids or not number:
+        return None
+    items = list(
+        DecisionItem.objects.filter(
+            dossier_id__in=ids,
+            decision__in=RecognitionDecision.objects.visible_to(request.user),
+        ).select_related("decision")
+    )
+    decisions = {item.decision for item in items}
+    if len(decisions) != 1 or {item.dossier_id for item in items} != ids:
+        return None
+    (decision,) = decisions
+    return decision if decision.number == number else None
 
 
 @require_GET
@@ -262,7 +297,8 @@ def decision_detail(request, pk):
     if decision.is_signed:
         certificates = {
             certificate.item_id: certificate
-            for certificate in Certificate.objects.filter(decision=decision)
+            for certificate in Certificate.objects.visible_to(request.user)
+            .filter(decision=decision)
             .with_pending_re_rating()
             .order_by()
         }
@@ -294,7 +330,13 @@ def decision_sign(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_decision(decision, actor=request.user)
-        except (ValidationError, PermissionDenied) as error:
+        except ValidationError as error:
+            if getattr(error, "code", None) == "already_signed":
+                # Signed by a request that ran at the same moment (a double click).
+                messages.info(request, _("This decision is already signed."))
+                return redirect("certificates:decision_detail", pk=decision.pk)
+            _add_service_error(form, error)
+        except PermissionDenied as error:
             _add_service_error(form, error)
         else:
             messages.success(
@@ -314,7 +356,13 @@ def decision_sign(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision_discard(request, pk):
     """Delete a draft decision; its dossiers wait for a decision again."""
-    decision = _decision_to_act_on(request, pk)
+    try:
+        decision = _decision_to_act_on(request, pk)
+    except Http404:
+        if _discarded_by(request.user, pk):
+            # The form sent again (a double click, the back button): it is done already.
+            return _already_discarded(request)
+        raise
     if decision.is_signed:
         messages.error(
             request,
@@ -327,6 +375,8 @@ def decision_discard(request, pk):
         try:
             services.discard_decision(decision, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
+            if not RecognitionDecision.objects.filter(pk=decision.pk).exists():
+                return _already_discarded(request)  # by a request that ran at the same moment
             _add_service_error(form, error)
         else:
             messages.success(
@@ -335,6 +385,21 @@ def decision_discard(request, pk):
             return redirect("certificates:decision_list")
     context = {"decision": decision, "form": form}
     return render(request, "certificates/decision_discard.html", context)
+
+
+def _discarded_by(user, pk) -> bool:
+    """Whether ``user`` discarded the decision ``pk`` (its audit event; ids are never reused)."""
+    return AuditEvent.objects.filter(
+        action="decision.discarded",
+        object_type=RecognitionDecision._meta.label_lower,
+        object_id=str(pk),
+        actor=user,
+    ).exists()
+
+
+def _already_discarded(request):
+    messages.info(request, _("This draft decision was already discarded."))
+    return redirect("certificates:decision_list")
 
 
 def _provinces_for_history(user):
@@ -354,53 +419,93 @@ def _chosen_province(request, provinces):
     return next((province for province in provinces if province.pk == code), None)
 
 
-def _product_choices(province):
-    """The products of ``province``, as (id, "name — producer") for the rows (one query)."""
+def _product_lookup(user, province) -> ProductLookup:
+    """The products of ``province`` the user may see, for the rows (one query)."""
     products = (
-        Product.objects.filter(producer__province=province)
+        Product.objects.visible_to(user)
+        .filter(producer__province=province)
         .select_related("producer")
         .order_by("folded_name", "pk")
-        .only("pk", "name", "producer__name", "producer__province_id")
+        .only("pk", "name", "folded_name", "code", "producer__name", "producer__province_id")
     )
-    return [(product.pk, f"{product.name} — {product.producer.name}") for product in products]
+    return ProductLookup(products, province=province)
+
+
+def _bounded_count(value, default) -> int:
+    """A number of rows from the request, at most ``HISTORICAL_MAX_ROWS``; ``default`` when it
+    is not a number."""
+    text = (value or "").strip()
+    number = 0 if text == "0" else parse_id(text)
+    return min(default if number is None else number, HISTORICAL_MAX_ROWS)
 
 
 def _row_count(request) -> int:
-    try:
-        rows = int(request.GET.get("rows", HISTORICAL_ROWS))
-    except (TypeError, ValueError, OverflowError):
-        rows = HISTORICAL_ROWS
-    return max(1, min(rows, HISTORICAL_MAX_ROWS))
+    return max(1, _bounded_count(request.GET.get("rows"), HISTORICAL_ROWS))
 
 
-def _historical_entries(formset, province):
-    """The rows as the service takes them; a product not of ``province`` is a row error (None
-    is returned then)."""
-    product_ids = {row.cleaned_data["product"] for row in formset.filled_forms}
-    products = Product.objects.select_related("producer").in_bulk(product_ids)
-    entries = []
-    for row in formset.filled_forms:
-        data = row.cleaned_data
-        product = products.get(data["product"])
-        if product is None or product.producer.province_id != province.pk:
-            row.add_error("product", _("Choose a product of the decision's province."))
-            continue
-        entries.append(
-            services.HistoricalCertificate(
-                product=product,
-                star=data["star"],
-                number=data["number"],
-                issued_on=data.get("issued_on"),
-                valid_until=data.get("valid_until"),
-            )
+def _with_more_rows(data, *, authorities, lookup):
+    """The header and the rows as typed, unbound (no errors shown yet), with
+    ``HISTORICAL_ROWS`` more blank rows: "More rows" keeps what was typed."""
+    header = {name: data.get(name, "") for name in HistoricalDecisionForm.base_fields}
+    typed = _bounded_count(data.get("rows-TOTAL_FORMS"), 0)
+    rows = [
+        {
+            name: data.get(f"rows-{index}-{name}", "")
+            for name in HistoricalCertificateForm.base_fields
+        }
+        for index in range(typed)
+    ]
+    total = min(typed + HISTORICAL_ROWS, HISTORICAL_MAX_ROWS)
+    form = HistoricalDecisionForm(initial=header, authorities=authorities)
+    formset = historical_formset(extra=total)(prefix="rows", lookup=lookup, row_initial=rows)
+    return form, formset
+
+
+def _historical_entries(formset, lookup):
+    """The rows as the service takes them."""
+    return [
+        services.HistoricalCertificate(
+            product=lookup.products[row.cleaned_data["product"]],
+            star=row.cleaned_data["star"],
+            number=row.cleaned_data["number"],
+            issued_on=row.cleaned_data.get("issued_on"),
+            valid_until=row.cleaned_data.get("valid_until"),
         )
-    return entries if len(entries) == len(formset.filled_forms) else None
+        for row in formset.filled_forms
+    ]
+
+
+def _historical_already_recorded(request, header, formset):
+    """The historical decision, visible to the user, already recorded from this very form: the
+    same authority, number and date, and the same certificate numbers (looked for only when the
+    rows or the service were refused)."""
+    numbers = {
+        normalize(row.data.get(row.add_prefix("number"), ""))
+        for row in formset.forms
+        if row.has_changed()
+    } - {""}
+    decision = (
+        RecognitionDecision.objects.visible_to(request.user)
+        .filter(
+            is_historical=True,
+            authority=header["authority"],
+            number=header["number"],
+            decided_on=header["decided_on"],
+        )
+        .first()
+    )
+    if not numbers or decision is None:
+        return None
+    recorded = set(decision.certificates.values_list("number", flat=True))
+    return decision if recorded == numbers else None
 
 
 @require_http_methods(["GET", "POST"])
 def decision_record_historical(request):
     """Enter a decision taken before the platform (a provincial, a district or the Minister's)
-    and its certificates as written on them; all rows are saved together or none."""
+    and its certificates as written on them; all rows are saved together or none. "More rows"
+    (a second submit button) shows the form again with blank rows added, keeping what was
+    typed and saving nothing."""
     _require_office(request)
     provinces = _provinces_for_history(request.user)
     province = _chosen_province(request, provinces)
@@ -413,45 +518,56 @@ def decision_record_historical(request):
         for value, label in Authority.choices
         if services.can_decide(request.user, authority=value, province_id=province.pk)
     ]
+    lookup = _product_lookup(request.user, province)
     data = request.POST if request.method == "POST" else None
-    form = HistoricalDecisionForm(data, authorities=authorities)
-    choices = _product_choices(province)
-    decided_on = form.cleaned_data.get("decided_on") if data and form.is_valid() else None
-    formset = historical_formset(extra=_row_count(request) if data is None else 0)(
-        data, prefix="rows", product_choices=choices, decided_on=decided_on
-    )
-    if data is not None and form.is_valid() and formset.is_valid():
-        header = form.cleaned_data
-        entries = _historical_entries(formset, province)
-        if entries is not None:
-            try:
-                decision = services.record_historical_decision(
-                    province,
-                    actor=request.user,
-                    number=header["number"],
-                    decided_on=header["decided_on"],
-                    signer_name=header["signer_name"],
-                    certificates=entries,
-                    authority=header["authority"],
-                    note=header["note"],
-                )
-            except (ValidationError, PermissionDenied) as error:
-                _add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Decision %(number)s and its certificates were recorded.")
-                    % {"number": decision.number},
-                )
-                return redirect("certificates:decision_detail", pk=decision.pk)
+    header = None
+    if data is not None and "more_rows" in data:
+        form, formset = _with_more_rows(data, authorities=authorities, lookup=lookup)
+        data = None
+    else:
+        form = HistoricalDecisionForm(data, authorities=authorities)
+        if data is not None and form.is_valid():
+            header = dict(form.cleaned_data)  # as typed (service errors change the form's)
+        formset = historical_formset(extra=_row_count(request) if data is None else 0)(
+            data, prefix="rows", lookup=lookup, header=header
+        )
+    if header is not None and formset.is_valid():
+        try:
+            decision = services.record_historical_decision(
+                province,
+                actor=request.user,
+                number=header["number"],
+                decided_on=header["decided_on"],
+                signer_name=header["signer_name"],
+                certificates=_historical_entries(formset, lookup),
+                authority=header["authority"],
+                note=header["note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Decision %(number)s and its certificates were recorded.")
+                % {"number": decision.number},
+            )
+            return redirect("certificates:decision_detail", pk=decision.pk)
+    if header is not None and (recorded := _historical_already_recorded(request, header, formset)):
+        # The same form sent twice (a double click): the first request recorded it.
+        messages.info(
+            request,
+            _("Decision %(number)s and its certificates were already recorded.")
+            % {"number": recorded.number},
+        )
+        return redirect("certificates:decision_detail", pk=recorded.pk)
     context = {
         "province": province,
         "provinces": provinces,
         "form": form,
         "formset": formset,
-        "more_rows": min(formset.total_form_count() + HISTORICAL_ROWS, HISTORICAL_MAX_ROWS),
+        "can_add_rows": formset.total_form_count() < HISTORICAL_MAX_ROWS,
         "max_rows": HISTORICAL_MAX_ROWS,
-        "has_products": bool(choices),
+        "products": lookup.options,
     }
     return render(request, "certificates/decision_historical.html", context)
 
@@ -497,7 +613,8 @@ def _certificate_page(request, certificate, *, revoke_form=None, status=200):
     certificate_status = certificate.status_on(today)
     history = [
         _status_row(entry, today)
-        for entry in Certificate.objects.filter(product_id=certificate.product_id)
+        for entry in Certificate.objects.visible_to(request.user)
+        .filter(product_id=certificate.product_id)
         .select_related("decision")
         .with_pending_re_rating()
         .order_by("-issued_on", "-id")

@@ -5,6 +5,7 @@ The cast: the Điện Biên office (``officer``), the Lai Châu office (``lai_ch
 office (``central``) and a member of a Điện Biên producer (``member``)."""
 
 import datetime
+import unicodedata
 
 import time_machine
 from django.test import TestCase
@@ -305,6 +306,24 @@ class CertificateRevokeTests(Cast):
             response, vi("The revocation cannot be dated before the certificate was issued.")
         )
         self.assertEqual(snapshot(), before)
+
+    def test_empty_fields_get_their_own_vietnamese_messages(self):
+        before = snapshot()
+        response = self.revoke(self.officer, self.valid, decision_number=" \u00a0 ", decided_on="")
+        self.assertContains(response, vi("Enter the number of the revocation decision."))
+        self.assertContains(response, vi("Enter the date of the revocation decision."))
+        response = self.revoke(self.officer, self.valid, decided_on="0001-01-01")
+        self.assertIn("decided_on", response.context["revoke_form"].errors)
+        self.assertEqual(snapshot(), before)
+
+    def test_the_number_is_stored_as_typed_by_hand(self):
+        self.revoke(
+            self.officer,
+            self.valid,
+            decision_number=unicodedata.normalize("NFD", " Số\u00a045/QĐ-UBND "),
+        )
+        self.valid.refresh_from_db()
+        self.assertEqual(self.valid.revocation_decision_number, "Số 45/QĐ-UBND")
 
     def test_revoking_twice_is_refused_and_nothing_changes(self):
         before = snapshot()
