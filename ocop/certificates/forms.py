@@ -19,6 +19,8 @@ from ocop.products.codes import normalize_code
 from ocop.regions.models import Province
 
 from .models import (
+    AUTHORITY_STARS,
+    DISTRICTS_ABOLISHED,
     Authority,
     Certificate,
     ProblemReport,
@@ -92,14 +94,6 @@ EARLIEST_DAY = datetime.date(2013, 1, 1)
 #: A certificate is valid 36 months; an end of validity typed more than five years after the
 #: issue is a typing error.
 LONGEST_VALIDITY_MONTHS = 60
-#: Districts were abolished on 1 July 2025; their chairmen decided nothing after that day.
-DISTRICTS_ABOLISHED = datetime.date(2025, 7, 1)
-#: The stars each authority recognises (art. 7(3); the district chairman under 148/QĐ-TTg).
-AUTHORITY_STARS = {
-    Authority.PROVINCE_CHAIRMAN: (3, 4),
-    Authority.DISTRICT_CHAIRMAN: (3,),
-    Authority.MINISTER: (5,),
-}
 AUTHORITY_STAR_ERRORS = {
     Authority.PROVINCE_CHAIRMAN: _(
         "The provincial chairman recognises 3- and 4-star products; the Minister recognises "

@@ -51,6 +51,16 @@ class Authority(models.TextChoices):
     )
 
 
+#: Districts were abolished on 1 July 2025; their chairmen decided nothing after that day.
+DISTRICTS_ABOLISHED = datetime.date(2025, 7, 1)
+#: The stars each authority recognises (art. 7(3); the district chairman under 148/QĐ-TTg).
+AUTHORITY_STARS = {
+    Authority.PROVINCE_CHAIRMAN: (3, 4),
+    Authority.DISTRICT_CHAIRMAN: (3,),
+    Authority.MINISTER: (5,),
+}
+
+
 class RevocationGround(models.TextChoices):
     """The six grounds for revoking a certificate (art. 12)."""
 

@@ -32,6 +32,8 @@ from ocop.producers.models import ProducerMember
 from ocop.products.models import Product
 
 from .models import (
+    AUTHORITY_STARS,
+    DISTRICTS_ABOLISHED,
     Authority,
     Certificate,
     DecisionItem,
@@ -469,6 +471,18 @@ def record_historical_decision(
     if not can_decide(actor, authority=authority, province_id=province.pk):
         _refuse_authority(authority)
     _check_number(number, decided_on, signer_name)
+    if authority == Authority.DISTRICT_CHAIRMAN and decided_on >= DISTRICTS_ABOLISHED:
+        raise ValidationError(
+            {
+                "authority": ValidationError(
+                    _(
+                        "Districts were abolished on 1 July 2025: from then on, the provincial "
+                        "chairman decides."
+                    ),
+                    code="district_abolished",
+                )
+            }
+        )
     entries = list(certificates)
     problems = []
     if not entries:
@@ -482,6 +496,18 @@ def record_historical_decision(
                     _("%(product)s: the star must be 3, 4 or 5."),
                     code="star",
                     params={"product": product},
+                )
+            )
+        elif entry.star not in AUTHORITY_STARS.get(authority, ()):
+            problems.append(
+                ValidationError(
+                    _("%(product)s: %(authority)s does not recognise %(star)s-star products."),
+                    code="star_authority",
+                    params={
+                        "product": product,
+                        "authority": Authority(authority).label,
+                        "star": entry.star,
+                    },
                 )
             )
         if product.producer.province_id != province.pk:

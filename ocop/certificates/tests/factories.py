@@ -13,6 +13,7 @@ from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune, province
 
 from .. import services
+from ..models import Authority
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=VN)
@@ -92,6 +93,7 @@ def historical_certificate(actor, product, *, issued_on, star=3, number=None, **
     decision = services.record_historical_decision(
         province("11"),
         actor=actor,
+        authority=Authority.MINISTER if star == 5 else Authority.PROVINCE_CHAIRMAN,
         number=f"{next(_NUMBERS)}/QĐ-UBND",
         decided_on=issued_on,
         signer_name="Lê Thành Đô",

@@ -165,7 +165,7 @@ class RevocationTests(TestCase):
             cls.officer, tea_product(), issued_on=datetime.date(2025, 4, 1)
         )
         cls.five = historical_certificate(
-            cls.officer, tea_product(), issued_on=datetime.date(2025, 4, 1), star=5
+            cls.central, tea_product(), issued_on=datetime.date(2025, 4, 1), star=5
         )
 
     def revoke(self, certificate, actor, **kwargs):
@@ -212,3 +212,54 @@ class RevocationTests(TestCase):
         with self.assertRaises(ValidationError) as caught:
             self.revoke(self.certificate, self.officer)
         self.assertEqual(caught.exception.error_list[0].code, "already_revoked")
+
+
+@time_machine.travel(NOW, tick=False)
+class HistoricalAuthorityTests(TestCase):
+    """Each authority records only the stars it grants; district chairmen until July 2025."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.officer = province_officer("11")
+        cls.central = central_officer()
+        cls.product = tea_product()
+
+    def record(self, actor, *, authority, star, decided_on=datetime.date(2025, 4, 1)):
+        return services.record_historical_decision(
+            province("11"),
+            actor=actor,
+            number="77/QĐ-UBND",
+            decided_on=decided_on,
+            signer_name="Lê Thành Đô",
+            authority=authority,
+            certificates=[
+                services.HistoricalCertificate(product=self.product, star=star, number="GCN-77")
+            ],
+        )
+
+    def test_stars_outside_the_authoritys_power_are_refused_and_nothing_changes(self):
+        for actor, authority, star in (
+            (self.officer, Authority.PROVINCE_CHAIRMAN, 5),
+            (self.officer, Authority.DISTRICT_CHAIRMAN, 4),
+            (self.central, Authority.MINISTER, 4),
+        ):
+            with self.subTest(authority=authority, star=star):
+                before = state()
+                with self.assertRaises(ValidationError) as raised:
+                    self.record(actor, authority=authority, star=star)
+                self.assertEqual(raised.exception.error_list[0].code, "star_authority")
+                self.assertEqual(state(), before)
+
+    def test_a_district_chairmans_decision_after_july_2025_is_refused(self):
+        before = state()
+        with self.assertRaises(ValidationError) as raised:
+            self.record(
+                self.officer,
+                authority=Authority.DISTRICT_CHAIRMAN,
+                star=3,
+                decided_on=datetime.date(2025, 7, 1),
+            )
+        self.assertIn("authority", raised.exception.error_dict)
+        self.assertEqual(state(), before)
+        decision = self.record(self.officer, authority=Authority.DISTRICT_CHAIRMAN, star=3)
+        self.assertEqual(decision.certificates.get().star, 3)
