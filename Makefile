@@ -16,7 +16,7 @@ help:
 	@echo "make test     run the whole test suite (SQLite; DATABASE_URL selects PostgreSQL)"
 	@echo "make lint     ruff check + format check;  make fmt  format the code"
 	@echo "make messages extract and compile the translations (needs gettext)"
-	@echo "make bench    benchmark at national scale (not built yet)"
+	@echo "make bench    benchmark at national scale (SQLite, and PostgreSQL if reachable)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON_FOR_VENV)" || { echo "Python >= 3.12 not found (see .python-version)"; exit 1; }
@@ -55,7 +55,7 @@ messages: install
 	$(DEV) $(MANAGE) compilemessages -l vi --ignore=.venv
 
 bench: install
-	@echo "make bench: the national-scale benchmark is not built yet (see issue 'Statistics, reports and open data')."
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

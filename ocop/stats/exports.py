@@ -1,0 +1,92 @@
+"""Tables as XLSX (openpyxl) and CSV downloads. A text cell that a spreadsheet would read as a
+formula (it starts with = + - @, or a tab or carriage return) is neutralised with a leading
+apostrophe, so a product named "=HYPERLINK(...)" stays text."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value):
+    """A cell value safe to open in a spreadsheet; numbers and dates stay as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal, datetime.date)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_bytes(columns, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(column) for column in columns])
+    for row in rows:
+        writer.writerow([_csv_value(neutralise(value)) for value in row])
+    # With a byte-order mark, spreadsheet programs read the Vietnamese letters as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _xlsx_value(value):
+    value = neutralise(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def xlsx_bytes(sheets) -> bytes:
+    """``sheets``: (title, columns, rows) triples, one worksheet each."""
+    workbook = Workbook(write_only=False)
+    workbook.remove(workbook.active)
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(_sheet_title(title))
+        sheet.append([str(column) for column in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_xlsx_value(value) for value in row])
+        for cell in sheet["A"][1:]:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "DD/MM/YYYY"
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title) -> str:
+    text = str(title)
+    for character in "[]:*?/\\":
+        text = text.replace(character, " ")
+    return text[:31] or "Sheet"
+
+
+def download(content: bytes, *, filename: str, fmt: str) -> HttpResponse:
+    content_type = XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def table_download(table, *, stem: str, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        content = xlsx_bytes([(table.title, table.columns, table.rows)])
+    else:
+        content = csv_bytes(table.columns, table.rows)
+    return download(content, filename=f"{stem}-{table.key}.{fmt}", fmt=fmt)

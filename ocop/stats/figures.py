@@ -1,0 +1,612 @@
+"""The figures of the dashboards, the open data and the exports, read from the summary tables.
+
+Every figure is a :class:`Table` (title, columns, rows, optional chart) so that the page, its
+XLSX and CSV exports and the open-data files show the same numbers. Each table costs one
+GROUP BY query (a few cost none: they are derived from another table's rows), whatever the
+amount of data."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+
+from ocop.evaluations.models import Dossier
+from ocop.producers.choices import ProducerKind
+from ocop.products.models import ScoringSet
+from ocop.regions.models import Commune, Province
+
+from .centres import points
+from .models import CertificateFact, CriterionLoss, valid_q
+
+STARS = (3, 4, 5)
+EXPIRY_HORIZON_DAYS = 180
+FIRST_TREND_YEAR = 2019  # the first national rubric (1048/QĐ-TTg)
+LIST_LIMIT = 50
+TOP_CRITERIA = 15
+
+#: Dossiers whose provincial result reached the 5★ band and that wait for (or are in, or have
+#: passed) the central round, without a 5★ certificate yet: "potential 5★".
+POTENTIAL_FIVE_STATUSES = (
+    Dossier.Status.AWAITING_APPROVAL,
+    Dossier.Status.SENT_CENTRAL,
+    Dossier.Status.IN_CENTRAL_ROUND,
+    Dossier.Status.PROPOSED_CENTRAL,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: the nation, one province or one commune."""
+
+    level: str  # "national", "province" or "commune"
+    province: Province | None = None
+    commune: Commune | None = None
+
+    @property
+    def code(self) -> str:
+        unit = self.commune or self.province
+        return unit.code if unit else ""
+
+    @property
+    def name(self) -> str:
+        unit = self.commune or self.province
+        return unit.name if unit else _("Viet Nam")
+
+    def facts(self):
+        if self.commune is not None:
+            return CertificateFact.objects.filter(commune_id=self.commune.code)
+        if self.province is not None:
+            return CertificateFact.objects.filter(province_id=self.province.code)
+        return CertificateFact.objects.all()
+
+    def dossiers(self):
+        if self.commune is not None:
+            return Dossier.objects.filter(commune_id=self.commune.code)
+        if self.province is not None:
+            return Dossier.objects.filter(province_id=self.province.code)
+        return Dossier.objects.all()
+
+
+NATIONAL = Scope("national")
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+    chart: dict | None = None  # {"type", "labels", "datasets": [{"label", "data"}]}
+    points: list | None = None  # map markers: [{"name", "lat", "lon", "products"}]
+
+    @property
+    def map_script_id(self) -> str:
+        return f"map-data-{self.key}"
+
+    @property
+    def chart_script_id(self) -> str:
+        return f"chart-data-{self.key}"
+
+    def chart_data(self):
+        if not self.chart:
+            return None
+        return {"title": str(self.title), **self.chart}
+
+
+def star_label(star) -> str:
+    return f"{star}★"
+
+
+# --------------------------------------------------------------------------------------
+# The headline (summary.json and the top of every dashboard)
+# --------------------------------------------------------------------------------------
+
+
+def potential_five_star(scope: Scope, day: datetime.date) -> int:
+    five_star = CertificateFact.objects.filter(star=5, issued_on__lte=day).values("product_id")
+    return (
+        scope.dossiers()
+        .filter(status__in=POTENTIAL_FIVE_STATUSES, submitted_at__date__lte=day)
+        .exclude(product_id__in=five_star)
+        .values("product_id")
+        .distinct()
+        .count()
+    )
+
+
+def breakdown(scope: Scope, day: datetime.date) -> list[dict]:
+    """The products counting on ``day`` by unit (province for the nation, commune below),
+    scoring set, producer type and star, with those expiring within 180 days and those one
+    criterion from the next star: one scan of the summary table that most tables of a
+    dashboard are summed from. (One product holds one valid certificate at most on a day, so
+    rows are products.)"""
+    horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
+    unit = "province_id" if scope.level == "national" else "commune_id"
+    return list(
+        scope.facts()
+        .filter(valid_q(day))
+        .values(unit, "scoring_set_id", "producer_kind", "star")
+        .annotate(
+            unit=F(unit),
+            n=Count("pk"),
+            expiring=Count("pk", filter=Q(valid_until__lte=horizon)),
+            one_step=Count("pk", filter=Q(upgrades_to_next_star=1)),
+        )
+        .order_by()
+    )
+
+
+def _sum_by(rows, key):
+    """{key value: {star: n}} summed over ``rows`` of :func:`breakdown`."""
+    table = defaultdict(lambda: dict.fromkeys(STARS, 0))
+    for row in rows:
+        table[row[key]][row["star"]] += row["n"]
+    return table
+
+
+def headline(scope: Scope, day: datetime.date, rows=None) -> dict:
+    """Products with a valid 3★+ certificate on ``day``, by star; the ones expiring within
+    180 days and those one criterion from the next star."""
+    rows = breakdown(scope, day) if rows is None else rows
+    by_star = dict.fromkeys(STARS, 0)
+    expiring = one_step = 0
+    for row in rows:
+        by_star[row["star"]] += row["n"]
+        expiring += row["expiring"]
+        one_step += row["one_step"] if row["star"] < 5 else 0
+    return {
+        "products": sum(by_star.values()),
+        "by_star": by_star,
+        "expiring": expiring,
+        "one_step": one_step,
+    }
+
+
+def producers_by_kind(scope: Scope, day: datetime.date) -> dict[str, dict]:
+    """producer type → {"producers", "products"} holding a valid certificate on ``day``."""
+    rows = (
+        scope.facts()
+        .filter(valid_q(day))
+        .values("producer_kind")
+        .annotate(
+            producers=Count("producer_id", distinct=True),
+            products=Count("pk"),
+        )
+        .order_by("producer_kind")
+    )
+    return {
+        row["producer_kind"]: {"producers": row["producers"], "products": row["products"]}
+        for row in rows
+    }
+
+
+def provinces_by_star(day: datetime.date, rows=None) -> list[dict]:
+    """Every province with its products by star on ``day``, most products first (the names:
+    1 query; the counts from the national :func:`breakdown`, or 1 more)."""
+    rows = breakdown(NATIONAL, day) if rows is None else rows
+    counts = _sum_by(rows, "unit")
+    provinces = [
+        {
+            "code": code,
+            "name": name,
+            "products": sum(counts[code].values()),
+            "by_star": {str(star): counts[code][star] for star in STARS},
+        }
+        for code, name in Province.objects.order_by("code").values_list("code", "name")
+    ]
+    provinces.sort(key=lambda province: (-province["products"], province["code"]))
+    return provinces
+
+
+def summary(day: datetime.date) -> dict:
+    """The national summary of ``/open-data/summary.json`` (4 queries)."""
+    rows = breakdown(NATIONAL, day)
+    top = headline(NATIONAL, day, rows)
+    kinds = producers_by_kind(NATIONAL, day)
+    return {
+        "as_of": day.isoformat(),
+        "products": top["products"],
+        "by_star": {str(star): top["by_star"][star] for star in STARS},
+        "potential_5_star": potential_five_star(NATIONAL, day),
+        "producers": sum(kind["producers"] for kind in kinds.values()),
+        "producers_by_type": {kind: kinds[kind]["producers"] for kind in sorted(kinds)},
+        "provinces": provinces_by_star(day, rows),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------
+
+
+def star_table(top: dict, potential: int) -> Table:
+    rows = [[star_label(star), top["by_star"][star]] for star in STARS]
+    rows.append([_("Potential 5★"), potential])
+    rows.append([_("Total 3★ and above"), top["products"]])
+    return Table(
+        "by_star",
+        _("Products by star"),
+        [_("Star"), _("Products")],
+        rows,
+        note=_("Potential 5★: 90 points or more at the province, not yet recognised centrally."),
+        chart={
+            "type": "bar",
+            "labels": [row[0] for row in rows[:4]],
+            "datasets": [{"label": _("Products"), "data": [row[1] for row in rows[:4]]}],
+        },
+    )
+
+
+def classification_tables(scope: Scope, day: datetime.date, rows=None) -> list[Table]:
+    """By sector, group and scoring set (the classification: 1 query)."""
+    rows = breakdown(scope, day) if rows is None else rows
+    by_set = _sum_by(rows, "scoring_set_id")
+    sets = list(ScoringSet.objects.select_related("group__sector").order_by("number"))
+    by_group = defaultdict(lambda: dict.fromkeys(STARS, 0))
+    by_sector = defaultdict(lambda: dict.fromkeys(STARS, 0))
+    for scoring_set in sets:
+        for star in STARS:
+            count = by_set[scoring_set.number][star]
+            by_group[scoring_set.group][star] += count
+            by_sector[scoring_set.group.sector][star] += count
+
+    def rows_of(counts, label):
+        return [
+            [label(unit), *(counts[unit][star] for star in STARS), sum(counts[unit].values())]
+            for unit in sorted(counts, key=lambda unit: unit.pk)
+        ]
+
+    columns = [*(star_label(star) for star in STARS), _("Total products")]
+    sectors = rows_of(by_sector, lambda sector: f"{sector.numeral}. {sector.name}")
+    return [
+        Table(
+            "by_sector",
+            _("Products by sector"),
+            [_("Sector"), *columns],
+            sectors,
+            chart={
+                "type": "bar",
+                "labels": [row[0] for row in sectors],
+                "datasets": [
+                    {"label": star_label(star), "data": [row[i + 1] for row in sectors]}
+                    for i, star in enumerate(STARS)
+                ],
+                "stacked": True,
+            },
+        ),
+        Table(
+            "by_group",
+            _("Products by product group"),
+            [_("Product group"), *columns],
+            rows_of(by_group, lambda group: f"{group.code}. {group.name}"),
+        ),
+        Table(
+            "by_set",
+            _("Products by scoring set"),
+            [_("Scoring set"), *columns],
+            [
+                [
+                    str(s),
+                    *(by_set[s.number][star] for star in STARS),
+                    sum(by_set[s.number].values()),
+                ]
+                for s in sets
+            ],
+        ),
+    ]
+
+
+def producer_kind_table(kinds: dict) -> Table:
+    rows = [
+        [
+            ProducerKind(kind).label if kind in ProducerKind.values else kind,
+            v["producers"],
+            v["products"],
+        ]
+        for kind, v in sorted(kinds.items(), key=lambda item: -item[1]["producers"])
+    ]
+    total = sum(row[1] for row in rows)
+    for row in rows:
+        row.append(_percent(row[1], total))
+    return Table(
+        "by_producer_type",
+        _("Producers by type"),
+        [_("Producer type"), _("Producers"), _("Products"), _("Share of producers (%)")],
+        rows,
+        chart={
+            "type": "doughnut",
+            "labels": [row[0] for row in rows],
+            "datasets": [{"label": _("Producers"), "data": [row[1] for row in rows]}],
+        },
+    )
+
+
+def _percent(part, whole):
+    if not whole:
+        return Decimal(0)
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+def year_table(scope: Scope, day: datetime.date) -> Table:
+    """By year: certificates issued, products first recognised, revocations, and products
+    holding a valid certificate at the end of the year (to ``day`` for its own year): 2 queries
+    (one product holds one valid certificate at most on a day, so rows are products)."""
+    years = list(range(FIRST_TREND_YEAR, day.year + 1))
+    facts = scope.facts()
+    measures = {}
+    for year in years:
+        start, end = datetime.date(year, 1, 1), min(day, datetime.date(year, 12, 31))
+        measures[f"issued{year}"] = Count("pk", filter=Q(issued_on__range=(start, end)))
+        measures[f"revoked{year}"] = Count("pk", filter=Q(revoked_on__range=(start, end)))
+        measures[f"valid{year}"] = Count("pk", filter=valid_q(end))
+    totals = facts.aggregate(**measures)
+    issued = {year: totals[f"issued{year}"] for year in years}
+    revoked = {year: totals[f"revoked{year}"] for year in years}
+    trend = {f"y{year}": totals[f"valid{year}"] for year in years}
+    first = dict(
+        facts.filter(issued_on__lte=day)
+        .values("first_recognised_year")
+        .annotate(n=Count("product_id", distinct=True))
+        .order_by()
+        .values_list("first_recognised_year", "n")
+    )
+    rows = [
+        [year, issued.get(year, 0), first.get(year, 0), revoked.get(year, 0), trend[f"y{year}"]]
+        for year in years
+    ]
+    return Table(
+        "by_year",
+        _("Recognitions by year and trend"),
+        [
+            _("Year"),
+            _("Certificates issued"),
+            _("Products recognised for the first time"),
+            _("Certificates revoked"),
+            _("Products with a valid certificate at the end of the year"),
+        ],
+        rows,
+        chart={
+            "type": "line",
+            "labels": [str(year) for year in years],
+            "datasets": [
+                {"label": _("Valid at the end of the year"), "data": [row[4] for row in rows]},
+                {"label": _("Certificates issued"), "data": [row[1] for row in rows]},
+            ],
+        },
+    )
+
+
+def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
+    horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
+    facts = (
+        scope.facts()
+        .filter(valid_q(day), valid_until__lte=horizon)
+        .select_related("product", "producer", "province", "commune")
+        .order_by("valid_until", "certificate_id")[:LIST_LIMIT]
+    )
+    return Table(
+        "expiring",
+        _("Certificates expiring in the next 180 days"),
+        [_("Product"), _("Producer"), _("Commune"), _("Province"), _("Star"), _("Valid until")],
+        [
+            [
+                fact.product.name,
+                fact.producer.name,
+                fact.commune.name,
+                fact.province.name,
+                star_label(fact.star),
+                fact.valid_until,
+            ]
+            for fact in facts
+        ],
+        note=_("%(count)s certificates; the %(limit)s expiring first are listed.")
+        % {"count": count, "limit": LIST_LIMIT},
+    )
+
+
+def revoked_table(scope: Scope, day: datetime.date) -> Table:
+    facts = (
+        scope.facts()
+        .filter(revoked_on__lte=day)
+        .select_related("certificate", "product", "province")
+        .order_by("-revoked_on", "-certificate_id")[:LIST_LIMIT]
+    )
+    return Table(
+        "revoked",
+        _("Revoked certificates"),
+        [_("Certificate"), _("Product"), _("Province"), _("Star"), _("Revoked on"), _("Ground")],
+        [
+            [
+                fact.certificate.number,
+                fact.product.name,
+                fact.province.name,
+                star_label(fact.star),
+                fact.revoked_on,
+                fact.certificate.get_revocation_ground_display(),
+            ]
+            for fact in facts
+        ],
+        note=_("The %(limit)s most recent revocations.") % {"limit": LIST_LIMIT},
+    )
+
+
+def territory_table(scope: Scope, day: datetime.date, rows=None) -> Table | None:
+    """Provinces ranked (national) or communes ranked (province); the units' names: 1 query."""
+    rows = breakdown(scope, day) if rows is None else rows
+    if scope.level == "national":
+        provinces = provinces_by_star(day, rows)
+        units = [
+            [p["name"], *(p["by_star"][str(s)] for s in STARS), p["products"]] for p in provinces
+        ]
+        markers = points("province", ((p["code"], p["name"], p["products"]) for p in provinces))
+        title, column = _("Provinces ranked by products"), _("Province")
+    elif scope.level == "province":
+        counts = _sum_by(rows, "unit")
+        names = dict(Commune.objects.filter(code__in=list(counts)).values_list("code", "name"))
+        totals = {code: sum(counts[code].values()) for code in counts}
+        units = [
+            [names.get(code, code), *(counts[code][s] for s in STARS), totals[code]]
+            for code in counts
+        ]
+        units.sort(key=lambda row: (-row[-1], row[0]))
+        markers = points("commune", ((c, names.get(c, c), totals[c]) for c in sorted(counts)))
+        title, column = _("Communes ranked by products"), _("Commune")
+    else:
+        return None
+    return Table(
+        "territories",
+        title,
+        [_("Rank"), column, *(star_label(s) for s in STARS), _("Total products")],
+        [[rank, *row] for rank, row in enumerate(units, start=1)],
+        chart={
+            "type": "bar",
+            "labels": [row[0] for row in units[:15]],
+            "datasets": [{"label": _("Products"), "data": [row[-1] for row in units[:15]]}],
+            "horizontal": True,
+        },
+        points=markers,
+    )
+
+
+def loss_tables(scope: Scope) -> list[Table]:
+    """Where support should go: the criteria losing most points (1 query)."""
+    losses = CriterionLoss.objects.all()
+    if scope.province is not None:
+        losses = losses.filter(province_id=scope.province.code)
+    rows = list(
+        losses.values("sheet_number", "criterion_code", "criterion_title")
+        .annotate(results=Sum("results"), lost=Sum("points_lost"))
+        .order_by()
+    )
+    for row in rows:
+        row["average"] = (Decimal(row["lost"]) / row["results"]).quantize(Decimal("0.01"))
+    by_code = defaultdict(lambda: {"lost": Decimal(0), "results": 0, "title": ""})
+    for row in rows:
+        item = by_code[row["criterion_code"]]
+        item["lost"] += Decimal(row["lost"])
+        item["results"] += row["results"]
+        item["title"] = item["title"] or row["criterion_title"]
+    overall = sorted(by_code.items(), key=lambda item: -item[1]["lost"])[:TOP_CRITERIA]
+    top = [
+        [
+            code,
+            item["title"],
+            item["results"],
+            (item["lost"] / item["results"]).quantize(Decimal("0.01")),
+            item["lost"].quantize(Decimal("0.01")),
+        ]
+        for code, item in overall
+    ]
+    best_by_sheet = {}
+    for row in sorted(rows, key=lambda row: -row["average"]):
+        best_by_sheet.setdefault(row["sheet_number"], row)
+    per_set = [
+        [
+            sheet,
+            best_by_sheet[sheet]["criterion_code"],
+            best_by_sheet[sheet]["criterion_title"],
+            best_by_sheet[sheet]["results"],
+            best_by_sheet[sheet]["average"],
+        ]
+        for sheet in sorted(best_by_sheet)
+    ]
+    note = _(
+        "From the provincial councils' results: the criterion's maximum minus the council's "
+        "mean, added up over the results."
+    )
+    return [
+        Table(
+            "criteria_losses",
+            _("Criteria on which products lose most points"),
+            [
+                _("Criterion"),
+                _("Title"),
+                _("Results"),
+                _("Average points lost"),
+                _("Points lost in total"),
+            ],
+            top,
+            note=note,
+            chart={
+                "type": "bar",
+                "labels": [row[0] for row in top],
+                "datasets": [{"label": _("Points lost in total"), "data": [row[4] for row in top]}],
+                "horizontal": True,
+            },
+        ),
+        Table(
+            "criteria_by_set",
+            _("The weakest criterion of each scoring sheet"),
+            [
+                _("Scoring sheet"),
+                _("Criterion"),
+                _("Title"),
+                _("Results"),
+                _("Average points lost"),
+            ],
+            per_set,
+            note=note,
+        ),
+    ]
+
+
+def one_step_table(top: dict) -> Table:
+    return Table(
+        "one_step",
+        _("Products one step from the next star"),
+        [_("Measure"), _("Products")],
+        [
+            [_("One criterion to raise for the next star"), top["one_step"]],
+            [_("Expiring in the next 180 days"), top["expiring"]],
+        ],
+        note=_(
+            "From the gap report of the council result behind each valid certificate: the "
+            "products whose plan to the next star raises a single criterion."
+        ),
+    )
+
+
+def dashboard(scope: Scope, day: datetime.date) -> dict:
+    """Every table of a dashboard (at most 10 queries, whatever the amount of data)."""
+    rows = breakdown(scope, day)
+    top = headline(scope, day, rows)
+    potential = potential_five_star(scope, day)
+    kinds = producers_by_kind(scope, day)
+    tables = [star_table(top, potential), *classification_tables(scope, day, rows)]
+    tables.append(producer_kind_table(kinds))
+    tables.append(year_table(scope, day))
+    territories = territory_table(scope, day, rows)
+    if territories is not None:
+        tables.append(territories)
+    tables.append(expiring_table(scope, day, top["expiring"]))
+    tables.append(revoked_table(scope, day))
+    tables.append(one_step_table(top))
+    if scope.level != "commune":
+        tables.extend(loss_tables(scope))
+    return {
+        "headline": top,
+        "potential": potential,
+        "producers": sum(kind["producers"] for kind in kinds.values()),
+        "tables": tables,
+    }
+
+
+def public_tables(day: datetime.date) -> dict:
+    """The public summary: numbers only, no names of people or producers."""
+    rows = breakdown(NATIONAL, day)
+    top = headline(NATIONAL, day, rows)
+    potential = potential_five_star(NATIONAL, day)
+    kinds = producers_by_kind(NATIONAL, day)
+    tables = [star_table(top, potential), classification_tables(NATIONAL, day, rows)[0]]
+    tables.append(producer_kind_table(kinds))
+    tables.append(territory_table(NATIONAL, day, rows))
+    return {
+        "headline": top,
+        "potential": potential,
+        "producers": sum(kind["producers"] for kind in kinds.values()),
+        "tables": tables,
+    }

@@ -1,0 +1,153 @@
+"""Summary tables behind the dashboards and the open data.
+
+They hold nothing of their own: every row is derived from the certificates, products,
+producers and council results, kept current by the receivers of ``ocop.stats.summary``
+(``certificates_changed``, product and producer saves, new council results), and
+``manage.py reconcile_stats`` recomputes them from the raw data and reports any difference.
+
+- :class:`CertificateFact`: one row per certificate, with the product's classification, the
+  producer's type and territory copied beside the certificate's dates, so that "how many products
+  hold a valid certificate on day D, by star / set / producer type / province" is one GROUP BY
+  over one table, whatever the day.
+- :class:`CriterionLoss`: per province, scoring sheet and criterion, how many council results
+  scored it and how many points they lost on it (the criterion's maximum minus the council's
+  mean): "where support should go".
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ocop.certificates.models import grace_days
+from ocop.evaluations.models import FINAL_STATUSES, Dossier
+
+
+def pending_re_rating_products():
+    """The products with a submitted re-rating dossier not decided yet."""
+    return (
+        Dossier.objects.filter(kind=Dossier.Kind.RE_RATING, submitted_at__isnull=False)
+        .exclude(status__in=FINAL_STATUSES)
+        .values("product_id")
+    )
+
+
+class CertificateFactQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """The same rule as ``Certificate.objects.valid_on``: issued, not revoked or superseded
+        by then, and not expired (or in the 180 days of grace with a re-rating pending)."""
+        return self.filter(valid_q(day))
+
+    def in_scope(self, *, province=None, commune=None):
+        if commune is not None:
+            return self.filter(commune_id=commune)
+        if province is not None:
+            return self.filter(province_id=province)
+        return self
+
+
+def valid_q(day: datetime.date) -> Q:
+    """The condition of validity on ``day``, usable in ``filter()`` and in an aggregate's
+    ``filter=``. The grace period asks whether the product has a pending re-rating with
+    ``product IN (…)``, the same test as ``certificates.models.pending_re_rating()`` but not
+    correlated, so the database computes the (short) list once instead of once per row."""
+    in_grace = Q(
+        valid_until__lt=day,
+        valid_until__gte=day - datetime.timedelta(days=grace_days()),
+        product_id__in=pending_re_rating_products(),
+    )
+    return (
+        Q(issued_on__lte=day)
+        & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        & (Q(superseded_on__isnull=True) | Q(superseded_on__gt=day))
+        & (Q(valid_until__gte=day) | in_grace)
+    )
+
+
+class CertificateFact(models.Model):
+    """One certificate with what the statistics group it by (derived; see the module)."""
+
+    certificate = models.OneToOneField(
+        "certificates.Certificate",
+        verbose_name=_("certificate"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        "products.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    producer = models.ForeignKey(
+        "producers.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    producer_kind = models.CharField(_("producer type"), max_length=30)
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "regions.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="+"
+    )
+    sector_id = models.PositiveSmallIntegerField(_("sector"))
+    group_id = models.PositiveSmallIntegerField(_("product group"))
+    scoring_set_id = models.PositiveSmallIntegerField(_("scoring set"))
+    star = models.PositiveSmallIntegerField(_("star"))
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    superseded_on = models.DateField(_("replaced on"), null=True, blank=True)
+    first_recognised_year = models.PositiveSmallIntegerField(
+        _("year of first recognition of the product")
+    )
+    upgrades_to_next_star = models.PositiveSmallIntegerField(
+        _("criteria to raise for the next star"),
+        null=True,
+        blank=True,
+        help_text=_("From the gap report of the council result; empty when unknown or 5★."),
+    )
+
+    objects = CertificateFactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate summary row")
+        verbose_name_plural = _("certificate summary rows")
+        indexes = [
+            models.Index(fields=["province", "valid_until"], name="stats_fact_province"),
+            models.Index(fields=["commune", "valid_until"], name="stats_fact_commune"),
+            models.Index(fields=["valid_until"], name="stats_fact_valid_until"),
+            models.Index(fields=["product"], name="stats_fact_product"),
+            models.Index(fields=["revoked_on"], name="stats_fact_revoked_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id} ({self.star}★)"
+
+
+class CriterionLoss(models.Model):
+    """Points lost on one criterion by the council results of one province and sheet."""
+
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.CharField(_("rubric version"), max_length=20)
+    sheet_number = models.PositiveSmallIntegerField(_("scoring sheet"))
+    criterion_code = models.CharField(_("criterion"), max_length=20)
+    criterion_title = models.CharField(_("criterion title"), max_length=500)
+    results = models.PositiveIntegerField(_("council results"))
+    points_lost = models.DecimalField(_("points lost"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("points lost on a criterion")
+        verbose_name_plural = _("points lost on criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "version", "sheet_number", "criterion_code"],
+                name="%(app_label)s_%(class)s_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.province_id} {self.sheet_number} {self.criterion_code}"
