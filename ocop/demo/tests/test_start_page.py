@@ -15,13 +15,14 @@ class StartPageTests(TestCase):
             reverse("certificates:certificate_list"),
             reverse("inspections:inspection_list"),
             reverse("problem_reports:problem_report_list"),
+            reverse("stats:home"),
         ]
         inbox = reverse("market:inquiry_list")
         for user, present, absent in (
             (province_officer("11"), office_pages, [inbox]),
             (central_officer(), office_pages, [inbox]),
             (producer_member(), [inbox], office_pages),
-            (commune_officer("03256"), [], [*office_pages, inbox]),
+            (commune_officer("03256"), [reverse("stats:home")], [*office_pages[:4], inbox]),
         ):
             with self.subTest(user=user):
                 self.client.force_login(user)
