@@ -7,9 +7,10 @@ plainly that the certificate is revoked or expired) but leaves every list at onc
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 
-from ocop.certificates.models import Certificate
+from ocop.certificates.models import Certificate, grace_days
+from ocop.evaluations.models import FINAL_STATUSES, Dossier
 from ocop.products.models import Product, ProductPhoto
 
 from . import search
@@ -17,22 +18,37 @@ from . import search
 SORTS = ("relevance", "stars", "name", "newest")
 
 
-def _valid_certificates(day: datetime.date):
-    return (
-        Certificate.objects.valid_on(day)
-        .filter(product_id=OuterRef("pk"))
-        .order_by("-issued_on", "-pk")
-    )
-
-
 def listed_products(day: datetime.date):
-    """Products holding a certificate valid on ``day``, annotated with ``ocop_star`` and
-    ``certified_on`` (that certificate's star and day of issue)."""
-    valid = _valid_certificates(day)
-    return Product.objects.annotate(
-        ocop_star=Subquery(valid.values("star")[:1]),
-        certified_on=Subquery(valid.values("issued_on")[:1]),
-    ).filter(ocop_star__isnull=False)
+    """Products holding a certificate valid on ``day`` (today or later), annotated with
+    ``ocop_star`` and ``certified_on`` (that certificate's star and day of issue).
+
+    Only a product's *current* certificate (neither revoked nor replaced: at most one per
+    product, a database constraint) can be valid from today on, so this is one join on it rather
+    than a subquery per product: the same products as ``Certificate.objects.valid_on(day)``
+    for any ``day`` from today (``tests/test_listing.py`` checks it edge by edge), fast enough
+    to sort and count the whole nation's catalogue."""
+    grace_from = day - datetime.timedelta(days=grace_days())
+    pending_re_rating = Exists(
+        Dossier.objects.filter(
+            product_id=OuterRef("pk"), kind=Dossier.Kind.RE_RATING, submitted_at__isnull=False
+        ).exclude(status__in=FINAL_STATUSES)
+    )
+    return (
+        Product.objects.annotate(
+            current_certificate=FilteredRelation(
+                "certificates", condition=Q(certificates__is_current=True)
+            )
+        )
+        .filter(  # one filter() call: one join
+            Q(current_certificate__valid_until__gte=day) | pending_re_rating,
+            current_certificate__issued_on__lte=day,
+            current_certificate__valid_until__gte=grace_from,
+        )
+        .annotate(
+            ocop_star=F("current_certificate__star"),
+            certified_on=F("current_certificate__issued_on"),
+        )
+    )
 
 
 def public_products(day: datetime.date):
@@ -43,10 +59,27 @@ def public_products(day: datetime.date):
 
 
 def with_card_data(queryset):
-    """What a product card shows: producer, places, set, and the first photo (one prefetch)."""
-    return queryset.select_related(
-        "producer", "producer__province", "producer__commune", "scoring_set"
-    ).prefetch_related(Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")))
+    """What a product card shows: name, producer, places, and the first photo (one prefetch).
+    Only those columns are read: the rows are sorted before the page is cut, and the long
+    texts (description, story) would make every sorted row kilobytes wide."""
+    return (
+        queryset.select_related("producer", "producer__province", "producer__commune")
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id"))
+        )
+    )
+
+
+CARD_FIELDS = (
+    "pk",
+    "name",
+    "folded_name",
+    "is_sample",
+    "producer__name",
+    "producer__province__short_name",
+    "producer__commune__short_name",
+)
 
 
 def filter_catalogue(queryset, filters: dict):
