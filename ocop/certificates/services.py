@@ -198,7 +198,8 @@ def create_decision_from_results(
                     params={"result": result},
                 )
             )
-        elif dossier.province_id != province.pk:
+        elif authority != Authority.MINISTER and dossier.province_id != province.pk:
+            # The Minister's decisions recognise 5-star products of any province together.
             problems.append(
                 ValidationError(
                     _("%(product)s belongs to another province."),

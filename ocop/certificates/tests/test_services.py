@@ -71,6 +71,18 @@ class DecisionTests(TestCase):
         actions = set(AuditEvent.objects.values_list("action", flat=True))
         self.assertLessEqual({"decision.created", "decision.signed", "certificate.issued"}, actions)
 
+    def test_the_ministers_decision_recognises_5_star_products_of_several_provinces(self):
+        lai_chau = proposal(tea_product("03388"), star=5)
+        decision = self.draft([self.five, lai_chau], actor=self.central)
+        self.assertEqual(decision.authority, Authority.MINISTER)
+        self.assertIsNone(decision.province_id)
+        self.assertEqual(
+            {item.product.producer.province_id for item in decision.items.all()}, {"11", "12"}
+        )
+        with self.assertRaises(ValidationError) as raised:
+            self.draft([self.three, proposal(tea_product("03388"), star=3)], number="9/QĐ-UBND")
+        self.assertEqual(raised.exception.error_list[0].code, "other_province")
+
     def test_signing_twice_is_refused_and_issues_nothing_more(self):
         decision = self.draft([self.three])
         services.sign_decision(decision, actor=self.officer)
