@@ -22,6 +22,7 @@ from .models import CertificateStatus, ProblemReport
 from .problem_reports import handle_problem_report, reopen_problem_report
 from .public_views import STATUS_CLASSES
 from .report_forms import HandleProblemReportForm, ProblemReportFilterForm
+from .services import can_revoke
 
 OTHER_REPORTS_SHOWN = 20
 HISTORY_SHOWN = 20
@@ -94,6 +95,10 @@ def _detail(request, report, form, *, status=None):
         "history": list(history_for(report).order_by("-id")[:HISTORY_SHOWN]),
         "form": form,
         "Status": ProblemReport.Status,
+        # An ad hoc inspection prompted by the report, for the office that could revoke.
+        "may_inspect": certificate is not None
+        and certificate.is_current
+        and can_revoke(request.user, certificate),
     }
     return render(request, "certificates/report_detail.html", context, status=status)
 

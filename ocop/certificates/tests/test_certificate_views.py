@@ -206,6 +206,7 @@ class CertificateDetailTests(Cast):
         self.assertEqual(response.context["status"], "revoked")
         self.assertContains(response, "3/QĐ-UBND")
         self.assertIsNone(response.context["revoke_form"])
+        self.assertNotContains(response, reverse("inspections:inspection_plan"))
 
     def test_central_office_sees_a_3_star_certificate_but_may_not_revoke_it(self):
         self.login(self.central)
@@ -213,6 +214,14 @@ class CertificateDetailTests(Cast):
         self.assertEqual(response.status_code, 200)
         self.assertIsNone(response.context["revoke_form"])
         self.assertNotContains(response, url("certificate_revoke", self.valid.pk))
+        self.assertNotContains(response, reverse("inspections:inspection_plan"))
+
+    def test_the_office_plans_an_inspection_from_the_certificate(self):
+        self.login(self.officer)
+        response = self.client.get(url("certificate_detail", self.valid.pk))
+        plan = f"{reverse('inspections:inspection_plan')}?certificate={self.valid.pk}"
+        self.assertContains(response, f'href="{plan}"')
+        self.assertEqual(self.client.get(plan).status_code, 200)
 
     def test_other_province_producer_and_unknown_ids_get_404(self):
         for user in (self.lai_chau, self.member):

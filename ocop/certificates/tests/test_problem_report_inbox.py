@@ -453,6 +453,19 @@ class InboxDetailTests(Cast, TestCase):
         self.assertContains(response, detail_url(self.sibling))
         self.assertNotContains(response, detail_url(self.lai_chau_report))
 
+    def test_the_province_may_plan_an_inspection_from_the_report_the_central_office_not(self):
+        plan = reverse("inspections:inspection_plan")
+        response = self.get(self.officer, self.report)
+        self.assertTrue(response.context["may_inspect"])
+        self.assertContains(response, f"{plan}?certificate={self.certificate.pk}&amp;trigger=")
+        follow = self.client.get(
+            plan, {"certificate": self.certificate.pk, "trigger": f"#{self.report.pk}"}
+        )
+        self.assertEqual(follow.status_code, 200)
+        response = self.get(self.central, self.report)  # 3 stars: the province inspects
+        self.assertFalse(response.context["may_inspect"])
+        self.assertNotContains(response, plan)
+
     def test_unknown_code_lists_the_other_reports_about_the_same_code(self):
         response = self.get(self.central, self.unknown)
         self.assertEqual(response.status_code, 200)
