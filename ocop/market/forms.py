@@ -5,9 +5,11 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from ocop.producers.choices import ProducerKind
+from ocop.regions.models import Commune, Province
 
 from . import search, services
 from .catalogue import SORTS
+from .models import SalesChannel, TradeEvent
 
 STAR_CHOICES = [("", _("Any star rating"))] + [
     (str(star), label) for star, label in ((5, _("5 stars")), (4, _("4 stars")), (3, _("3 stars")))
@@ -150,3 +152,110 @@ class InquiryNoteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --------------------------------------------------------------------------------------
+# Sales channels and trade events
+# --------------------------------------------------------------------------------------
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SalesChannelForm(forms.ModelForm):
+    """A product's sales channel. The commune list is that of the chosen province (else of the
+    producer's); the model's ``clean()`` checks what each kind needs."""
+
+    class Meta:
+        model = SalesChannel
+        fields = ["kind", "name", "address", "url", "country", "province", "commune", "is_active"]
+        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+        help_texts = {
+            "url": _("For an e-commerce listing: the address of the product's page."),
+            "country": _("For an export market."),
+            "address": _("For a showroom, supermarket or shop."),
+        }
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        province_code = (self.data.get("province") or "")[:2] if self.is_bound else ""
+        if not (province_code.isascii() and province_code.isdigit()):
+            province_code = ""
+        province_code = province_code or self.instance.province_id or product.producer.province_id
+        self.fields["province"].queryset = Province.objects.order_by("folded_name")
+        self.fields["commune"].queryset = Commune.objects.filter(
+            province_id=province_code
+        ).order_by("folded_name")
+
+
+class TradeEventForm(forms.ModelForm):
+    class Meta:
+        model = TradeEvent
+        fields = [
+            "name",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "province",
+            "address",
+            "organiser",
+            "description",
+            "url",
+        ]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args, provinces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = provinces
+
+
+class JoinEventForm(forms.Form):
+    producer = forms.ModelChoiceField(label=_("Producer"), queryset=None)
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products to show (optional)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Note to the organiser (optional)"), max_length=500, required=False
+    )
+
+    def __init__(self, *args, producers, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = producers
+        self.fields["products"].queryset = products
+
+
+class AddParticipantForm(forms.Form):
+    producer = forms.ModelChoiceField(label=_("Producer"), queryset=None)
+
+    def __init__(self, *args, producers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = producers
+
+
+class EventFilterForm(forms.Form):
+    """The calendar's filters: a GET form whose bad values are ignored."""
+
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, data, *, provinces):
+        super().__init__(data)
+        self.fields["province"].choices = [("", _("All provinces"))] + [
+            (province.code, province.name) for province in provinces
+        ]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {key: value for key, value in self.cleaned_data.items() if value}

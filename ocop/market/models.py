@@ -6,6 +6,8 @@ producer or its certificates change); the certificate's validity is never stored
 computed for the day of each request, so a revoked or expired product leaves the catalogue at
 once."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -131,3 +133,288 @@ class Inquiry(TimeStampedModel):
     @property
     def response_time(self):
         return self.replied_at - self.created_at if self.replied_at else None
+
+
+# --------------------------------------------------------------------------------------
+# Sales channels and trade events (issue 6, part 4)
+# --------------------------------------------------------------------------------------
+
+web_address_validator = URLValidator(
+    schemes=["http", "https"],
+    message=_("Enter a web address starting with http:// or https://."),
+)
+
+
+def _member_producers(user):
+    return ProducerMember.objects.filter(user=user).values("producer_id")
+
+
+def _is_user(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+class SalesChannelQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The producer's members and the OCOP office of the producer's province (not other
+        provinces, not commune officers)."""
+        if not _is_user(user):
+            return self.none()
+        scope = official_scope(user)
+        return self.filter(
+            Q(product__producer__province_id__in=scope.province_codes)
+            | Q(product__producer_id__in=_member_producers(user))
+        )
+
+    def visible_to(self, user):
+        """Who edits them sees them; the central office sees every channel (for its figures)."""
+        if _is_user(user) and official_scope(user).is_national:
+            return self
+        return self.editable_by(user)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class SalesChannel(TimeStampedModel):
+    """Where a product is sold: a showroom, a shop, an e-commerce listing, an export market."""
+
+    class Kind(models.TextChoices):
+        SHOWROOM = "showroom", _("OCOP showroom or point of sale")
+        SUPERMARKET = "supermarket", _("supermarket")
+        SHOP = "shop", _("shop")
+        ECOMMERCE = "ecommerce", _("e-commerce listing")
+        EXPORT = "export", _("export market")
+        OTHER = "other", _("other")
+
+    PHYSICAL_KINDS = (Kind.SHOWROOM, Kind.SUPERMARKET, Kind.SHOP)
+
+    product = models.ForeignKey(
+        "products.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="sales_channels",
+    )
+    kind = models.CharField(_("kind of channel"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    url = models.CharField(
+        _("web address"), max_length=500, blank=True, validators=[web_address_validator]
+    )
+    country = models.CharField(_("country"), max_length=80, blank=True)
+    province = models.ForeignKey(
+        "regions.Province",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        "regions.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    objects = SalesChannelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sales channel")
+        verbose_name_plural = _("sales channels")
+        ordering = ["kind", "name", "id"]
+        indexes = [models.Index(fields=["product", "is_active"], name="market_channel_product")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def is_physical(self) -> bool:
+        return self.kind in self.PHYSICAL_KINDS
+
+    @property
+    def safe_url(self) -> str:
+        """The web address, only when it is http(s) (a last guard for the templates)."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.ECOMMERCE and not self.url:
+            errors["url"] = ValidationError(
+                _("An e-commerce listing needs its web address."), code="url_required"
+            )
+        if self.kind == self.Kind.EXPORT and not self.country:
+            errors["country"] = ValidationError(
+                _("Name the country of the export market."), code="country_required"
+            )
+        if self.kind in self.PHYSICAL_KINDS:
+            if not self.address:
+                errors["address"] = ValidationError(
+                    _("A showroom, supermarket or shop needs its address."),
+                    code="address_required",
+                )
+            if not self.province_id:
+                errors["province"] = ValidationError(
+                    _("Choose the province of this place."), code="province_required"
+                )
+        if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
+            errors["commune"] = ValidationError(
+                _("This commune is not in the chosen province."), code="commune_elsewhere"
+            )
+        if self.commune_id and not self.province_id:
+            self.province_id = self.commune.province_id
+        if errors:
+            raise ValidationError(errors)
+
+
+EVENT_FIRST_YEAR, EVENT_LAST_YEAR = 2000, 2100
+
+
+class TradeEventQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """A provincial OCOP office manages its province's events; the central office the
+        national ones."""
+        if not _is_user(user):
+            return self.none()
+        scope = official_scope(user)
+        condition = Q(is_national=False, province_id__in=scope.province_codes)
+        if scope.is_national:
+            condition |= Q(is_national=True)
+        return self.filter(condition)
+
+    def upcoming(self, day):
+        return self.filter(ends_on__gte=day).order_by("starts_on", "ends_on", "id")
+
+    def past(self, day):
+        return self.filter(ends_on__lt=day).order_by("-starts_on", "-ends_on", "-id")
+
+    def open_to(self, producer):
+        """Events a producer may ask to join: national ones and those of its province."""
+        return self.filter(Q(is_national=True) | Q(province_id=producer.province_id))
+
+
+class TradeEvent(TimeStampedModel):
+    """A fair, festival or trade promotion week, public on the calendar."""
+
+    class Kind(models.TextChoices):
+        FAIR = "fair", _("fair")
+        FESTIVAL = "festival", _("festival")
+        PROMOTION_WEEK = "promotion_week", _("trade promotion week")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind of event"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    province = models.ForeignKey(
+        "regions.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the event takes place."),
+    )
+    address = models.CharField(_("address"), max_length=255)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    url = models.CharField(
+        _("web address"), max_length=500, blank=True, validators=[web_address_validator]
+    )
+    is_national = models.BooleanField(
+        _("national event"),
+        default=False,
+        editable=False,
+        help_text=_("Organised by the central OCOP office; producers of every province may join."),
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    objects = TradeEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trade event")
+        verbose_name_plural = _("trade events")
+        ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["ends_on", "starts_on"], name="market_event_dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def safe_url(self) -> str:
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    def clean(self):
+        errors = {}
+        for field in ("starts_on", "ends_on"):
+            day = getattr(self, field)
+            if day and not EVENT_FIRST_YEAR <= day.year <= EVENT_LAST_YEAR:
+                errors[field] = ValidationError(
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": EVENT_FIRST_YEAR, "last": EVENT_LAST_YEAR},
+                    code="date_out_of_range",
+                )
+        if not errors and self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = ValidationError(
+                _("The event cannot end before it starts."), code="ends_before_start"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(status=Participation.Status.ACCEPTED)
+
+
+class Participation(TimeStampedModel):
+    """A producer at a trade event: asked by the producer (then accepted or declined by the
+    organiser) or added by the organiser directly (accepted)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("asked to join")
+        ACCEPTED = "accepted", _("taking part")
+        DECLINED = "declined", _("declined")
+
+    event = models.ForeignKey(
+        TradeEvent,
+        verbose_name=_("trade event"),
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    producer = models.ForeignKey(
+        "producers.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.CASCADE,
+        related_name="event_participations",
+    )
+    products = models.ManyToManyField(
+        "products.Product", verbose_name=_("products shown"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event participation")
+        verbose_name_plural = _("event participations")
+        ordering = ["event", "producer__folded_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "producer"], name="%(app_label)s_%(class)s_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.producer} — {self.event}"

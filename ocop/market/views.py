@@ -37,11 +37,12 @@ from .catalogue import (
     with_card_data,
 )
 from .forms import CatalogueForm, InquiryForm, InquiryNoteForm
-from .models import Inquiry
+from .models import Inquiry, Participation, SalesChannel, TradeEvent
 
 PAGE_SIZE = 24
 FEATURED_COUNT = 8
 RELATED_COUNT = 4
+UPCOMING_EVENTS_COUNT = 4
 
 # The colour of each certificate status (classes of static/css/ocop.css), as on /v/<code>.
 STATUS_CLASSES = {
@@ -92,8 +93,12 @@ def home(request):
         .annotate(product_count=Count("pk"))
         .order_by("-product_count", "producer__province__name")
     )  # query: listed products per province
+    events = list(
+        TradeEvent.objects.upcoming(today).select_related("province")[:UPCOMING_EVENTS_COUNT]
+    )  # query: the next fairs
     context = {
         "featured": featured,
+        "events": events,
         "provinces": provinces,
         "total": sum(row["product_count"] for row in provinces),
         "canonical": absolute(reverse("market:home")),
@@ -188,6 +193,10 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
             .order_by("-ocop_star", "folded_name", "pk")
         )[:RELATED_COUNT]
     )  # queries: related listed products, their photos
+    channels = list(
+        product.sales_channels.active().select_related("province", "commune")
+    )  # query: its active sales channels
+    events = _upcoming_events_of(product.producer_id, today)  # query: its producer's fairs
     url = absolute(reverse("market:product_detail", args=[product.pk]))
     photo_urls = [
         absolute(reverse("market:photo_image", args=[product.pk, photo.pk])) for photo in photos
@@ -202,6 +211,8 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
         "Status": CertificateStatus,
         "photos": photos,
         "related": related,
+        "channels": channels,
+        "events": events,
         "months": [(month, month in product.months) for month in range(1, 13)],
         "canonical": url,
         "summary": summary,
@@ -329,9 +340,32 @@ def inquiry_stats(request):
     )  # query: per product (the 100 most asked about)
     for row in provinces + products:
         row["rate"] = round(100 * row["answered"] / row["total"]) if row["total"] else 0
-    return render(
-        request, "market/inquiry_stats.html", {"provinces": provinces, "products": products}
-    )
+    kinds = dict(
+        SalesChannel.objects.visible_to(request.user)
+        .order_by()
+        .values_list("kind")
+        .annotate(total=Count("pk", filter=Q(is_active=True)))
+    )  # query: active sales channels per kind
+    channel_kinds = [(label, kinds.get(kind, 0)) for kind, label in SalesChannel.Kind.choices]
+    today = timezone.localdate()
+    events = list(
+        TradeEvent.objects.order_by()
+        .values("province_id", "province__name")
+        .annotate(
+            total=Count("pk"),
+            upcoming=Count("pk", filter=Q(ends_on__gte=today)),
+            national=Count("pk", filter=Q(is_national=True)),
+        )
+        .order_by("province__name")
+    )  # query: trade events per province
+    context = {
+        "provinces": provinces,
+        "products": products,
+        "channel_kinds": channel_kinds,
+        "channel_total": sum(count for _label, count in channel_kinds),
+        "events": events,
+    }
+    return render(request, "market/inquiry_stats.html", context)
 
 
 def _product_json_ld(product, certificate, is_listed, url, photo_urls) -> dict:
@@ -374,6 +408,18 @@ def _product_json_ld(product, certificate, is_listed, url, photo_urls) -> dict:
     return data
 
 
+def _upcoming_events_of(producer_id, today):
+    """The upcoming trade events ``producer_id`` takes part in (one query)."""
+    return list(
+        TradeEvent.objects.upcoming(today)
+        .filter(
+            participations__producer_id=producer_id,
+            participations__status=Participation.Status.ACCEPTED,
+        )
+        .select_related("province")[:UPCOMING_EVENTS_COUNT]
+    )
+
+
 @login_not_required
 @require_GET
 def producer_detail(request, pk):
@@ -389,9 +435,17 @@ def producer_detail(request, pk):
             listed_products(today).filter(producer=producer).order_by("-ocop_star", "folded_name")
         )
     )  # queries: its listed products, their photos
+    channels = list(
+        SalesChannel.objects.active()
+        .filter(product__in=listed_products(today).filter(producer=producer).values("pk"))
+        .select_related("product", "province", "commune")
+        .order_by("kind", "name", "product__folded_name", "pk")
+    )  # query: the active sales channels of its listed products
     context = {
         "producer": producer,
         "products": products,
+        "channels": channels,
+        "events": _upcoming_events_of(producer.pk, today),  # query: its upcoming fairs
         "canonical": absolute(reverse("market:producer_detail", args=[producer.pk])),
     }
     return render(request, "market/producer_detail.html", context)
@@ -475,9 +529,13 @@ def sitemap(request):
         .order_by("code")
         .values_list("code", flat=True)
     )
+    events = (
+        TradeEvent.objects.filter(ends_on__gte=today).order_by("pk").values_list("pk", "updated_at")
+    )
     urls = [
         (absolute(reverse("market:home")), None),
         (absolute(reverse("market:product_list")), None),
+        (absolute(reverse("market:event_list")), None),
     ]
     urls += [
         (absolute(reverse("market:product_detail", args=[pk])), updated.date())
@@ -485,6 +543,10 @@ def sitemap(request):
     ]
     urls += [(absolute(reverse("market:producer_detail", args=[pk])), None) for pk in producers]
     urls += [(absolute(reverse("market:province_detail", args=[code])), None) for code in provinces]
+    urls += [
+        (absolute(reverse("market:event_detail", args=[pk])), updated.date())
+        for pk, updated in events
+    ]
     return render(request, "market/sitemap.xml", {"urls": urls}, content_type="application/xml")
 
 

@@ -6,8 +6,9 @@ import itertools
 
 from django.utils import timezone
 
-from ocop.accounts.tests.factories import province_officer
+from ocop.accounts.tests.factories import central_officer, province_officer
 from ocop.certificates import services
+from ocop.certificates.models import Authority
 from ocop.producers.choices import ProducerKind
 from ocop.producers.tests.factories import ProducerFactory
 from ocop.products.tests.factories import ProductFactory
@@ -105,9 +106,11 @@ def certify(products, *, star=3, issued_on=None, province_code="11"):
     refresh the search index (``certificates_changed`` only fires on a real commit)."""
     products = list(products)
     issued_on = issued_on or timezone.localdate() - datetime.timedelta(days=365)
+    minister = star == 5  # only the Minister recognises 5-star products
     decision = services.record_historical_decision(
         province(province_code),
-        actor=province_officer(province_code),
+        actor=central_officer() if minister else province_officer(province_code),
+        authority=Authority.MINISTER if minister else Authority.PROVINCE_CHAIRMAN,
         number=f"{next(_NUMBERS)}/QĐ-UBND",
         decided_on=issued_on,
         signer_name="Lê Thành Đô",

@@ -293,15 +293,17 @@ class QueryBudgetTests(TestCase):
 
     def test_product_page(self):
         # the product with producer, places and classification; its certificates; its photos;
-        # related products; their photos
+        # related products; their photos; its active sales channels; its producer's upcoming
+        # events
         self.assert_same_count(
-            lambda products: reverse("market:product_detail", args=[products[0].pk]), 5
+            lambda products: reverse("market:product_detail", args=[products[0].pk]), 7
         )
 
     def test_producer_page(self):
-        # the producer; its listed products; their photos
+        # the producer; its listed products; their photos; their active sales channels; its
+        # upcoming events
         self.assert_same_count(
-            lambda products: reverse("market:producer_detail", args=[products[0].producer_id]), 3
+            lambda products: reverse("market:producer_detail", args=[products[0].producer_id]), 5
         )
 
     def test_province_page(self):
@@ -309,12 +311,12 @@ class QueryBudgetTests(TestCase):
         self.assert_same_count(lambda products: reverse("market:province_detail", args=["11"]), 5)
 
     def test_home(self):
-        # featured products; their photos; listed products per province
-        self.assert_same_count(lambda products: reverse("market:home"), 3)
+        # featured products; their photos; listed products per province; upcoming events
+        self.assert_same_count(lambda products: reverse("market:home"), 4)
 
     def test_sitemap(self):
-        # listed products; their producers; their provinces
-        self.assert_same_count(lambda products: reverse("market:sitemap"), 3)
+        # listed products; their producers; their provinces; upcoming events
+        self.assert_same_count(lambda products: reverse("market:sitemap"), 4)
 
 
 class SeoTests(TestCase):
