@@ -10,16 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
+from ocop.certificates.models import grace_days
 from ocop.evaluations.models import Dossier
 from ocop.producers.choices import ProducerKind
 from ocop.products.models import ScoringSet
 from ocop.regions.models import Commune, Province
 
+from .cache import cached
 from .centres import points
-from .models import CertificateFact, CriterionLoss, valid_q
+from .models import CertificateFact, CriterionLoss, pending_re_rating_products, valid_q
 
 STARS = (3, 4, 5)
 EXPIRY_HORIZON_DAYS = 180
@@ -120,16 +122,16 @@ def potential_five_star(scope: Scope, day: datetime.date) -> int:
 
 def breakdown(scope: Scope, day: datetime.date) -> list[dict]:
     """The products counting on ``day`` by unit (province for the nation, commune below),
-    scoring set, producer type and star, with those expiring within 180 days and those one
-    criterion from the next star: one scan of the summary table that most tables of a
-    dashboard are summed from. (One product holds one valid certificate at most on a day, so
-    rows are products.)"""
+    scoring set and star, with those expiring within 180 days and those one criterion from the
+    next star: one scan of the summary table that most tables of a dashboard are summed from.
+    (One product holds one valid certificate at most on a day, so rows are products; the
+    producer types have their own query, :func:`producers_by_kind`.)"""
     horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
     unit = "province_id" if scope.level == "national" else "commune_id"
     return list(
         scope.facts()
         .filter(valid_q(day))
-        .values(unit, "scoring_set_id", "producer_kind", "star")
+        .values(unit, "scoring_set_id", "star")
         .annotate(
             unit=F(unit),
             n=Count("pk"),
@@ -203,7 +205,12 @@ def provinces_by_star(day: datetime.date, rows=None) -> list[dict]:
 
 
 def summary(day: datetime.date) -> dict:
-    """The national summary of ``/open-data/summary.json`` (4 queries)."""
+    """The national summary of ``/open-data/summary.json`` (cached: the version, then on a
+    miss 4 queries)."""
+    return cached("summary", [day.isoformat()], lambda: _summary(day))
+
+
+def _summary(day: datetime.date) -> dict:
     rows = breakdown(NATIONAL, day)
     top = headline(NATIONAL, day, rows)
     kinds = producers_by_kind(NATIONAL, day)
@@ -334,19 +341,35 @@ def _percent(part, whole):
 def year_table(scope: Scope, day: datetime.date) -> Table:
     """By year: certificates issued, products first recognised, revocations, and products
     holding a valid certificate at the end of the year (to ``day`` for its own year): 2 queries
-    (one product holds one valid certificate at most on a day, so rows are products)."""
+    (one product holds one valid certificate at most on a day, so rows are products).
+
+    The certificates are counted by their dates (issued, revoked, replaced, valid until, and
+    whether the product has a re-rating pending): few distinct tuples, as certificates are
+    issued by decisions, so the validity rule of :func:`~ocop.stats.models.valid_q` is applied
+    here to each tuple and year instead of once per certificate and year in the database."""
     years = list(range(FIRST_TREND_YEAR, day.year + 1))
     facts = scope.facts()
-    measures = {}
+    tuples = list(
+        facts.annotate(
+            pending=Case(
+                When(product_id__in=pending_re_rating_products(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list("issued_on", "revoked_on", "superseded_on", "valid_until", "pending")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    grace = datetime.timedelta(days=grace_days())
+    issued, revoked, trend = {}, {}, {}
     for year in years:
         start, end = datetime.date(year, 1, 1), min(day, datetime.date(year, 12, 31))
-        measures[f"issued{year}"] = Count("pk", filter=Q(issued_on__range=(start, end)))
-        measures[f"revoked{year}"] = Count("pk", filter=Q(revoked_on__range=(start, end)))
-        measures[f"valid{year}"] = Count("pk", filter=valid_q(end))
-    totals = facts.aggregate(**measures)
-    issued = {year: totals[f"issued{year}"] for year in years}
-    revoked = {year: totals[f"revoked{year}"] for year in years}
-    trend = {f"y{year}": totals[f"valid{year}"] for year in years}
+        issued[year] = sum(n for issued_on, *_, n in tuples if start <= issued_on <= end)
+        revoked[year] = sum(
+            n for _, revoked_on, *_, n in tuples if revoked_on and start <= revoked_on <= end
+        )
+        trend[f"y{year}"] = sum(row[-1] for row in tuples if _valid_at(row, end, grace))
     first = dict(
         facts.filter(issued_on__lte=day)
         .values("first_recognised_year")
@@ -380,14 +403,47 @@ def year_table(scope: Scope, day: datetime.date) -> Table:
     )
 
 
+def _listed(chosen, order, *related, extra=()):
+    """The facts whose ids ``chosen`` (a sliced, ordered subquery) selects, with the names of
+    ``related``: the database picks the few rows on the summary table alone, then joins them
+    (joining first made it join every row of the period before sorting)."""
+    return (
+        CertificateFact.objects.filter(certificate_id__in=chosen)
+        .select_related(*related)
+        .only(
+            "star",
+            "valid_until",
+            "revoked_on",
+            *(name for name in related if name != "certificate"),
+            *(f"{name}__name" for name in related if name != "certificate"),
+            *extra,
+        )
+        .order_by(*order)
+    )
+
+
+def _valid_at(row, day: datetime.date, grace: datetime.timedelta) -> bool:
+    """:func:`~ocop.stats.models.valid_q` on one (issued, revoked, replaced, valid until,
+    pending re-rating, …) tuple of :func:`year_table`."""
+    issued_on, revoked_on, superseded_on, valid_until, pending = row[:5]
+    return (
+        issued_on <= day
+        and (revoked_on is None or revoked_on > day)
+        and (superseded_on is None or superseded_on > day)
+        and (valid_until >= day or (pending and day - grace <= valid_until < day))
+    )
+
+
 def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
     horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
-    facts = (
+    order = ("valid_until", "certificate_id")
+    first = (
         scope.facts()
         .filter(valid_q(day), valid_until__lte=horizon)
-        .select_related("product", "producer", "province", "commune")
-        .order_by("valid_until", "certificate_id")[:LIST_LIMIT]
+        .order_by(*order)
+        .values("certificate_id")[:LIST_LIMIT]
     )
+    facts = _listed(first, order, "product", "producer", "province", "commune")
     return Table(
         "expiring",
         _("Certificates expiring in the next 180 days"),
@@ -409,11 +465,20 @@ def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
 
 
 def revoked_table(scope: Scope, day: datetime.date) -> Table:
-    facts = (
+    order = ("-revoked_on", "-certificate_id")
+    last = (
         scope.facts()
         .filter(revoked_on__lte=day)
-        .select_related("certificate", "product", "province")
-        .order_by("-revoked_on", "-certificate_id")[:LIST_LIMIT]
+        .order_by(*order)
+        .values("certificate_id")[:LIST_LIMIT]
+    )
+    facts = _listed(
+        last,
+        order,
+        "certificate",
+        "product",
+        "province",
+        extra=("certificate__number", "certificate__revocation_ground"),
     )
     return Table(
         "revoked",
@@ -571,7 +636,14 @@ def one_step_table(top: dict) -> Table:
 
 
 def dashboard(scope: Scope, day: datetime.date) -> dict:
-    """Every table of a dashboard (at most 10 queries, whatever the amount of data)."""
+    """Every table of a dashboard (cached: the version, then on a miss at most 10 queries,
+    whatever the amount of data)."""
+    return cached(
+        "dashboard", [scope.level, scope.code, day.isoformat()], lambda: _dashboard(scope, day)
+    )
+
+
+def _dashboard(scope: Scope, day: datetime.date) -> dict:
     rows = breakdown(scope, day)
     top = headline(scope, day, rows)
     potential = potential_five_star(scope, day)
@@ -596,7 +668,11 @@ def dashboard(scope: Scope, day: datetime.date) -> dict:
 
 
 def public_tables(day: datetime.date) -> dict:
-    """The public summary: numbers only, no names of people or producers."""
+    """The public summary: numbers only, no names of people or producers (cached)."""
+    return cached("public", [day.isoformat()], lambda: _public_tables(day))
+
+
+def _public_tables(day: datetime.date) -> dict:
     rows = breakdown(NATIONAL, day)
     top = headline(NATIONAL, day, rows)
     potential = potential_five_star(NATIONAL, day)

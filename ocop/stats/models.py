@@ -12,9 +12,12 @@ producers and council results, kept current by the receivers of ``ocop.stats.sum
 - :class:`CriterionLoss`: per province, scoring sheet and criterion, how many council results
   scored it and how many points they lost on it (the criterion's maximum minus the council's
   mean): "where support should go".
+- :class:`SummaryVersion`: one row whose token changes whenever a figure may change; the
+  derived figures are cached under it (``ocop.stats.cache``).
 """
 
 import datetime
+import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -151,3 +154,20 @@ class CriterionLoss(models.Model):
 
     def __str__(self):
         return f"{self.province_id} {self.sheet_number} {self.criterion_code}"
+
+
+class SummaryVersion(models.Model):
+    """The version of the statistics (one row, ``pk=1``): a new random token each time the
+    summary tables or what the figures read beside them (dossier statuses, names of units and
+    of the classification) change. The cached figures are keyed by it, so every server sees a
+    change at once, whatever its cache."""
+
+    token = models.UUIDField(_("token"), default=uuid.uuid4)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("statistics version")
+        verbose_name_plural = _("statistics versions")
+
+    def __str__(self):
+        return str(self.token)

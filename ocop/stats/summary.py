@@ -13,9 +13,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from ocop.certificates.models import Certificate
-from ocop.evaluations.models import CouncilResult, Round
+from ocop.evaluations.models import CouncilResult, Dossier, Round
 from ocop.rubric.engine import load_sheet
 
+from .cache import bump
+from .figures import POTENTIAL_FIVE_STATUSES
 from .models import CertificateFact, CriterionLoss
 
 logger = logging.getLogger(__name__)
@@ -120,6 +122,7 @@ def refresh_products(product_ids) -> None:
         return
     CertificateFact.objects.filter(product_id__in=ids).delete()
     _write_facts(expected_facts(ids))
+    bump()
 
 
 def refresh_producer(producer_id) -> None:
@@ -212,6 +215,7 @@ def _write_losses(expected) -> None:
 def refresh_losses(province_id, sheet_number) -> None:
     CriterionLoss.objects.filter(province_id=province_id, sheet_number=sheet_number).delete()
     _write_losses(expected_losses(province_id, sheet_number))
+    bump()
 
 
 # --------------------------------------------------------------------------------------
@@ -246,17 +250,20 @@ def _compare(table, expected, stored) -> list[Difference]:
 
 
 def reconcile(*, repair: bool = True) -> list[Difference]:
-    """Compare every summary row with the raw data; with ``repair`` rewrite the tables."""
+    """Compare every summary row with the raw data; with ``repair`` rewrite the tables and
+    give the statistics a new version (so no figure cached before is read again)."""
     facts = expected_facts()
     losses = expected_losses()
     differences = _compare("certificate_fact", facts, stored_facts())
     differences += _compare("criterion_loss", losses, stored_losses())
-    if repair and differences:
+    if repair:
         with transaction.atomic():
-            CertificateFact.objects.all().delete()
-            _write_facts(facts)
-            CriterionLoss.objects.all().delete()
-            _write_losses(losses)
+            if differences:
+                CertificateFact.objects.all().delete()
+                _write_facts(facts)
+                CriterionLoss.objects.all().delete()
+                _write_losses(losses)
+            bump()
     return differences
 
 
@@ -302,6 +309,45 @@ def on_council_result_saved(sender, instance, created, raw=False, **kwargs):
     if raw or not created or instance.level != Round.Level.PROVINCE:
         return
     transaction.on_commit(_safely(refresh_result_losses, instance.pk))
+
+
+#: The dossier fields the figures read (potential 5★, re-ratings pending in the grace period).
+DOSSIER_FIELDS = {"status", "submitted_at", "kind", "product", "province", "commune"}
+#: The statuses of the potential 5★ and those a dossier leaves them for (ALLOWED_TRANSITIONS).
+STATUSES_ABOUT_FIVE = frozenset(
+    {
+        *POTENTIAL_FIVE_STATUSES,
+        Dossier.Status.PROPOSED,
+        Dossier.Status.CENTRAL_NOT_FIVE,
+        Dossier.Status.RATED_LOW,
+        Dossier.Status.REJECTED,
+    }
+)
+
+
+def _dossier_counts(dossier) -> bool:
+    """Whether the figures may read ``dossier``: a re-rating (its product may be in its grace
+    period) or a dossier entering or leaving the potential 5★. The other dossiers' moves (most
+    of them) keep the cached figures."""
+    return dossier.kind == Dossier.Kind.RE_RATING or dossier.status in STATUSES_ABOUT_FIVE
+
+
+def on_dossier_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
+    if raw or (update_fields is not None and not DOSSIER_FIELDS & set(update_fields)):
+        return
+    if _dossier_counts(instance):
+        transaction.on_commit(_safely(bump))
+
+
+def on_dossier_deleted(sender, instance, **kwargs):
+    if _dossier_counts(instance):
+        transaction.on_commit(_safely(bump))
+
+
+def on_names_changed(sender, raw=False, **kwargs):
+    """A unit or a class of the classification renamed, a product or producer deleted."""
+    if not raw:
+        transaction.on_commit(_safely(bump))
 
 
 def refresh_result_losses(result_id) -> None:

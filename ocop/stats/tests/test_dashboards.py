@@ -7,6 +7,7 @@ import zoneinfo
 
 import openpyxl
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -300,12 +301,17 @@ class DashboardQueryCountTests(TestCase):
             cls.officer = province_officer("11")
 
     def count(self, url):
+        """(queries computing the figures, queries reading them from the cache)."""
         self.client.force_login(self.central)
         self.client.get(url)  # warm the session
-        with CaptureQueriesContext(connection) as queries:
-            response = self.client.get(url)
-        self.assertEqual(response.status_code, 200)
-        return len(queries)
+        cache.clear()
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+            counts.append(len(queries))
+        return tuple(counts)
 
     def test_dashboards_cost_the_same_for_5_and_50_products(self):
         urls = [
@@ -324,18 +330,28 @@ class DashboardQueryCountTests(TestCase):
                 scored_result()
             large = [self.count(url) for url in urls]
         self.assertEqual(small, large)
+        # The second request reads the figures from the cache (the version query is in both):
+        # national and province save the breakdown, potential 5★, producers by type, the
+        # classification, the year tuples, first recognitions, the units' names, the two lists
+        # and the losses; commune the same without names and losses; /open-data/ the
+        # breakdown, potential, types, classification and names; summary.json the same
+        # without the classification.
+        self.assertEqual([computed - cached for computed, cached in small], [10, 10, 8, 5, 4])
 
     @time_machine.travel(NOW, tick=False)
     def test_province_dashboard_query_count(self):
         certified_products(self.officer, 5)
         self.client.force_login(self.officer)
         url = reverse("stats:dashboard_province", args=["11"])
-        # session, user, the official's memberships, the province;
-        # the breakdown by commune, set, producer type and star (headline, sets, communes);
+        # session, user, the official's memberships, the province; the statistics version;
+        # the breakdown by commune, set and star (headline, sets, communes);
         # potential 5★; producers by type; the classification; by year: issued, revoked and
         # trend in one, first recognitions; the communes' names; expiring list; revoked list;
         # criteria losses.
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
+            self.client.get(url)
+        # Again: session, user, memberships, province, version; the figures come from the cache.
+        with self.assertNumQueries(5):
             self.client.get(url)
 
 

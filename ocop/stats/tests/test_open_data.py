@@ -112,10 +112,15 @@ class OpenDataTests(TestCase):
         self.assertNotContains(response, self.certificates[0].product.producer.name)
 
     def test_public_pages_stay_within_eight_queries(self):
-        # the breakdown by province, set, producer type and star; potential 5★; producers by
-        # type; the classification; the provinces' names.
-        with self.assertNumQueries(5):
+        # the statistics version; the breakdown by province, set and star; potential 5★;
+        # producers by type; the classification; the provinces' names.
+        with self.assertNumQueries(6):
             self.client.get(reverse("open_data:index"))
-        # the breakdown; producers by type; potential 5★; the provinces' names.
-        with self.assertNumQueries(4):
+        # the version; the breakdown; producers by type; potential 5★; the provinces' names.
+        with self.assertNumQueries(5):
+            self.client.get(reverse("open_data:summary_json"))
+        # Again: the version only, the figures come from the cache.
+        with self.assertNumQueries(1):
+            self.client.get(reverse("open_data:index"))
+        with self.assertNumQueries(1):
             self.client.get(reverse("open_data:summary_json"))
