@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ocop.certificates.models import grace_days
 from ocop.evaluations.models import Dossier
+from ocop.market.models import Inquiry, Participation, SalesChannel
 from ocop.producers.choices import ProducerKind
 from ocop.products.models import ScoringSet
 from ocop.regions.models import Commune, Province
@@ -665,6 +666,60 @@ def _dashboard(scope: Scope, day: datetime.date) -> dict:
         "producers": sum(kind["producers"] for kind in kinds.values()),
         "tables": tables,
     }
+
+
+def market_table(scope: Scope, day: datetime.date) -> Table:
+    """Market access in the territory (issue 6's data, read live: inquiries, channels and
+    events change without touching certificates, so they are not in the cached figures).
+    Three queries whatever the amount of data: inquiries, channels by kind, events."""
+    if scope.commune is not None:
+        where = {"producer__commune_id": scope.commune.code}
+    elif scope.province is not None:
+        where = {"producer__province_id": scope.province.code}
+    else:
+        where = {}
+    inquiries = Inquiry.objects.filter(**where).aggregate(
+        total=Count("pk"), answered=Count("pk", filter=Q(replied_at__isnull=False))
+    )
+    channel_where = {f"product__{key}": value for key, value in where.items()}
+    channels = dict(
+        SalesChannel.objects.filter(is_active=True, **channel_where)
+        .order_by()
+        .values_list("kind")
+        .annotate(total=Count("pk"))
+    )
+    participations = Participation.objects.filter(
+        status=Participation.Status.ACCEPTED, **where
+    ).aggregate(
+        events=Count("event", distinct=True),
+        upcoming=Count("event", distinct=True, filter=Q(event__ends_on__gte=day)),
+        producers=Count("producer", distinct=True),
+    )
+    rows = [
+        [_("Buyer inquiries received"), inquiries["total"]],
+        [_("Inquiries answered"), inquiries["answered"]],
+        [_("Response rate (%)"), _percent(inquiries["answered"], inquiries["total"])],
+        [_("Active sales channels"), sum(channels.values())],
+        *[[f"· {label}", channels.get(kind, 0)] for kind, label in SalesChannel.Kind.choices],
+        [_("Trade events with producers of this area"), participations["events"]],
+        [_("… of which upcoming"), participations["upcoming"]],
+        [_("Producers taking part in trade events"), participations["producers"]],
+    ]
+    return Table(
+        "market",
+        _("Market access"),
+        [_("Measure"), _("Number")],
+        [[str(label), value] for label, value in rows],
+        note=_(
+            "From the catalogue's buyer inquiries, the products' sales channels and the trade "
+            "events producers of this area take part in; live, not cached."
+        ),
+    )
+
+
+def dashboard_tables(scope: Scope, day: datetime.date) -> list[Table]:
+    """The dashboard's tables: the cached figures and the live market-access table."""
+    return [*dashboard(scope, day)["tables"], market_table(scope, day)]
 
 
 def public_tables(day: datetime.date) -> dict:

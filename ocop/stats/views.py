@@ -103,6 +103,7 @@ def dashboard(request, level, code=""):
         "export_base": _dashboard_url(scope, "dashboard"),
         "monthly_report_url": _dashboard_url(scope, "monthly_report") if level != "commune" else "",
         **data,
+        "tables": [*data["tables"], figures.market_table(scope, day)],
     }
     return render(request, "stats/dashboard.html", context, status=400 if error else 200)
 
@@ -115,7 +116,7 @@ def table_export(request, level, table, fmt, code=""):
     day, error = parse_day(request.GET.get("as_of", ""))
     if error:
         return JsonResponse({"error": error}, status=400)
-    tables = {t.key: t for t in figures.dashboard(scope, day)["tables"]}
+    tables = {t.key: t for t in figures.dashboard_tables(scope, day)}
     if table not in tables:
         raise Http404
     stem = f"ocop-{scope.level}{'-' + scope.code if scope.code else ''}-{day.isoformat()}"

@@ -1,6 +1,7 @@
 """The officials' dashboards: who sees which level, what they show, their exports, and their
 query counts (the same for 5 and 50 products)."""
 
+import csv
 import datetime
 import io
 import zoneinfo
@@ -347,12 +348,79 @@ class DashboardQueryCountTests(TestCase):
         # the breakdown by commune, set and star (headline, sets, communes);
         # potential 5★; producers by type; the classification; by year: issued, revoked and
         # trend in one, first recognitions; the communes' names; expiring list; revoked list;
-        # criteria losses.
-        with self.assertNumQueries(15):
+        # criteria losses; then, live: inquiries, sales channels by kind, trade events.
+        with self.assertNumQueries(18):
             self.client.get(url)
-        # Again: session, user, memberships, province, version; the figures come from the cache.
-        with self.assertNumQueries(5):
+        # Again: session, user, memberships, province, version; the figures come from the
+        # cache; the three live market-access queries.
+        with self.assertNumQueries(8):
             self.client.get(url)
+
+
+@time_machine.travel(NOW, tick=False)
+class MarketAccessTableTests(TestCase):
+    """Issue 6's figures on the dashboards: inquiries, response rate, sales channels and trade
+    events of the area, read live (an inquiry answered shows at once, cache or not)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from ocop.market.models import Inquiry, Participation, SalesChannel, TradeEvent
+
+        cls.officer = province_officer("11")
+        dien_bien = certified_products(cls.officer, 2)
+        lai_chau = certified_products(province_officer("12"), 1, commune_code="03388")
+        for certificate in (*dien_bien, *lai_chau):
+            product = certificate.product
+            SalesChannel.objects.create(
+                product=product, kind="ecommerce", name="Sàn (mẫu)", url="https://shop.example/"
+            )
+            Inquiry.objects.create(
+                product=product,
+                producer=product.producer,
+                province_id=product.producer.province_id,
+                buyer_name="Người mua (mẫu)",
+                email="mua@example.vn",
+                quantity=10,
+                unit="kg",
+                message="Báo giá giúp tôi.",
+            )
+        cls.first = Inquiry.objects.filter(province_id="11").order_by("pk").first()
+        fair = TradeEvent.objects.create(
+            name="Hội chợ (mẫu)",
+            kind="fair",
+            starts_on=NOW.date() + datetime.timedelta(days=5),
+            ends_on=NOW.date() + datetime.timedelta(days=7),
+            province_id="11",
+            address="Điện Biên Phủ",
+            organiser="Văn phòng OCOP",
+        )
+        Participation.objects.create(
+            event=fair, producer=dien_bien[0].product.producer, status="accepted"
+        )
+
+    def figures(self):
+        self.client.force_login(self.officer)
+        response = self.client.get(reverse("stats:dashboard_province", args=["11"]))
+        (table,) = [t for t in response.context["tables"] if t.key == "market"]
+        return [row[1] for row in table.rows]
+
+    def test_the_province_sees_its_inquiries_channels_and_events_only(self):
+        figures = self.figures()
+        # received, answered, rate, channels (then one row per kind), events, upcoming, producers
+        self.assertEqual(figures[:4], [2, 0, 0, 2])
+        self.assertEqual(figures[-3:], [1, 1, 1])
+        self.first.replied_at = NOW
+        self.first.status = "replied"
+        self.first.save()
+        self.assertEqual(self.figures()[:3], [2, 1, 50])
+
+    def test_the_table_exports(self):
+        self.client.force_login(self.officer)
+        url = reverse("stats:export_province", args=["11", "market", "csv"])
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig"))))
+        self.assertEqual([row[1] for row in rows[1:5]], ["2", "0", "0.0", "2"])
 
 
 class NavigationFilterTests(TestCase):
