@@ -111,6 +111,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_config(url: str) -> dict:
+    """``CACHE_URL``: empty for this process's memory (one application server); ``db://TABLE``
+    for a table in the database, shared by every server behind a load balancer (create it once
+    with ``manage.py createcachetable``). The rate limits (login, problem reports, inquiries)
+    and the statistics figures live there."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("db://"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": url.removeprefix("db://") or "ocop_cache",
+        }
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CACHE_URL must be empty or db://TABLE.")
+
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", ""))}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
