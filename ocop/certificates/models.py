@@ -28,6 +28,7 @@ from ocop.core.deadlines import (
     certificate_valid_through,
     grace_period_end,
     re_rating_window,
+    revocation_due_on,
 )
 from ocop.core.models import TimeStampedModel
 from ocop.evaluations.models import FINAL_STATUSES, Dossier
@@ -838,17 +839,10 @@ class Inspection(TimeStampedModel):
     @property
     def revocation_due_on(self) -> datetime.date | None:
         finding_on = self.finding_on
-        if finding_on is None:
-            return None
-        return finding_on + datetime.timedelta(days=REVOCATION_DAYS_AFTER_FINDING)
+        return None if finding_on is None else revocation_due_on(finding_on)
 
     def is_corrective_overdue(self, today: datetime.date) -> bool:
         return self.awaits_follow_up and self.corrective_deadline < today
-
-
-#: Art. 8(4): a certificate is revoked within 15 days of the finding (calendar days; the day of
-#: the finding is not counted, Civil Code art. 147(2)).
-REVOCATION_DAYS_AFTER_FINDING = 15
 
 
 class InspectionFinding(models.Model):

@@ -39,6 +39,7 @@ RE_RATING_EARLIEST_DAYS_BEFORE_EXPIRY = 180
 RE_RATING_LATEST_DAYS_BEFORE_EXPIRY = 120
 RE_RATING_DECISION_DAYS = 45
 CERTIFICATE_GRACE_DAYS = 180
+REVOCATION_DAYS_AFTER_FINDING = 15
 
 PROVINCE = "province"
 CENTRAL = "central"
@@ -287,6 +288,12 @@ def grace_period_end(expires_on: datetime.date) -> datetime.date:
     """The latest day a certificate stays valid while a late re-rating is decided (art.
     12(3)): 180 days after the expiry day."""
     return expires_on + datetime.timedelta(days=CERTIFICATE_GRACE_DAYS)
+
+
+def revocation_due_on(finding_on: datetime.date) -> datetime.date:
+    """A certificate is revoked within 15 days of the finding (art. 8(4); calendar days, the
+    day of the finding not counted, Civil Code art. 147(2))."""
+    return finding_on + datetime.timedelta(days=REVOCATION_DAYS_AFTER_FINDING)
 
 
 def certificate_valid_through(

@@ -23,6 +23,7 @@ from ocop.core.deadlines import (
     province_rounds,
     re_rating_decision_deadline,
     re_rating_window,
+    revocation_due_on,
     working_days_between,
 )
 from ocop.core.holidays import holiday_rows, load_public_holidays
@@ -171,6 +172,10 @@ class TestCertificateDates:
     def test_decision_within_45_days_and_grace_of_180_days(self):
         assert re_rating_decision_deadline(D(2026, 11, 30)) == D(2027, 1, 14)
         assert grace_period_end(D(2031, 2, 28)) == D(2031, 8, 27)
+
+    def test_revocation_within_15_calendar_days_of_the_finding(self):
+        assert revocation_due_on(D(2026, 12, 20)) == D(2027, 1, 4)  # across the new year
+        assert revocation_due_on(D(2028, 2, 20)) == D(2028, 3, 6)  # leap February
 
     def test_certificate_valid_through_the_decision_capped_by_the_grace(self):
         expires = D(2031, 2, 28)
