@@ -14,13 +14,10 @@ about the sender beyond whether contact details were left. The office marks a re
 with a note of what was done (:func:`handle_problem_report`), and may reopen it.
 """
 
-import hashlib
-import hmac
 import unicodedata
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -30,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import Membership
 from ocop.core.audit import record_event
+from ocop.core.ratelimit import take_hourly_slot
 from ocop.core.tasks import queue_email
 
 from .models import Certificate, ProblemReport
@@ -42,25 +40,9 @@ def reports_per_hour() -> int:
     return getattr(settings, "OCOP_PROBLEM_REPORTS_PER_HOUR", DEFAULT_REPORTS_PER_HOUR)
 
 
-def _address_key(ip_address: str) -> str:
-    now = timezone.now()
-    salt = hmac.new(
-        settings.SECRET_KEY.encode(), f"report-salt:{now.date()}".encode(), hashlib.sha256
-    ).digest()
-    digest = hashlib.sha256(salt + (ip_address or "").encode()).hexdigest()
-    return f"ocop:problem-report:{digest}:{now:%Y%m%d%H}"
-
-
 def take_report_slot(ip_address: str) -> bool:
     """Count one report from ``ip_address`` this hour; False once the cap is reached."""
-    key = _address_key(ip_address)
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=3600)
-        count = 1
-    return count <= reports_per_hour()
+    return take_hourly_slot("problem-report", ip_address, limit=reports_per_hour())
 
 
 @transaction.atomic

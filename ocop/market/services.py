@@ -7,12 +7,9 @@ response time is ``replied_at - created_at``) and closes it. Like the problem re
 verification page, no IP address is stored: the hourly cap counts under a salted hash of it in
 Django's cache (which must be shared between app servers)."""
 
-import hashlib
-import hmac
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from ocop.accounts.scope import official_scope
 from ocop.core.audit import record_event
+from ocop.core.ratelimit import take_hourly_slot
 from ocop.core.tasks import queue_email
 from ocop.producers.models import ProducerMember
 from ocop.products.models import Product
@@ -41,19 +39,7 @@ def inquiries_per_hour() -> int:
 
 def take_inquiry_slot(ip_address: str) -> bool:
     """Count one inquiry from ``ip_address`` this hour; False once the cap is reached."""
-    now = timezone.now()
-    salt = hmac.new(
-        settings.SECRET_KEY.encode(), f"inquiry-salt:{now.date()}".encode(), hashlib.sha256
-    ).digest()
-    digest = hashlib.sha256(salt + (ip_address or "").encode()).hexdigest()
-    key = f"ocop:inquiry:{digest}:{now:%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=3600)
-        count = 1
-    return count <= inquiries_per_hour()
+    return take_hourly_slot("inquiry", ip_address, limit=inquiries_per_hour())
 
 
 FIELDS = (

@@ -1,0 +1,35 @@
+"""Hourly caps per visitor for public forms (problem reports, buyer inquiries), without storing
+the visitor's address: the count lives in Django's cache under a hash of the address salted
+with the secret key and the day, so the key cannot be traced back to an address and changes
+every day. The cache must be shared by the application servers (``CACHE_URL``)."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+HOUR = 3600
+
+
+def _key(purpose: str, ip_address: str) -> str:
+    now = timezone.now()
+    salt = hmac.new(
+        settings.SECRET_KEY.encode(), f"{purpose}-salt:{now.date()}".encode(), hashlib.sha256
+    ).digest()
+    digest = hashlib.sha256(salt + (ip_address or "").encode()).hexdigest()
+    return f"ocop:{purpose}:{digest}:{now:%Y%m%d%H}"
+
+
+def take_hourly_slot(purpose: str, ip_address: str, *, limit: int) -> bool:
+    """Count one use of ``purpose`` from ``ip_address`` this hour; False once ``limit`` is
+    passed."""
+    key = _key(purpose, ip_address)
+    cache.add(key, 0, timeout=HOUR)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=HOUR)
+        count = 1
+    return count <= limit
