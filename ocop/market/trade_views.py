@@ -11,7 +11,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,7 +77,7 @@ def event_list(request):
     when = "past" if request.GET.get("when") == "past" else "upcoming"
     events = public_events(filters)
     events = events.past(today) if when == "past" else events.upcoming(today)
-    page = Paginator(events, EVENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, events, EVENT_PAGE_SIZE)
     # queries: count; the page of events with their province and producer counts
     params = request.GET.copy()
     params.pop("page", None)

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -125,7 +124,7 @@ def product_list(request):
     searching = bool(filters.get("q"))
     queryset = filter_catalogue(listed_products(today), filters)
     queryset, sort = sort_catalogue(queryset, filters.get("sort", ""), searching=searching)
-    page = Paginator(with_card_data(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, with_card_data(queryset), PAGE_SIZE)
     canonical_params = [(key, str(filters[key])) for key in CANONICAL_FILTERS if filters.get(key)]
     if page.number > 1:
         canonical_params.append(("page", str(page.number)))
