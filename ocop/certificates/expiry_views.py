@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from ocop.accounts.scope import official_scope
 from ocop.core.deadlines import RE_RATING_LATEST_DAYS_BEFORE_EXPIRY
+from ocop.core.htmx import is_htmx
 from ocop.core.pagination import paginate, query_without_page
 from ocop.regions.models import Province
 
@@ -92,7 +93,7 @@ def expiring_list(request):
         )
         for certificate in page.object_list
     ]
-    is_htmx = request.headers.get("HX-Request") == "true"
+    partial = is_htmx(request)
     context = {
         "filters": filters,
         "page": page,
@@ -100,9 +101,9 @@ def expiring_list(request):
         "query": query_without_page(request),
         "today": today,
         "horizon_days": HORIZON_DAYS,
-        "is_htmx": is_htmx,
+        "is_htmx": partial,
     }
     template = "certificates/expiring_list.html"
-    response = render(request, f"{template}#results" if is_htmx else template, context)
+    response = render(request, f"{template}#results" if partial else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

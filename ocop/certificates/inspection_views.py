@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
+from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
 
@@ -49,12 +50,6 @@ HISTORY_LABELS = {
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _inspection(request, pk, *, editable=False) -> Inspection:
@@ -93,7 +88,7 @@ def inspection_list(request):
         today=today,
     )
     page = paginate(request, inspections)
-    is_htmx = _is_htmx(request)
+    partial = is_htmx(request)
     context = {
         "filters": filters,
         "page": page,
@@ -102,10 +97,10 @@ def inspection_list(request):
         "today": today,
         "is_national": official_scope(request.user).is_national,
         "may_plan": revoking_office_filter(request.user) is not None,
-        "is_htmx": is_htmx,
+        "is_htmx": partial,
     }
     template = "certificates/inspection_list.html"
-    response = render(request, f"{template}#results" if is_htmx else template, context)
+    response = render(request, f"{template}#results" if partial else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

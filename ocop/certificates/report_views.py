@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
+from ocop.core.htmx import is_htmx
 from ocop.core.pagination import paginate, query_without_page
 
 from .models import CertificateStatus, ProblemReport
@@ -58,7 +59,7 @@ def problem_report_list(request):
         .order_by("-created_at", "-id")
     )
     page = paginate(request, reports)
-    is_htmx = request.headers.get("HX-Request") == "true"
+    partial = is_htmx(request)
     context = {
         "filters": filters,
         "page": page,
@@ -66,10 +67,10 @@ def problem_report_list(request):
         "query": query_without_page(request),
         "is_national": official_scope(request.user).is_national,
         "Status": ProblemReport.Status,
-        "is_htmx": is_htmx,
+        "is_htmx": partial,
     }
     template = "certificates/report_list.html"
-    response = render(request, f"{template}#results" if is_htmx else template, context)
+    response = render(request, f"{template}#results" if partial else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.accounts.scope import official_scope
 from ocop.core.deadlines import certificate_valid_through
+from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
 from ocop.core.models import AuditEvent
 from ocop.core.pagination import paginate, query_without_page
@@ -77,12 +78,6 @@ def _is_office(user) -> bool:
 def _require_office(request):
     if not _is_office(request.user):
         raise Http404
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _messages_of(error) -> list[str]:
@@ -181,7 +176,7 @@ def decision_list(request):
         "page": paginate(request, decisions),
         "query": query_without_page(request),
         "is_national": scope.is_national,
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
     template = "certificates/decision_list.html"
     response = render(request, f"{template}#results" if context["is_htmx"] else template, context)
@@ -600,7 +595,7 @@ def certificate_list(request):
         "query": query_without_page(request),
         "today": today,
         "is_national": scope.is_national,
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
     template = "certificates/certificate_list.html"
     response = render(request, f"{template}#results" if context["is_htmx"] else template, context)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
+from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
 from ocop.producers.models import Producer, ProducerDocument
@@ -170,12 +171,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
 def _attachment_rows(dossier):
     """The attached documents: the number and dates as filed (copied at submission) or, for a
     draft, as they are in the locker; with the document's validity today."""
@@ -243,7 +238,7 @@ def dossier_list(request):
         "page": paginate(request, dossiers),
         "query": query_without_page(request),
         "can_create": member_products(request.user).exists(),
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
     template = "evaluations/dossier_list.html"
     response = render(request, f"{template}#results" if context["is_htmx"] else template, context)
@@ -1297,7 +1292,7 @@ def scoresheet_answer(request, pk):
             )
         except (ValidationError, PermissionDenied) as refusal:
             error = " ".join(_messages_of(refusal))
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect("evaluations:scoresheet_detail", pk=dossier.pk)

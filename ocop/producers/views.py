@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ocop.core.audit import history_for
+from ocop.core.htmx import is_htmx
 from ocop.core.pagination import paginate, query_without_page
 from ocop.regions.models import Commune, LegacyCommune
 
@@ -51,7 +52,7 @@ def producer_list(request):
         "page": paginate(request, producers),
         "query": query_without_page(request),
         "can_create": can_create_producers(request.user),
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
     template = "producers/producer_list.html"
     response = render(request, f"{template}#results" if context["is_htmx"] else template, context)
@@ -190,12 +191,6 @@ def _add_service_error(form, error):
 def _posted(request):
     """The submitted data on POST (even when empty, so that it is validated), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _is_htmx(request):
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _history(producer, limit=30):
