@@ -130,6 +130,9 @@ def cache_config(url: str) -> dict:
 
 
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", ""))}
+# Behind the reverse proxy of docs/deployment.md every request comes from 127.0.0.1: the
+# per-visitor caps read the address the proxy adds to X-Forwarded-For instead.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

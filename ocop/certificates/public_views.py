@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.core.deadlines import certificate_valid_through
+from ocop.core.ratelimit import client_ip
 
 from . import pdf
 from .forms import ProblemReportForm
@@ -115,7 +116,7 @@ def problem_report(request, code):
         )
     if not form.is_valid():
         return _page(request, code, form)
-    if not take_report_slot(request.META.get("REMOTE_ADDR", "")):
+    if not take_report_slot(client_ip(request)):
         return _page(
             request,
             code,

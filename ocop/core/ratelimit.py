@@ -13,6 +13,17 @@ from django.utils import timezone
 HOUR = 3600
 
 
+def client_ip(request) -> str:
+    """The visitor's address. Behind our reverse proxy (``TRUST_X_FORWARDED_FOR``) it is the
+    last entry of ``X-Forwarded-For``, the one the proxy itself added (earlier entries come
+    from the client and may be forged); otherwise the connection's address."""
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _key(purpose: str, ip_address: str) -> str:
     now = timezone.now()
     salt = hmac.new(

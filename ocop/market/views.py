@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ocop.certificates.models import VALID_STATUSES, CertificateStatus
 from ocop.core.ids import MAX_ID
 from ocop.core.pagination import paginate, query_without_page
+from ocop.core.ratelimit import client_ip
 from ocop.producers.models import Producer
 from ocop.products.models import ProductPhoto, ScoringSet
 from ocop.regions.models import Commune, Province
@@ -237,7 +238,7 @@ def inquiry_create(request, pk):
         return _product_page(request, pk, form, refusal=refusal, status=400)
     if not form.is_valid():
         return _product_page(request, pk, form, status=400)
-    if not services.take_inquiry_slot(request.META.get("REMOTE_ADDR", "")):
+    if not services.take_inquiry_slot(client_ip(request)):
         refusal = _(
             "Too many inquiries were sent from your connection in the last hour. Please try "
             "again later."
