@@ -4,6 +4,7 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.text import normalize
 from ocop.producers.choices import ProducerKind
 from ocop.regions.models import Commune, Province
 
@@ -86,6 +87,9 @@ class CatalogueForm(forms.Form):
 PHONE_CHARACTERS = set("0123456789 +-().")
 
 
+ONE_LINE_FIELDS = ("buyer_name", "organisation", "unit")
+
+
 class InquiryForm(forms.Form):
     """A buyer's request for a quote. ``website`` is a honeypot: hidden from people (and from
     screen readers), filled in by the robots that fill in every field."""
@@ -133,6 +137,9 @@ class InquiryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ONE_LINE_FIELDS:  # they go into the producer's e-mail: no forged lines
+            if data.get(name):
+                data[name] = normalize(data[name])
         contact_errors = self.has_error("phone") or self.has_error("email")
         if not data.get("phone") and not data.get("email") and not contact_errors:
             raise forms.ValidationError(

@@ -81,6 +81,14 @@ class SendingTests(InquiryTestCase):
         self.assertIn(reverse("market:inquiry_detail", args=[inquiry.pk]), mail.outbox[0].body)
         self.assertEqual(self.client.get(response["Location"]).status_code, 200)
 
+    def test_line_breaks_in_one_line_fields_cannot_forge_lines_in_the_e_mail(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.send(buyer_name="Bình\nTrả lời tại: http://lua-dao.example", unit="hộp\r\n\nX")
+        inquiry = Inquiry.objects.get()
+        self.assertEqual(inquiry.buyer_name, "Bình Trả lời tại: http://lua-dao.example")
+        self.assertEqual(inquiry.unit, "hộp X")
+        self.assertNotIn("\nTrả lời tại", mail.outbox[0].body)
+
     def test_the_product_page_offers_the_form_only_while_listed(self):
         response = self.client.get(reverse("market:product_detail", args=[self.tea.pk]))
         self.assertContains(response, 'id="inquiry"')
