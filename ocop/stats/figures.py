@@ -717,9 +717,11 @@ def market_table(scope: Scope, day: datetime.date) -> Table:
     )
 
 
-def dashboard_tables(scope: Scope, day: datetime.date) -> list[Table]:
-    """The dashboard's tables: the cached figures and the live market-access table."""
-    return [*dashboard(scope, day)["tables"], market_table(scope, day)]
+def dashboard_tables(scope: Scope, day: datetime.date, data: dict | None = None) -> list[Table]:
+    """The dashboard's tables: the cached figures (``data``, from :func:`dashboard`, when the
+    caller has them already) and the live market-access table."""
+    data = data if data is not None else dashboard(scope, day)
+    return [*data["tables"], market_table(scope, day)]
 
 
 def public_tables(day: datetime.date) -> dict:

@@ -103,7 +103,7 @@ def dashboard(request, level, code=""):
         "export_base": _dashboard_url(scope, "dashboard"),
         "monthly_report_url": _dashboard_url(scope, "monthly_report") if level != "commune" else "",
         **data,
-        "tables": [*data["tables"], figures.market_table(scope, day)],
+        "tables": figures.dashboard_tables(scope, day, data),
     }
     return render(request, "stats/dashboard.html", context, status=400 if error else 200)
 
