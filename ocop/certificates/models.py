@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.scope import official_scope
 from ocop.core.deadlines import (
+    CERTIFICATE_GRACE_DAYS,
     certificate_valid_through,
-    grace_period_end,
     re_rating_window,
     revocation_due_on,
 )
@@ -336,9 +336,8 @@ class CertificateQuerySet(models.QuerySet):
 
 
 def grace_days() -> int:
-    """Days of grace past expiry (from ``deadlines``, computed rather than restated)."""
-    day = datetime.date(2000, 1, 1)
-    return (grace_period_end(day) - day).days
+    """Days a certificate stays valid past expiry while a late re-rating is decided."""
+    return CERTIFICATE_GRACE_DAYS
 
 
 class Certificate(TimeStampedModel):
