@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ocop.accounts.scope import official_scope
 from ocop.core.deadlines import certificate_valid_through
+from ocop.core.forms import add_service_error
 from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
 from ocop.core.models import AuditEvent
@@ -78,23 +79,6 @@ def _is_office(user) -> bool:
 def _require_office(request):
     if not _is_office(request.user):
         raise Http404
-
-
-def _messages_of(error) -> list[str]:
-    if isinstance(error, ValidationError):
-        return list(error.messages)
-    return [str(error) or _("You cannot do this.")]
-
-
-def _add_service_error(form, error):
-    """A service's refusal on the form: on the field it names when the form has it, else on
-    top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    for message in _messages_of(error):
-        form.add_error(None, message)
 
 
 def _can_decide(user, decision) -> bool:
@@ -232,7 +216,7 @@ def decision_create(request):
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -330,9 +314,9 @@ def decision_sign(request, pk):
                 # Signed by a request that ran at the same moment (a double click).
                 messages.info(request, _("This decision is already signed."))
                 return redirect("certificates:decision_detail", pk=decision.pk)
-            _add_service_error(form, error)
+            add_service_error(form, error)
         except PermissionDenied as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -372,7 +356,7 @@ def decision_discard(request, pk):
         except (ValidationError, PermissionDenied) as error:
             if not RecognitionDecision.objects.filter(pk=decision.pk).exists():
                 return _already_discarded(request)  # by a request that ran at the same moment
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("Draft decision %(number)s was discarded.") % {"number": decision.number}
@@ -539,7 +523,7 @@ def decision_record_historical(request):
                 note=header["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -668,7 +652,7 @@ def certificate_revoke(request, pk):
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,

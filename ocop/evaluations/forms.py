@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.scope import official_scope
+from ocop.core.forms import add_service_error  # noqa: F401 (used by the views)
 from ocop.core.text import fold
 from ocop.producers.forms import CommuneChoiceField, DateInput, LayoutMixin
 from ocop.producers.permissions import communes_in_scope
@@ -42,19 +43,6 @@ def model_field(model, name, **kwargs):
 
 def label_of(model, name):
     return capfirst(model._meta.get_field(name).verbose_name)
-
-
-def add_service_error(form, error, fields=None):
-    """Put a service's ValidationError on the form: on the field it names (a field-keyed
-    error, or its ``code`` through ``fields``) when the form has that field, else on top."""
-    fields = fields or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    for item in error.error_list:
-        name = fields.get(item.code)
-        form.add_error(name if name in form.fields else None, item)
 
 
 # --------------------------------------------------------------------------------------
