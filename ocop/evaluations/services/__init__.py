@@ -43,7 +43,7 @@ from ocop.rubric.loading import engine_sheet
 from ocop.rubric.models import RubricVersion, SelfAssessment, Sheet
 from ocop.rubric.services import answer_error_message, version_in_force
 
-from .models import (
+from ..models import (
     ALLOWED_TRANSITIONS,
     NO_SAMPLE_SETS,
     SCORING_STATUSES,
@@ -62,7 +62,7 @@ from .models import (
     ScoreSheet,
     SiteVisit,
 )
-from .permissions import (
+from ..permissions import (
     can_advise,
     can_organise_round,
     council_seat,
