@@ -1,0 +1,2031 @@
+"""Every change in the evaluation workflow is one function here: ``verb_noun(obj, *, actor,
+...)``, in one transaction, with the dossier row locked (and the council's sheets when scoring
+closes), the actor's role and the dossier's status checked against ``ALLOWED_TRANSITIONS``, an
+audit event written in the same transaction, and the producer told by e-mail once it commits.
+
+A refusal raises ``PermissionDenied`` (wrong person) or ``ValidationError`` (wrong state or
+input) with a message for the person who tried, and leaves the database as it was.
+
+See docs/evaluations.md for the state diagram, the roles and the council rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop.core.audit import diff, record_event
+from ocop.core.deadlines import commune_review_deadline, rounds_for
+from ocop.core.tasks import queue_email
+from ocop.core.text import normalize
+from ocop.producers.choices import DocumentKind
+from ocop.producers.models import ProducerDocument, ProducerMember
+from ocop.products.models import Product
+from ocop.rubric.engine import AnswerError, score_council, score_sheet
+from ocop.rubric.gaps import gap_to_next_star
+from ocop.rubric.loading import engine_sheet
+from ocop.rubric.models import RubricVersion, SelfAssessment, Sheet
+from ocop.rubric.services import answer_error_message, version_in_force
+
+from ..models import (
+    ALLOWED_TRANSITIONS,
+    NO_SAMPLE_SETS,
+    SCORING_STATUSES,
+    Actor,
+    CommuneReview,
+    ConflictDeclaration,
+    Council,
+    CouncilMember,
+    CouncilResult,
+    Dossier,
+    DossierAttachment,
+    LabTestOrder,
+    ReceiptCounter,
+    Round,
+    RoundDossier,
+    ScoreSheet,
+    SiteVisit,
+)
+from ..permissions import (
+    can_advise,
+    can_organise_round,
+    council_seat,
+    current_council,
+    has_role,
+    is_producer_member,
+)
+
+S = Dossier.Status
+
+# Mẫu 01 fields the producer fills in (and the optional Mẫu 02 summary).
+DOSSIER_FIELDS = (
+    "applicant_name",
+    "representative_name",
+    "representative_position",
+    "contact_address",
+    "phone",
+    "email",
+    "product_name",
+    "sample_count",
+    "is_declaration_accepted",
+    "production_address",
+    "production_capacity",
+    "markets",
+)
+REQUIRED_AT_SUBMISSION = (
+    "applicant_name",
+    "representative_name",
+    "representative_position",
+    "contact_address",
+    "phone",
+    "product_name",
+)
+REVIEW_FIELDS = (
+    *CommuneReview.CHECKLIST_FIELDS,
+    *(name for finding in CommuneReview.FINDING_FIELDS for name in (finding, f"{finding}_note")),
+)
+COUNCIL_FIELDS = ("name", "establishing_decision", "quorum_percent", "spread_limit")
+_TWO_PLACES = Decimal("0.01")
+
+
+# --------------------------------------------------------------------------------------
+# Helpers: locking, roles, transitions, notifications
+# --------------------------------------------------------------------------------------
+
+
+def _lock(dossier, actor) -> Dossier:
+    """The dossier row, locked, if the actor may see it at all."""
+    locked = (
+        Dossier.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=dossier.pk)
+        .select_related("product", "producer", "rubric_version")
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("You cannot act on this dossier."))
+    return locked
+
+
+_ROLE_REFUSALS = {
+    Actor.PRODUCER: gettext_lazy("Only a member of the producer can do this."),
+    Actor.COMMUNE: gettext_lazy(
+        "Only an officer of the commune where the dossier was filed can do this."
+    ),
+    Actor.PROVINCE: gettext_lazy("Only the OCOP office of the dossier's province can do this."),
+    Actor.CENTRAL: gettext_lazy("Only the central OCOP office can do this."),
+    Actor.CHAIR: gettext_lazy("Only the chair of the council scoring this dossier can do this."),
+}
+
+
+def _require_role(actor, dossier, role) -> None:
+    if not has_role(actor, dossier, role):
+        raise PermissionDenied(str(_ROLE_REFUSALS[role]))
+
+
+def _check_transition(dossier, target, role) -> None:
+    """Refuse a change that the table does not allow from the dossier's status."""
+    if ALLOWED_TRANSITIONS.get(dossier.status, {}).get(target) != role:
+        raise ValidationError(
+            _(
+                "This dossier is “%(status)s”; it cannot become “%(target)s” now. "
+                "Reload the page to see its current status."
+            ),
+            code="wrong_status",
+            params={
+                "status": dossier.get_status_display(),
+                "target": S(target).label,
+            },
+        )
+
+
+def _move(
+    dossier,
+    target,
+    *,
+    actor,
+    action,
+    comment="",
+    changes=None,
+    fields=(),
+    notify=True,
+) -> Dossier:
+    """Set the new status (and ``fields`` already set on the instance), save, audit, notify."""
+    old = dossier.status
+    dossier.status = target
+    dossier.save(update_fields=["status", "updated_at", *fields])
+    record_event(
+        actor=actor,
+        action=action,
+        obj=dossier,
+        changes={"status": [old, target], **(changes or {})},
+        old_status=old,
+        new_status=target,
+        comment=comment,
+    )
+    if notify:
+        _notify_producer(dossier, comment=comment)
+    return dossier
+
+
+def _producer_addresses(dossier) -> list[str]:
+    return sorted(
+        {
+            address
+            for address in ProducerMember.objects.filter(
+                producer_id=dossier.producer_id, user__is_active=True
+            ).values_list("user__email", flat=True)
+            if address
+        }
+    )
+
+
+_NEXT_STEP = {
+    S.SUBMITTED: gettext_lazy(
+        "The commune will check your dossier within 15 working days (by %(deadline)s)."
+    ),
+    S.RETURNED: gettext_lazy("Please complete the dossier as asked and submit it again."),
+    S.FORWARDED: gettext_lazy("The commune has sent your dossier to the provincial OCOP office."),
+    S.ACCEPTED: gettext_lazy(
+        "The provincial OCOP office has accepted your dossier for a scoring round."
+    ),
+    S.IN_ROUND: gettext_lazy("Your dossier will be scored by the provincial council."),
+    S.AWAITING_APPROVAL: gettext_lazy(
+        "Your product scored 90 points or more; the province will decide whether to send it "
+        "to the central round."
+    ),
+    S.SENT_CENTRAL: gettext_lazy(
+        "The province has sent your dossier to the central round for 5 stars."
+    ),
+    S.IN_CENTRAL_ROUND: gettext_lazy("Your dossier will be scored by the central council."),
+    S.CENTRAL_NOT_FIVE: gettext_lazy(
+        "The central council did not rate your product 5 stars; the province may recognise "
+        "it on the central score."
+    ),
+    S.RATED_LOW: gettext_lazy(
+        "Your product was rated below 3 stars. The gap report on the dossier page shows what "
+        "it needs for the next star."
+    ),
+    S.REJECTED: gettext_lazy(
+        "Your dossier was rejected by the council. See the dossier page for the reason."
+    ),
+    S.PROPOSED: gettext_lazy("Your product is proposed for recognition at %(star)s stars."),
+    S.PROPOSED_CENTRAL: gettext_lazy("Your product is proposed for recognition at 5 stars."),
+    S.WITHDRAWN: gettext_lazy("The dossier was withdrawn."),
+}
+
+
+def next_step(dossier) -> str:
+    """What happens next to the dossier, told to the producer (in the active language)."""
+    step = _NEXT_STEP.get(dossier.status)
+    if not step:
+        return ""
+    deadline = (
+        date_format(dossier.commune_deadline, "SHORT_DATE_FORMAT")
+        if dossier.commune_deadline
+        else ""
+    )
+    return str(step) % {"deadline": deadline, "star": dossier.proposed_star or ""}
+
+
+def _dossier_link(dossier) -> str:
+    try:
+        return settings.SITE_URL + reverse("evaluations:dossier_detail", args=[dossier.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _notify_producer(dossier, *, comment="") -> None:
+    """One e-mail to the producer's members about the dossier's new status, sent once the
+    transaction commits (nothing is sent for a change that rolled back)."""
+    recipients = _producer_addresses(dossier)
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        status = dossier.get_status_display()
+        subject = _("OCOP dossier %(dossier)s: %(status)s") % {
+            "dossier": dossier.receipt_number or dossier.product_name,
+            "status": status,
+        }
+        lines = [
+            _("Product: %(product)s") % {"product": dossier.product_name},
+            _("New status: %(status)s") % {"status": status},
+        ]
+        step = next_step(dossier)
+        if step:
+            lines.append(step)
+        if comment:
+            lines.append(_("Comment: %(comment)s") % {"comment": comment})
+        link = _dossier_link(dossier)
+        if link:
+            lines.append(link)
+        body = "\n".join(lines)
+    transaction.on_commit(partial(queue_email, subject=subject, body=body, recipients=recipients))
+
+
+def _text(value) -> str:
+    return normalize(value or "")
+
+
+def _required_text(value, message, code) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(message, code=code)
+    return text
+
+
+def _answers_digest(answers) -> str:
+    return hashlib.sha256(
+        json.dumps(answers, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value)).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------------------
+# The producer's dossier
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_dossier(
+    product, *, actor, kind=Dossier.Kind.FIRST_RATING, previous=None, data=None
+) -> Dossier:
+    """Open a draft dossier for a product. An upgrade or re-rating starts from the product's
+    previous rated dossier (given, or the newest one; refused when the product has none): its
+    registration details and attached documents are copied, so nothing is typed twice. A first
+    rating is refused for a product that already has a rated dossier."""
+    product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
+    if not is_producer_member(actor, product.producer_id):
+        raise PermissionDenied(_("Only a member of the producer can file a dossier."))
+    if kind not in Dossier.Kind.values:
+        raise ValidationError(_("Choose the kind of registration."), code="bad_kind")
+    open_dossier = (
+        Dossier.objects.filter(product=product)
+        .exclude(status__in=[S.RATED_LOW, S.REJECTED, S.PROPOSED, S.PROPOSED_CENTRAL, S.WITHDRAWN])
+        .first()
+    )
+    if open_dossier is not None:
+        raise ValidationError(
+            _(
+                "This product already has a dossier in progress (%(dossier)s). Finish or "
+                "withdraw it before filing another."
+            ),
+            code="dossier_in_progress",
+            params={"dossier": str(open_dossier)},
+        )
+    rated = Dossier.objects.filter(
+        product=product, status__in=[S.PROPOSED, S.PROPOSED_CENTRAL]
+    ).order_by("-submitted_at", "-pk")
+    if kind == Dossier.Kind.FIRST_RATING:
+        if previous is not None:
+            raise ValidationError(
+                _("A first rating does not start from a previous dossier."), code="previous"
+            )
+        if rated.exists():
+            raise ValidationError(
+                _(
+                    "This product has already been rated. File an upgrade or a re-rating "
+                    "instead of a first rating."
+                ),
+                code="already_rated",
+            )
+    else:
+        # Only a dossier rated on this platform counts as the previous rating. Products
+        # recognised before the platform (a paper certificate only) will be handled by the
+        # certificates app, which will record their earlier rating; until then they are
+        # refused here.
+        if previous is None:
+            previous = rated.first()
+            if previous is None:
+                raise ValidationError(
+                    _(
+                        "An upgrade or a re-rating needs an earlier rating of this product on "
+                        "this platform, and there is none. File a first rating instead, or ask "
+                        "your OCOP office if the product was recognised before."
+                    ),
+                    code="not_rated",
+                )
+        elif not rated.filter(pk=previous.pk).exists():
+            raise ValidationError(
+                _("An upgrade or re-rating starts from a rated dossier of the same product."),
+                code="previous",
+            )
+    today = timezone.localdate()
+    version = version_in_force(product.scoring_set_id, today)
+    if version is None:
+        raise ValidationError(
+            _(
+                "No OCOP rubric in force today has a scoring sheet for this product's scoring "
+                "set (%(number)s). Ask your OCOP office."
+            ),
+            code="no_rubric",
+            params={"number": product.scoring_set_id},
+        )
+    producer = product.producer
+    dossier = Dossier(
+        product=product,
+        producer=producer,
+        province_id=producer.province_id,
+        commune_id=producer.commune_id,
+        kind=kind,
+        previous=previous,
+        rubric_version=version,
+        sheet_number=product.scoring_set_id,
+        applicant_name=producer.name,
+        representative_name=producer.representative_name,
+        contact_address=producer.address,
+        phone=producer.phone,
+        email=producer.email,
+        product_name=product.name,
+        sample_count=0 if product.scoring_set_id in NO_SAMPLE_SETS else 5,
+        created_by=actor,
+    )
+    if previous is not None:
+        for name in DOSSIER_FIELDS:
+            if name not in ("is_declaration_accepted", "sample_count"):
+                setattr(dossier, name, getattr(previous, name))
+    for name, value in _dossier_values(data or {}).items():
+        setattr(dossier, name, value)
+    dossier.full_clean(
+        exclude=["product", "producer", "province", "commune", "rubric_version", "previous"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    dossier.save()
+    copied = []
+    if previous is not None:
+        documents = ProducerDocument.objects.filter(
+            pk__in=previous.attachment_rows.values("document_id"), producer=producer
+        )
+        DossierAttachment.objects.bulk_create(
+            DossierAttachment(dossier=dossier, document=document) for document in documents
+        )
+        copied = sorted(document.pk for document in documents)
+    changes = {"kind": [None, kind], "product": [None, product.pk]}
+    if previous is not None:
+        changes["previous"] = [None, previous.pk]
+        changes["attachments"] = [None, ",".join(map(str, copied))]
+    record_event(
+        actor=actor, action="dossier.created", obj=dossier, changes=changes, new_status=S.DRAFT
+    )
+    return dossier
+
+
+def _dossier_values(data: Mapping) -> dict:
+    unknown = set(data) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown dossier fields: {sorted(unknown)}")
+    values = dict(data)
+    for name in (
+        "applicant_name",
+        "representative_name",
+        "representative_position",
+        "contact_address",
+        "phone",
+        "product_name",
+        "production_address",
+        "production_capacity",
+    ):
+        if name in values:
+            values[name] = _text(values[name])
+    if "email" in values:
+        values["email"] = (values["email"] or "").strip()
+    if "markets" in values:
+        values["markets"] = (values["markets"] or "").strip()
+    return values
+
+
+def _lock_for_producer(dossier, actor) -> Dossier:
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.PRODUCER)
+    if not locked.is_editable_by_producer:
+        raise ValidationError(
+            _("This dossier is “%(status)s” and can no longer be changed by the producer."),
+            code="not_editable",
+            params={"status": locked.get_status_display()},
+        )
+    return locked
+
+
+@transaction.atomic
+def update_dossier(dossier, *, actor, data) -> Dossier:
+    """Change the registration details of a draft (or returned) dossier."""
+    locked = _lock_for_producer(dossier, actor)
+    values = _dossier_values(data)
+    old = {name: getattr(locked, name) for name in DOSSIER_FIELDS}
+    for name, value in values.items():
+        setattr(locked, name, value)
+    changes = diff(locked, old, DOSSIER_FIELDS)
+    if not changes:
+        return locked
+    locked.full_clean(
+        exclude=["product", "producer", "province", "commune", "rubric_version", "previous"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    locked.save(update_fields=[*changes, "updated_at"])
+    record_event(actor=actor, action="dossier.updated", obj=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def set_attachments(dossier, *, actor, documents: Iterable[ProducerDocument]) -> Dossier:
+    """Choose the documents of the producer's evidence locker that go with the dossier."""
+    locked = _lock_for_producer(dossier, actor)
+    wanted = {document.pk for document in documents}
+    owned = set(
+        ProducerDocument.objects.filter(pk__in=wanted, producer_id=locked.producer_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if owned != wanted:
+        raise ValidationError(
+            _("Choose documents from this producer's own documents."), code="foreign_document"
+        )
+    current = set(locked.attachment_rows.values_list("document_id", flat=True))
+    if current == wanted:
+        return locked
+    locked.attachment_rows.exclude(document_id__in=wanted).delete()
+    DossierAttachment.objects.bulk_create(
+        DossierAttachment(dossier=locked, document_id=pk) for pk in sorted(wanted - current)
+    )
+    record_event(
+        actor=actor,
+        action="dossier.attachments_changed",
+        obj=locked,
+        changes={
+            "attachments": [
+                ",".join(map(str, sorted(current))),
+                ",".join(map(str, sorted(wanted))),
+            ]
+        },
+    )
+    return locked
+
+
+def requires_food_safety_certificate(version, sheet_number) -> bool:
+    """Sheets whose "Hồ sơ bị loại khi" note names the food-safety facility certificate
+    (sheets 1-17 of 26/2026): the law as data."""
+    note = (
+        Sheet.objects.filter(version=version, number=sheet_number)
+        .values_list("dossier_rejection_vi", flat=True)
+        .first()
+        or ""
+    )
+    return "an toàn thực phẩm" in note.lower()
+
+
+def _submission_problems(dossier, assessment, today) -> list[ValidationError]:
+    problems = []
+    missing = [
+        str(Dossier._meta.get_field(name).verbose_name)
+        for name in REQUIRED_AT_SUBMISSION
+        if not str(getattr(dossier, name) or "").strip()
+    ]
+    if missing:
+        problems.append(
+            ValidationError(
+                _("Fill in the registration form (Mẫu 01): %(fields)s."),
+                code="incomplete_form",
+                params={"fields": ", ".join(missing)},
+            )
+        )
+    if not dossier.is_declaration_accepted:
+        problems.append(
+            ValidationError(
+                _("Confirm that the information in the registration form is true."),
+                code="declaration",
+            )
+        )
+    if dossier.sheet_number in NO_SAMPLE_SETS:
+        if dossier.sample_count:
+            problems.append(
+                ValidationError(
+                    _("Community tourism (set 26) sends no product samples; set the count to 0."),
+                    code="samples",
+                )
+            )
+    elif dossier.sample_count < 5:
+        problems.append(
+            ValidationError(
+                _("Five product samples go with the dossier (Decision 26/2026, article 6)."),
+                code="samples",
+            )
+        )
+    if assessment is None:
+        problems.append(
+            ValidationError(
+                _("Finish the product's self-assessment (Mẫu 02) before submitting the dossier."),
+                code="no_self_assessment",
+            )
+        )
+    else:
+        if assessment.product_id != dossier.product_id:
+            problems.append(
+                ValidationError(
+                    _("The self-assessment belongs to another product."), code="self_assessment"
+                )
+            )
+        elif not (
+            assessment.status == SelfAssessment.Status.FINISHED
+            and assessment.sheet_number == dossier.product.scoring_set_id
+        ):
+            problems.append(
+                ValidationError(
+                    _(
+                        "Finish the product's self-assessment on its current scoring sheet "
+                        "before submitting."
+                    ),
+                    code="self_assessment",
+                )
+            )
+        elif not RubricVersion.objects.in_force_on(today).filter(pk=assessment.version_id).exists():
+            problems.append(
+                ValidationError(
+                    _(
+                        "The self-assessment was made on rubric %(version)s, which is no longer "
+                        "in force. Start a new self-assessment on the rubric in force today."
+                    ),
+                    code="rubric_not_in_force",
+                    params={"version": assessment.version.code},
+                )
+            )
+    rows = list(dossier.attachment_rows.select_related("document"))
+    for row in rows:
+        document = row.document
+        if document.expires_on is not None and document.expires_on < today:
+            if document.kind == DocumentKind.FOOD_SAFETY:
+                message = _(
+                    "The food-safety certificate %(number)s expired on %(day)s. Attach a valid "
+                    "certificate before submitting: an expired one means the dossier is rejected."
+                )
+            else:
+                message = _(
+                    "The document “%(title)s” %(number)s expired on %(day)s. Remove it or "
+                    "attach the renewed one."
+                )
+            problems.append(
+                ValidationError(
+                    message,
+                    code="expired_document",
+                    params={
+                        "title": str(document),
+                        "number": document.number,
+                        "day": date_format(document.expires_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
+            )
+        elif document.issued_on > today:
+            problems.append(
+                ValidationError(
+                    _("The document “%(title)s” is dated in the future (%(day)s)."),
+                    code="future_document",
+                    params={
+                        "title": str(document),
+                        "day": date_format(document.issued_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
+            )
+    version = assessment.version if assessment is not None else dossier.rubric_version
+    # An attached but expired (or future-dated) certificate is reported above.
+    if requires_food_safety_certificate(version, dossier.sheet_number) and not any(
+        row.document.kind == DocumentKind.FOOD_SAFETY for row in rows
+    ):
+        problems.append(
+            ValidationError(
+                _(
+                    "Attach the food-safety facility certificate (giấy chứng nhận cơ sở đủ "
+                    "điều kiện an toàn thực phẩm): without it the dossier is rejected."
+                ),
+                code="no_food_safety_certificate",
+            )
+        )
+    return problems
+
+
+def newest_finished_self_assessment(product_id) -> SelfAssessment | None:
+    """The self-assessment a submission freezes when none is named: the newest finished one."""
+    return (
+        SelfAssessment.objects.filter(product_id=product_id, status=SelfAssessment.Status.FINISHED)
+        .select_related("version")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def submission_problems(dossier, today=None) -> list[str]:
+    """Read-only: the messages :func:`submit_dossier` would refuse the dossier with today (an
+    empty list when it can be submitted), so that a page can show them before the producer
+    presses the button. The submission checks them again, inside its transaction."""
+    assessment = newest_finished_self_assessment(dossier.product_id)
+    problems = _submission_problems(dossier, assessment, today or timezone.localdate())
+    return [message for problem in problems for message in problem.messages]
+
+
+@transaction.atomic
+def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
+    """File the dossier at the commune. Checks the registration form, the finished
+    self-assessment (on a rubric in force today) and the attached documents (none expired; a
+    valid food-safety certificate where the sheet requires one); freezes the self-assessment
+    and the documents' numbers and dates; gives the receipt number
+    ``NNN/PĐK-<province>-<commune>-<year>`` and the commune's 15-working-day deadline."""
+    locked = _lock_for_producer(dossier, actor)
+    _check_transition(locked, S.SUBMITTED, Actor.PRODUCER)
+    today = timezone.localdate()
+    now = timezone.now()
+    if self_assessment is None:
+        assessment = newest_finished_self_assessment(locked.product_id)
+    else:
+        assessment = SelfAssessment.objects.select_related("version").get(pk=self_assessment.pk)
+    problems = _submission_problems(locked, assessment, today)
+    if problems:
+        raise ValidationError(problems)
+
+    result = score_sheet(
+        engine_sheet(assessment.version.slug, assessment.sheet_number), assessment.answers
+    )
+    locked.self_assessment = assessment
+    locked.self_assessment_answers = dict(assessment.answers)
+    locked.self_assessment_total = _decimal(result.total)
+    locked.self_assessment_star = result.star
+    locked.rubric_version = assessment.version
+    locked.sheet_number = assessment.sheet_number
+    for row in locked.attachment_rows.select_related("document"):
+        document = row.document
+        row.kind, row.number = document.kind, document.number
+        row.issued_on, row.expires_on = document.issued_on, document.expires_on
+        row.frozen_at = now
+        row.save(update_fields=["kind", "number", "issued_on", "expires_on", "frozen_at"])
+    fields = [
+        "self_assessment",
+        "self_assessment_answers",
+        "self_assessment_total",
+        "self_assessment_star",
+        "rubric_version",
+        "sheet_number",
+        "submitted_at",
+        "received_on",
+        "commune_deadline",
+        "return_reason",
+    ]
+    if not locked.receipt_number:
+        # The commune of filing is the producer's commune on the day of the first submission.
+        producer = locked.producer
+        locked.commune_id, locked.province_id = producer.commune_id, producer.province_id
+        locked.receipt_sequence, locked.receipt_number = _allocate_receipt_number(locked, today)
+        fields += ["commune", "province", "receipt_sequence", "receipt_number"]
+    locked.submitted_at = now
+    locked.received_on = today
+    locked.commune_deadline = commune_review_deadline(today)
+    locked.return_reason = ""
+    return _move(
+        locked,
+        S.SUBMITTED,
+        actor=actor,
+        action="dossier.submitted",
+        fields=fields,
+        changes={
+            "receipt_number": [None, locked.receipt_number],
+            "commune_deadline": [None, locked.commune_deadline],
+            "self_assessment": [None, assessment.pk],
+            "self_assessment_total": [None, locked.self_assessment_total],
+            "answers_sha256": [None, _answers_digest(locked.self_assessment_answers)],
+        },
+    )
+
+
+def _allocate_receipt_number(dossier, day) -> tuple[int, str]:
+    """The commune's next number of the year, taken with its counter row locked: numbers are
+    consecutive and, since the counter commits or rolls back with the submission, gapless."""
+    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(
+        commune_id=dossier.commune_id, year=day.year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    number = f"{counter.last_number:03d}/PĐK-{dossier.province_id}-{dossier.commune_id}-{day.year}"
+    return counter.last_number, number
+
+
+@transaction.atomic
+def withdraw_dossier(dossier, *, actor, reason="") -> Dossier:
+    locked = _lock_for_producer(dossier, actor)
+    _check_transition(locked, S.WITHDRAWN, Actor.PRODUCER)
+    return _move(
+        locked, S.WITHDRAWN, actor=actor, action="dossier.withdrawn", comment=_text(reason)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Commune and province
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_dossier(dossier, *, actor, decision, data=None, reason="") -> CommuneReview:
+    """The commune's review (Mẫu 03): forward a complete dossier with the four points assessed,
+    or return it to the producer with the reason."""
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.COMMUNE)
+    target = {
+        CommuneReview.Decision.FORWARD: S.FORWARDED,
+        CommuneReview.Decision.RETURN: S.RETURNED,
+    }.get(decision)
+    if target is None:
+        raise ValidationError(
+            _("Choose whether to forward or return the dossier."), code="decision"
+        )
+    _check_transition(locked, target, Actor.COMMUNE)
+    data = dict(data or {})
+    unknown = set(data) - set(REVIEW_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown review fields: {sorted(unknown)}")
+    review = CommuneReview(dossier=locked, reviewer=actor, decision=decision, **data)
+    for finding in CommuneReview.FINDING_FIELDS:
+        setattr(review, f"{finding}_note", (getattr(review, f"{finding}_note") or "").strip())
+    review.reason = (reason or "").strip()
+    if decision == CommuneReview.Decision.RETURN:
+        _required_text(
+            review.reason,
+            _("Write why the dossier is returned, so that the producer can complete it."),
+            "reason",
+        )
+    else:
+        errors = {}
+        for name in CommuneReview.CHECKLIST_FIELDS:
+            if not getattr(review, name):
+                errors[name] = ValidationError(
+                    _(
+                        "Forward only a complete dossier. If this part is missing, return the "
+                        "dossier to the producer with the reason."
+                    ),
+                    code="incomplete",
+                )
+        for finding in CommuneReview.FINDING_FIELDS:
+            if getattr(review, finding) not in CommuneReview.Finding.values:
+                errors[finding] = ValidationError(
+                    _("Assess this point before forwarding."), code="finding"
+                )
+            if not getattr(review, f"{finding}_note"):
+                errors[f"{finding}_note"] = ValidationError(
+                    _("Describe what the commune found on this point (Mẫu 03)."), code="note"
+                )
+        if errors:
+            raise ValidationError(errors)
+    review.full_clean(exclude=["dossier", "reviewer"])
+    review.save()
+    changes = {name: [None, getattr(review, name)] for name in CommuneReview.FINDING_FIELDS}
+    changes["review"] = [None, review.pk]
+    if target == S.FORWARDED:
+        locked.forwarded_on = timezone.localdate()
+        return_fields = ["forwarded_on"]
+        changes["forwarded_on"] = [None, locked.forwarded_on]
+    else:
+        locked.return_reason = review.reason
+        return_fields = ["return_reason"]
+    _move(
+        locked,
+        target,
+        actor=actor,
+        action="dossier.forwarded" if target == S.FORWARDED else "dossier.returned",
+        comment=review.reason,
+        changes=changes,
+        fields=return_fields,
+    )
+    return review
+
+
+@transaction.atomic
+def accept_dossier(dossier, *, actor, comment="") -> Dossier:
+    """The provincial OCOP office has checked the forwarded dossier and takes it in."""
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.PROVINCE)
+    _check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
+    locked.province_received_at = timezone.now()
+    return _move(
+        locked,
+        S.ACCEPTED,
+        actor=actor,
+        action="dossier.accepted",
+        comment=_text(comment),
+        fields=["province_received_at"],
+    )
+
+
+@transaction.atomic
+def return_dossier(dossier, *, actor, reason) -> Dossier:
+    """The provincial OCOP office sends the dossier back for completion (art. 7(3)(a)); the
+    producer completes it and files it again at the commune."""
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.PROVINCE)
+    _check_transition(locked, S.RETURNED, Actor.PROVINCE)
+    locked.return_reason = _required_text(
+        reason,
+        _("Write what the producer must complete, so that the dossier can be filed again."),
+        "reason",
+    )
+    return _move(
+        locked,
+        S.RETURNED,
+        actor=actor,
+        action="dossier.returned",
+        comment=locked.return_reason,
+        fields=["return_reason"],
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Rounds and councils
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_round(
+    *,
+    actor,
+    level,
+    year,
+    province=None,
+    kind=Round.Kind.STATUTORY,
+    number=None,
+    name="",
+    forward_before=None,
+    decide_before=None,
+) -> Round:
+    """Open a round. A statutory round (number 1 or 2) takes its dates from the decision
+    (ocop.core.deadlines); an extra round carries its own."""
+    if level not in Round.Level.values:
+        raise ValidationError(_("Choose the level of the round."), code="level")
+    if level == Round.Level.CENTRAL:
+        province = None
+    elif province is None:
+        raise ValidationError(_("Choose the province of the round."), code="province")
+    if not can_organise_round(actor, level, getattr(province, "pk", None)):
+        raise PermissionDenied(
+            _("Only the central OCOP office can open central rounds.")
+            if level == Round.Level.CENTRAL
+            else _("Only the OCOP office of this province can open its rounds.")
+        )
+    if kind == Round.Kind.STATUTORY:
+        if number not in (1, 2):
+            raise ValidationError(_("A statutory round is round 1 or round 2."), code="number")
+        window = rounds_for(level, year)[number - 1]
+        forward_before, decide_before = window.forward_before, window.decide_before
+        exists = Round.objects.filter(
+            level=level, province=province, year=year, number=number, kind=kind
+        ).exists()
+        if exists:
+            raise ValidationError(
+                _("Round %(number)s of %(year)s already exists."),
+                code="duplicate_round",
+                params={"number": number, "year": year},
+            )
+        name = _text(name) or _("Round %(number)s of %(year)s") % {"number": number, "year": year}
+    elif kind == Round.Kind.EXTRA:
+        number = None
+        if decide_before is None:
+            raise ValidationError(
+                _("Give the day before which the extra round must be decided."),
+                code="decide_before",
+            )
+        if decide_before.year != year:
+            raise ValidationError(
+                _("An extra round of %(year)s must be decided within %(year)s."),
+                code="dates",
+                params={"year": year},
+            )
+        if forward_before is not None and forward_before > decide_before:
+            raise ValidationError(
+                _("Dossiers must be proposed before the round's decision day."), code="dates"
+            )
+        name = _text(name) or _("Extra round of %(year)s") % {"year": year}
+    else:
+        raise ValidationError(_("Choose the kind of round."), code="kind")
+    round_ = Round.objects.create(
+        level=level,
+        province=province,
+        year=year,
+        kind=kind,
+        number=number,
+        name=name,
+        forward_before=forward_before,
+        decide_before=decide_before,
+        created_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="round.created",
+        obj=round_,
+        changes={
+            "level": [None, level],
+            "forward_before": [None, forward_before],
+            "decide_before": [None, decide_before],
+        },
+        new_status=round_.status,
+    )
+    return round_
+
+
+def _lock_round(round_, actor) -> Round:
+    locked = Round.objects.editable_by(actor).select_for_update().filter(pk=round_.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("Only the office that organises this round can change it."))
+    return locked
+
+
+@transaction.atomic
+def close_round(round_, *, actor) -> Round:
+    """Close a round once every dossier in it has its result."""
+    locked = _lock_round(round_, actor)
+    if not locked.is_open:
+        raise ValidationError(_("This round is already closed."), code="closed")
+    pending = Dossier.objects.filter(
+        round_entries__round=locked, status__in=SCORING_STATUSES
+    ).count()
+    if pending:
+        raise ValidationError(
+            _("%(count)s dossiers of this round are still being scored."),
+            code="pending",
+            params={"count": pending},
+        )
+    locked.status, locked.closed_at = Round.Status.CLOSED, timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    record_event(
+        actor=actor,
+        action="round.closed",
+        obj=locked,
+        old_status=Round.Status.OPEN,
+        new_status=Round.Status.CLOSED,
+    )
+    return locked
+
+
+def _council_values(data: Mapping) -> dict:
+    unknown = set(data) - set(COUNCIL_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown council fields: {sorted(unknown)}")
+    values = dict(data)
+    for name in ("name", "establishing_decision"):
+        if name in values:
+            values[name] = _text(values[name])
+    if "quorum_percent" in values and not 1 <= int(values["quorum_percent"]) <= 100:
+        raise ValidationError(
+            {"quorum_percent": _("The quorum is a percentage from 1 to 100.")}, code="quorum"
+        )
+    if "spread_limit" in values and not 0 <= Decimal(str(values["spread_limit"])) <= 100:
+        raise ValidationError(
+            {"spread_limit": _("The spread limit is between 0 and 100 points.")}, code="spread"
+        )
+    return values
+
+
+@transaction.atomic
+def create_council(round_, *, actor, data=None) -> Council:
+    """Set up the round's council (quorum 75% and spread 10 points unless given)."""
+    locked = _lock_round(round_, actor)
+    if Council.objects.filter(round=locked).exists():
+        raise ValidationError(_("This round already has a council."), code="duplicate_council")
+    values = _council_values(data or {})
+    values.setdefault("name", _("Council of %(round)s") % {"round": locked.name})
+    council = Council.objects.create(round=locked, created_by=actor, **values)
+    record_event(
+        actor=actor,
+        action="council.created",
+        obj=council,
+        changes={
+            "round": [None, locked.pk],
+            "quorum_percent": [None, council.quorum_percent],
+            "spread_limit": [None, council.spread_limit],
+        },
+    )
+    return council
+
+
+def _scoring_started(council) -> bool:
+    """Whether a member of the council has handed in a sheet for any dossier of its round (the
+    sheet is submitted, or was and has been sent back) or a scoring has closed. From then on
+    the quorum, the spread limit and the scoring seats are fixed, so that every dossier of the
+    round is scored under the same rules."""
+    return (
+        ScoreSheet.objects.filter(member__council=council)
+        .exclude(status=ScoreSheet.Status.DRAFT)
+        .exists()
+        or council.results.exists()
+    )
+
+
+@transaction.atomic
+def update_council(council, *, actor, data) -> Council:
+    """Change the council's name or rules; the rules are fixed once scoring has started."""
+    _lock_round(council.round, actor)
+    locked = Council.objects.select_for_update().get(pk=council.pk)
+    values = _council_values(data)
+    changes_rules = any(
+        name in values and Decimal(str(values[name])) != getattr(locked, name)
+        for name in ("quorum_percent", "spread_limit")
+    )
+    if changes_rules and _scoring_started(locked):
+        raise ValidationError(
+            _(
+                "Council members have already handed in score sheets in this round; the quorum "
+                "and the spread limit can no longer change."
+            ),
+            code="rules_fixed",
+        )
+    old = {name: getattr(locked, name) for name in COUNCIL_FIELDS}
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.spread_limit = Decimal(str(locked.spread_limit))
+    changes = diff(locked, old, COUNCIL_FIELDS)
+    if changes:
+        locked.save(update_fields=[*changes, "updated_at"])
+        record_event(actor=actor, action="council.updated", obj=locked, changes=changes)
+    return locked
+
+
+_SEATS_FIXED = gettext_lazy(
+    "Council members have already handed in score sheets in this round; the scoring members "
+    "can no longer change. Advisers can still be added or removed."
+)
+
+
+@transaction.atomic
+def add_council_member(council, *, actor, user, role, organisation="") -> CouncilMember:
+    """Seat a user on the council. A scoring seat (chair, secretary, member) is refused once
+    scoring has started, since it changes the quorum; an adviser does not score and can join
+    at any time."""
+    _lock_round(council.round, actor)
+    locked = Council.objects.select_for_update().get(pk=council.pk)
+    if role not in CouncilMember.Role.values:
+        raise ValidationError(_("Choose the member's role."), code="role")
+    if role in CouncilMember.SCORING_ROLES and _scoring_started(locked):
+        raise ValidationError(_SEATS_FIXED, code="seats_fixed")
+    if CouncilMember.objects.filter(council=locked, user=user).exists():
+        raise ValidationError(
+            _("%(user)s is already in this council."), code="duplicate", params={"user": user}
+        )
+    if role == CouncilMember.Role.CHAIR and locked.members.filter(role=role).exists():
+        raise ValidationError(_("The council already has a chair."), code="second_chair")
+    member = CouncilMember.objects.create(
+        council=locked, user=user, role=role, organisation=_text(organisation)
+    )
+    record_event(
+        actor=actor,
+        action="council.member_added",
+        obj=locked,
+        changes={"member": [None, user.get_username()], "role": [None, role]},
+    )
+    return member
+
+
+@transaction.atomic
+def remove_council_member(member, *, actor) -> None:
+    """Take a user off the council: refused for a member who has a sheet, and for any scoring
+    seat once scoring has started (see ``add_council_member``)."""
+    _lock_round(member.council.round, actor)
+    Council.objects.select_for_update().get(pk=member.council_id)
+    locked = CouncilMember.objects.select_for_update().get(pk=member.pk)
+    if locked.score_sheets.exists():
+        raise ValidationError(
+            _("This member has already scored a dossier and stays in the council's record."),
+            code="has_sheets",
+        )
+    if locked.is_scoring and _scoring_started(locked.council):
+        raise ValidationError(_SEATS_FIXED, code="seats_fixed")
+    record_event(
+        actor=actor,
+        action="council.member_removed",
+        obj=locked.council,
+        changes={"member": [locked.user.get_username(), None], "role": [locked.role, None]},
+    )
+    locked.delete()
+
+
+@transaction.atomic
+def assign_dossier_to_round(dossier, round_, *, actor) -> RoundDossier:
+    """Put an accepted dossier in a provincial round of its province, or a dossier approved for
+    the central round in a central round. A statutory round takes only dossiers proposed
+    before its cut-off."""
+    locked = _lock(dossier, actor)
+    round_ = _lock_round(round_, actor)
+    if round_.level == Round.Level.PROVINCE:
+        role, target = Actor.PROVINCE, S.IN_ROUND
+        proposed_on = locked.forwarded_on
+    else:
+        role, target = Actor.CENTRAL, S.IN_CENTRAL_ROUND
+        proposed_on = locked.approved_for_central_on
+    _require_role(actor, locked, role)
+    _check_transition(locked, target, role)
+    if not round_.is_open:
+        raise ValidationError(_("This round is closed."), code="round_closed")
+    if round_.level == Round.Level.PROVINCE and round_.province_id != locked.province_id:
+        raise ValidationError(
+            _("The dossier belongs to another province's rounds."), code="other_province"
+        )
+    today = timezone.localdate()
+    if today >= round_.decide_before:
+        raise ValidationError(
+            _("This round had to be decided before %(day)s; choose a later round."),
+            code="round_over",
+            params={"day": date_format(round_.decide_before, "SHORT_DATE_FORMAT")},
+        )
+    if (
+        round_.forward_before is not None
+        and proposed_on is not None
+        and proposed_on >= round_.forward_before
+    ):
+        raise ValidationError(
+            _(
+                "This dossier was proposed on %(day)s, not before this round's cut-off "
+                "(%(cut_off)s). Put it in the next round or in an extra round."
+            ),
+            code="after_cut_off",
+            params={
+                "day": date_format(proposed_on, "SHORT_DATE_FORMAT"),
+                "cut_off": date_format(round_.forward_before, "SHORT_DATE_FORMAT"),
+            },
+        )
+    if RoundDossier.objects.filter(round=round_, dossier=locked).exists():
+        raise ValidationError(
+            _("The dossier was already scored in this round; choose another round."),
+            code="already_in_round",
+        )
+    entry = RoundDossier.objects.create(round=round_, dossier=locked, added_by=actor)
+    _move(
+        locked,
+        target,
+        actor=actor,
+        action="dossier.assigned_to_round",
+        comment=round_.name,
+        changes={"round": [None, round_.pk]},
+    )
+    return entry
+
+
+@transaction.atomic
+def assign_dossiers_to_round(round_, dossiers, *, actor) -> list[RoundDossier]:
+    """Several dossiers at once, all or none."""
+    return [assign_dossier_to_round(dossier, round_, actor=actor) for dossier in dossiers]
+
+
+# --------------------------------------------------------------------------------------
+# Council work: conflicts, advisory team, sheets
+# --------------------------------------------------------------------------------------
+
+
+def _scoring_council(dossier) -> Council:
+    if dossier.status not in SCORING_STATUSES:
+        raise ValidationError(
+            _("This dossier is not being scored now (it is “%(status)s”)."),
+            code="not_scoring",
+            params={"status": dossier.get_status_display()},
+        )
+    council = current_council(dossier)
+    if council is None:
+        raise ValidationError(_("The round of this dossier has no council yet."), code="no_council")
+    return council
+
+
+def _seat(actor, council) -> CouncilMember:
+    seat = council_seat(actor, council)
+    if seat is None:
+        raise PermissionDenied(_("You are not a member of the council scoring this dossier."))
+    return seat
+
+
+@transaction.atomic
+def declare_conflict(dossier, *, actor, has_conflict, note="") -> ConflictDeclaration:
+    """A council member declares, for one dossier, whether they have a conflict of interest.
+    Declaring is required before scoring; a member who acts for the producer must declare
+    one."""
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    seat = _seat(actor, council)
+    note = (note or "").strip()
+    if has_conflict and not note:
+        raise ValidationError(
+            _("Say briefly what ties you to this producer."), code="conflict_note"
+        )
+    if not has_conflict and is_producer_member(actor, locked.producer_id):
+        raise ValidationError(
+            _("You act for this producer: you have a conflict of interest and cannot score it."),
+            code="tied_to_producer",
+        )
+    declaration = ConflictDeclaration.objects.filter(member=seat, dossier=locked).first()
+    old = declaration.has_conflict if declaration else None
+    if declaration is not None and old == has_conflict and declaration.note == note:
+        return declaration
+    if ScoreSheet.objects.filter(
+        dossier=locked,
+        member=seat,
+        round_id=council.round_id,
+        status=ScoreSheet.Status.SUBMITTED,
+    ).exists():
+        # A declaration changing under a submitted sheet would silently add it to, or take
+        # it out of, the quorum and the spread.
+        raise ValidationError(
+            _(
+                "Your sheet for this dossier is submitted. Ask the chair to send it back "
+                "before you change your declaration."
+            ),
+            code="sheet_submitted",
+        )
+    if declaration is None:
+        declaration = ConflictDeclaration(member=seat, dossier=locked)
+    declaration.has_conflict, declaration.note = has_conflict, note
+    declaration.declared_at = timezone.now()
+    declaration.save()
+    record_event(
+        actor=actor,
+        action="council.conflict_declared",
+        obj=declaration,
+        changes={"has_conflict": [old, has_conflict]},
+        comment=note,
+    )
+    return declaration
+
+
+def _check_advisory_date(day, dossier, *, future_message, code) -> None:
+    """A visit, order or result is dated between the dossier's submission and today."""
+    if day > timezone.localdate():
+        raise ValidationError(future_message, code=code)
+    submitted_on = timezone.localdate(dossier.submitted_at) if dossier.submitted_at else None
+    if submitted_on is not None and day < submitted_on:
+        raise ValidationError(
+            _("The date cannot be before the dossier was submitted (%(date)s)."),
+            code="before_submission",
+            params={"date": date_format(submitted_on, "SHORT_DATE_FORMAT")},
+        )
+
+
+def _check_advisory(actor, dossier, council) -> None:
+    if not can_advise(actor, dossier, council):
+        raise PermissionDenied(
+            _("Only the advisory team, the council's chair or the OCOP office can do this.")
+        )
+
+
+@transaction.atomic
+def record_site_visit(dossier, *, actor, visited_on, findings, participants="") -> SiteVisit:
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    _check_advisory(actor, locked, council)
+    findings = _required_text(findings, _("Write what the visit found."), "findings")
+    _check_advisory_date(
+        visited_on, locked, future_message=_("The visit cannot be in the future."), code="future"
+    )
+    visit = SiteVisit.objects.create(
+        dossier=locked,
+        council=council,
+        visited_on=visited_on,
+        participants=(participants or "").strip(),
+        findings=findings,
+        recorded_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="advisory.site_visit_recorded",
+        obj=visit,
+        changes={"dossier": [None, locked.pk], "visited_on": [None, visited_on]},
+    )
+    return visit
+
+
+@transaction.atomic
+def order_lab_test(dossier, *, actor, laboratory, tests, ordered_on=None) -> LabTestOrder:
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    _check_advisory(actor, locked, council)
+    ordered_on = ordered_on or timezone.localdate()
+    _check_advisory_date(
+        ordered_on,
+        locked,
+        future_message=_("The order cannot be dated in the future."),
+        code="future",
+    )
+    order = LabTestOrder.objects.create(
+        dossier=locked,
+        council=council,
+        ordered_on=ordered_on,
+        laboratory=_required_text(laboratory, _("Name the laboratory."), "laboratory"),
+        tests=_required_text(tests, _("List the tests requested."), "tests"),
+        ordered_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="advisory.lab_test_ordered",
+        obj=order,
+        changes={"dossier": [None, locked.pk], "laboratory": [None, order.laboratory]},
+        new_status=order.status,
+    )
+    return order
+
+
+@transaction.atomic
+def record_lab_result(order, *, actor, summary, reported_on=None, document=None) -> LabTestOrder:
+    locked_order = LabTestOrder.objects.select_for_update().get(pk=order.pk)
+    dossier = _lock(locked_order.dossier, actor)
+    _check_advisory(actor, dossier, locked_order.council)
+    if locked_order.status == LabTestOrder.Status.REPORTED:
+        raise ValidationError(_("The result of this test is already recorded."), code="reported")
+    if document is not None and document.producer_id != dossier.producer_id:
+        raise ValidationError(_("Choose a document of this producer."), code="foreign_document")
+    reported_on = reported_on or timezone.localdate()
+    if reported_on > timezone.localdate():
+        raise ValidationError(_("The result cannot be dated in the future."), code="future")
+    if reported_on < locked_order.ordered_on:
+        raise ValidationError(
+            _("The result cannot be dated before the test was ordered (%(date)s)."),
+            code="before_order",
+            params={"date": date_format(locked_order.ordered_on, "SHORT_DATE_FORMAT")},
+        )
+    locked_order.result_summary = _required_text(summary, _("Summarise the result."), "summary")
+    locked_order.result_document = document
+    locked_order.reported_on = reported_on
+    locked_order.status = LabTestOrder.Status.REPORTED
+    locked_order.save()
+    record_event(
+        actor=actor,
+        action="advisory.lab_result_recorded",
+        obj=locked_order,
+        old_status=LabTestOrder.Status.ORDERED,
+        new_status=LabTestOrder.Status.REPORTED,
+        comment=locked_order.result_summary,
+    )
+    return locked_order
+
+
+def _check_may_score(actor, dossier, seat) -> None:
+    if not seat.is_scoring:
+        raise PermissionDenied(_("Members of the advisory team do not score dossiers."))
+    if is_producer_member(actor, dossier.producer_id):
+        raise PermissionDenied(
+            _("You act for this producer: you have a conflict of interest and cannot score it.")
+        )
+    declaration = ConflictDeclaration.objects.filter(member=seat, dossier=dossier).first()
+    if declaration is None:
+        raise ValidationError(
+            _("Declare whether you have a conflict of interest with this producer first."),
+            code="no_declaration",
+        )
+    if declaration.has_conflict:
+        raise PermissionDenied(
+            _("You declared a conflict of interest with this producer and cannot score it.")
+        )
+
+
+def _engine_result(version, sheet_number, answers, knockouts=(), stop_at=None):
+    try:
+        return score_sheet(
+            engine_sheet(version.slug, sheet_number),
+            answers,
+            knockouts=list(knockouts),
+            stop_at=stop_at or None,
+        )
+    except AnswerError as error:
+        raise ValidationError(answer_error_message(error), code="invalid_answer") from error
+
+
+def _writable_sheet(locked, council, seat, actor) -> ScoreSheet | None:
+    """The actor's own sheet for the dossier, locked, once they may score it (None if they
+    have none yet); refused when it was submitted."""
+    _check_may_score(actor, locked, seat)
+    sheet = (
+        ScoreSheet.objects.select_for_update()
+        .filter(dossier=locked, member=seat, round_id=council.round_id)
+        .first()
+    )
+    if sheet is not None and sheet.is_locked:
+        raise ValidationError(
+            _(
+                "Your sheet was submitted and is locked. Only the chair can send it back to "
+                "you for re-scoring."
+            ),
+            code="sheet_locked",
+        )
+    return sheet
+
+
+def _write_sheet(locked, council, seat, sheet, *, answers, knockouts, stop_at, note):
+    """Score the answers with the engine (refusing what the sheet does not allow) and save."""
+    answers = {str(code): option for code, option in dict(answers).items()}
+    knockouts = list(dict.fromkeys(knockouts or ()))
+    result = _engine_result(locked.rubric_version, locked.sheet_number, answers, knockouts, stop_at)
+    if sheet is None:
+        sheet = ScoreSheet(
+            dossier=locked,
+            member=seat,
+            round_id=council.round_id,
+            rubric_version=locked.rubric_version,
+            sheet_number=locked.sheet_number,
+        )
+    sheet.answers, sheet.knockouts = answers, knockouts
+    sheet.stop_at, sheet.note = stop_at or "", (note or "").strip()
+    sheet.total, sheet.star = _decimal(result.total), result.star
+    sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def save_score_sheet(dossier, *, actor, answers, knockouts=(), stop_at="", note="") -> ScoreSheet:
+    """Create or change the actor's own sheet for a dossier while it may change (a draft, or a
+    sheet the chair sent back). Every answer is checked by the rubric engine."""
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    seat = _seat(actor, council)
+    sheet = _writable_sheet(locked, council, seat, actor)
+    return _write_sheet(
+        locked,
+        council,
+        seat,
+        sheet,
+        answers=answers,
+        knockouts=knockouts,
+        stop_at=stop_at,
+        note=note,
+    )
+
+
+@transaction.atomic
+def save_score_answer(dossier, *, actor, code, option) -> ScoreSheet:
+    """Set one answer of the actor's own sheet (``option`` None clears it), keeping the other
+    answers, the flags and the note: what the sheet page sends on each change. The sheet is
+    read and written under its lock, so two quick changes cannot undo each other."""
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    seat = _seat(actor, council)
+    code = str(code)
+    if code not in engine_sheet(locked.rubric_version.slug, locked.sheet_number).criteria:
+        raise ValidationError(
+            _("Sheet %(number)s has no criterion %(code)s."),
+            code="invalid_answer",
+            params={"number": locked.sheet_number, "code": code},
+        )
+    sheet = _writable_sheet(locked, council, seat, actor)
+    answers = dict(sheet.answers) if sheet else {}
+    if option is None:
+        answers.pop(code, None)
+    else:
+        answers[code] = option
+    return _write_sheet(
+        locked,
+        council,
+        seat,
+        sheet,
+        answers=answers,
+        knockouts=sheet.knockouts if sheet else (),
+        stop_at=sheet.stop_at if sheet else "",
+        note=sheet.note if sheet else "",
+    )
+
+
+def _lock_sheet(sheet, actor) -> tuple[Dossier, ScoreSheet]:
+    """Lock the dossier first, then the sheet (the order close_scoring uses)."""
+    dossier = _lock(sheet.dossier, actor)
+    locked = ScoreSheet.objects.select_for_update().select_related("member").get(pk=sheet.pk)
+    return dossier, locked
+
+
+@transaction.atomic
+def submit_score_sheet(sheet, *, actor) -> ScoreSheet:
+    """Hand in one's sheet: it is scored, locked, and counted when the chair closes."""
+    dossier, locked = _lock_sheet(sheet, actor)
+    if locked.member.user_id != actor.pk:
+        raise PermissionDenied(_("You can only submit your own score sheet."))
+    council = _scoring_council(dossier)
+    if locked.member.council_id != council.pk:
+        raise ValidationError(_("This sheet belongs to an earlier round."), code="old_round")
+    # The council row, locked: its rules and seats cannot change while this sheet is handed
+    # in (add_council_member and update_council lock it too).
+    Council.objects.select_for_update().filter(pk=council.pk).values_list("pk").get()
+    _check_may_score(actor, dossier, locked.member)
+    if locked.is_locked:
+        raise ValidationError(_("This sheet is already submitted."), code="already_submitted")
+    result = _engine_result(
+        locked.rubric_version, locked.sheet_number, locked.answers, locked.knockouts, locked.stop_at
+    )
+    old = locked.status
+    locked.total, locked.star = _decimal(result.total), result.star
+    locked.status, locked.submitted_at = ScoreSheet.Status.SUBMITTED, timezone.now()
+    locked.save()
+    record_event(
+        actor=actor,
+        action="score_sheet.submitted",
+        obj=locked,
+        changes={
+            "total": [None, locked.total],
+            "star": [None, locked.star],
+            "knockouts": [None, ",".join(locked.knockouts)],
+            "answers_sha256": [None, _answers_digest(locked.answers)],
+        },
+        old_status=old,
+        new_status=locked.status,
+    )
+    return locked
+
+
+@transaction.atomic
+def return_score_sheet(sheet, *, actor, comment) -> ScoreSheet:
+    """The chair sends a submitted sheet back to its member for re-scoring, with a comment."""
+    dossier, locked = _lock_sheet(sheet, actor)
+    council = _scoring_council(dossier)
+    seat = council_seat(actor, council)
+    if (
+        seat is None
+        or seat.role != CouncilMember.Role.CHAIR
+        or locked.member.council_id != council.pk
+    ):
+        raise PermissionDenied(str(_ROLE_REFUSALS[Actor.CHAIR]))
+    if locked.status != ScoreSheet.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted sheet can be sent back."), code="not_submitted")
+    locked.return_comment = _required_text(
+        comment, _("Tell the member what to look at again."), "comment"
+    )
+    locked.status, locked.returned_at = ScoreSheet.Status.RETURNED, timezone.now()
+    locked.save()
+    record_event(
+        actor=actor,
+        action="score_sheet.returned",
+        obj=locked,
+        old_status=ScoreSheet.Status.SUBMITTED,
+        new_status=ScoreSheet.Status.RETURNED,
+        comment=locked.return_comment,
+    )
+    address = locked.member.user.email
+    if address:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Score sheet sent back: %(dossier)s") % {"dossier": dossier}
+            body = _("The chair asks you to look at your sheet again: %(comment)s") % {
+                "comment": locked.return_comment
+            }
+        transaction.on_commit(
+            partial(queue_email, subject=subject, body=body, recipients=[address])
+        )
+    return locked
+
+
+# --------------------------------------------------------------------------------------
+# The chair's view and closing the scoring
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberSheetStatus:
+    member: CouncilMember
+    declared: bool
+    has_conflict: bool
+    sheet_status: str  # "" when the member has no sheet yet
+    submitted_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class ScoringStatus:
+    """What the chair sees before closing: who has declared and submitted, the quorum, and the
+    spread of the submitted totals (never a member's total or answers)."""
+
+    council: Council
+    members: list[MemberSheetStatus]
+    scoring_members: int
+    submitted: int
+    required: int
+    chair_submitted: bool
+    spread: Decimal | None
+    spread_limit: Decimal
+    highest: list[CouncilMember] = field(default_factory=list)
+    lowest: list[CouncilMember] = field(default_factory=list)
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.submitted >= self.required and self.chair_submitted
+
+    @property
+    def spread_exceeded(self) -> bool:
+        return self.spread is not None and self.spread > self.spread_limit
+
+
+def quorum_required(scoring_members: int, percent: int) -> int:
+    """Sheets needed: ``percent`` of the scoring members, rounded up (75% of 7 is 6)."""
+    return math.ceil(scoring_members * percent / 100)
+
+
+def _counted_sheets(dossier, council, *, lock=False):
+    conflicted = ConflictDeclaration.objects.filter(
+        dossier=dossier, member__council=council, has_conflict=True
+    ).values("member_id")
+    sheets = ScoreSheet.objects.filter(dossier=dossier, member__council=council)
+    if lock:
+        sheets = sheets.select_for_update()
+    return [
+        sheet
+        for sheet in sheets.exclude(member_id__in=conflicted).select_related("member")
+        if sheet.status == ScoreSheet.Status.SUBMITTED
+    ]
+
+
+def _council_findings(counted, knockouts=None, stop_at=None) -> tuple[list[str], str | None]:
+    """The council's knock-outs and flagged stop: those given, or else those raised on more
+    than half of the counted sheets. They apply to every member's sheet."""
+    if knockouts is None:
+        knockouts = _majority([s.knockouts for s in counted], len(counted))
+    if stop_at is None:
+        stops = _majority([[s.stop_at] for s in counted if s.stop_at], len(counted))
+        stop_at = stops[0] if stops else None
+    return list(knockouts), stop_at or None
+
+
+def _council_score(dossier, counted, council, *, knockouts, stop_at):
+    """The engine's council result for the counted sheets under the council-wide findings
+    (None without a counted sheet). Its members' totals, spread and mean are the ones shown to
+    the chair, checked against the limit and stored: never the totals saved on each sheet,
+    which were computed with that member's own flags."""
+    if not counted:
+        return None
+    try:
+        return score_council(
+            engine_sheet(dossier.rubric_version.slug, dossier.sheet_number),
+            [s.answers for s in counted],
+            knockouts=knockouts,
+            stop_at=stop_at,
+            spread_limit=float(council.spread_limit),
+        )
+    except AnswerError as error:
+        raise ValidationError(answer_error_message(error), code="invalid_answer") from error
+
+
+def _status(dossier, council, counted, result) -> ScoringStatus:
+    """``result`` is ``_council_score()`` of ``counted``: the spread comes from it."""
+    seats = list(council.members.select_related("user").order_by("role", "id"))
+    declarations = {
+        d.member_id: d
+        for d in ConflictDeclaration.objects.filter(dossier=dossier, member__council=council)
+    }
+    sheets = {
+        s.member_id: s
+        for s in ScoreSheet.objects.filter(dossier=dossier, member__council=council).only(
+            "id", "member_id", "status", "submitted_at"
+        )
+    }
+    scoring = [seat for seat in seats if seat.is_scoring]
+    members = [
+        MemberSheetStatus(
+            member=seat,
+            declared=seat.pk in declarations,
+            has_conflict=bool(declarations.get(seat.pk) and declarations[seat.pk].has_conflict),
+            sheet_status=sheets[seat.pk].status if seat.pk in sheets else "",
+            submitted_at=sheets[seat.pk].submitted_at if seat.pk in sheets else None,
+        )
+        for seat in scoring
+    ]
+    totals = [_decimal(member.total) for member in result.members] if result else []
+    spread = _decimal(result.spread) if len(totals) >= 2 else None
+    highest = lowest = []
+    if spread is not None and spread > council.spread_limit:
+        highest = [
+            s.member for s, total in zip(counted, totals, strict=True) if total == max(totals)
+        ]
+        lowest = [
+            s.member for s, total in zip(counted, totals, strict=True) if total == min(totals)
+        ]
+    return ScoringStatus(
+        council=council,
+        members=members,
+        scoring_members=len(scoring),
+        submitted=len(counted),
+        required=quorum_required(len(scoring), council.quorum_percent),
+        chair_submitted=any(s.member.role == CouncilMember.Role.CHAIR for s in counted),
+        spread=spread,
+        spread_limit=council.spread_limit,
+        highest=highest,
+        lowest=lowest,
+    )
+
+
+def scoring_status(dossier, *, actor) -> ScoringStatus:
+    """The chair's (or the organising office's) view of a dossier's scoring. It names, when the
+    spread is above the limit, whose sheets are highest and lowest so they can be sent back,
+    but shows no member's total or answers before the scoring is closed."""
+    dossier = (
+        Dossier.objects.visible_to(actor)
+        .filter(pk=dossier.pk)
+        .select_related("rubric_version")
+        .first()
+    )
+    if dossier is None:
+        raise PermissionDenied(_("You cannot act on this dossier."))
+    council = _scoring_council(dossier)
+    seat = council_seat(actor, council)
+    office = Actor.CENTRAL if council.round.level == Round.Level.CENTRAL else Actor.PROVINCE
+    if not (seat and seat.role == CouncilMember.Role.CHAIR) and not has_role(
+        actor, dossier, office
+    ):
+        raise PermissionDenied(str(_ROLE_REFUSALS[Actor.CHAIR]))
+    counted = _counted_sheets(dossier, council)
+    knockouts, stop_at = _council_findings(counted)
+    result = _council_score(dossier, counted, council, knockouts=knockouts, stop_at=stop_at)
+    return _status(dossier, council, counted, result)
+
+
+def _majority(findings: list[list[str]], count: int) -> list[str]:
+    """The findings raised on more than half of ``count`` sheets, in first-seen order."""
+    tally = Counter(item for items in findings for item in dict.fromkeys(items))
+    return [item for item in tally if tally[item] * 2 > count]
+
+
+def council_answers(sheet, criteria_points: Mapping[str, float]) -> dict[str, int]:
+    """The council's answers for the gap report: for each criterion, the best option whose
+    points do not exceed the council's mean for it (rounding down, so the report never
+    overstates the product)."""
+    answers = {}
+    for code, criterion in sheet.criteria.items():
+        mean = criteria_points.get(code, 0)
+        fitting = [o for o in criterion.options if o.points <= mean + 1e-9]
+        if fitting:
+            best = max(fitting, key=lambda o: (o.points, -o.number))
+            answers[code] = best.number
+    return answers
+
+
+def _outcome(level, result) -> tuple[str, str, int | None]:
+    """(dossier status, result outcome, proposed star) for a council result."""
+    outcome = CouncilResult.Outcome
+    if result.knocked_out:
+        return S.REJECTED, outcome.REJECTED, None
+    if level == Round.Level.CENTRAL:
+        if result.star == 5:
+            return S.PROPOSED_CENTRAL, outcome.FIVE_STAR, 5
+        if result.star >= 3:
+            return S.CENTRAL_NOT_FIVE, outcome.NOT_FIVE_STAR, None
+        return S.RATED_LOW, outcome.RECORDED_LOW, None
+    # "đạt từ 90 điểm trở lên": the mean total reaches the 5-star band of the dossier's rubric
+    # version (its bands are data), whatever the minimums held the star at.
+    if result.band_star == 5 and result.star >= 3:
+        return S.AWAITING_APPROVAL, outcome.SENT_CENTRAL, None
+    if result.star >= 3:
+        return S.PROPOSED, outcome.PROPOSED, result.star
+    return S.RATED_LOW, outcome.RECORDED_LOW, None
+
+
+@transaction.atomic
+def close_scoring(
+    dossier, *, actor, knockouts=None, stop_at=None, confirm_spread=False, comment=""
+) -> CouncilResult:
+    """The chair closes the scoring of a dossier and the council's result is computed.
+
+    Refused without quorum (submitted sheets of members without a conflict, at least the
+    council's percentage of its scoring members, the chair's own sheet among them). When the
+    members' totals differ by more than the council's limit, refused unless the chair confirms
+    after the council discussed it (``confirm_spread`` and a note in ``comment``). Knock-outs
+    and a flagged stop are the council's findings: those given, or else those raised on more
+    than half of the counted sheets.
+    """
+    locked = _lock(dossier, actor)
+    council = _scoring_council(locked)
+    _require_role(actor, locked, Actor.CHAIR)
+    council = Council.objects.select_for_update().select_related("round").get(pk=council.pk)
+    counted = _counted_sheets(locked, council, lock=True)
+    # The council-wide findings first, then one engine run: the spread checked below, the
+    # spread stored and the member totals stored all come from this same result.
+    knockouts, stop_at = _council_findings(counted, knockouts, stop_at)
+    result = _council_score(locked, counted, council, knockouts=knockouts, stop_at=stop_at)
+    status = _status(locked, council, counted, result)
+    if not status.chair_submitted:
+        raise ValidationError(
+            _("Submit your own sheet before closing: the quorum includes the chair."),
+            code="chair_sheet_missing",
+        )
+    if status.submitted < status.required:
+        raise ValidationError(
+            _(
+                "No quorum yet: %(submitted)s of the %(members)s scoring members have submitted "
+                "a sheet (members with a conflict of interest do not count); %(required)s are "
+                "needed (%(percent)s%%, the chair included)."
+            ),
+            code="no_quorum",
+            params={
+                "submitted": status.submitted,
+                "members": status.scoring_members,
+                "required": status.required,
+                "percent": council.quorum_percent,
+            },
+        )
+    comment = (comment or "").strip()
+    if status.spread_exceeded and not (confirm_spread and comment):
+        raise ValidationError(
+            _(
+                "The members' totals differ by %(spread)s points, more than the council's limit "
+                "of %(limit)s. Send the outlying sheets back for re-scoring, or, after the "
+                "council has discussed them, confirm the closing with a note of the discussion."
+            ),
+            code="spread_exceeded",
+            params={"spread": status.spread, "limit": council.spread_limit},
+        )
+    sheet = result.sheet
+    level = council.round.level
+    target, outcome, star = _outcome(level, result)
+    _check_transition(locked, target, Actor.CHAIR)
+    gaps = gap_to_next_star(
+        sheet,
+        council_answers(sheet, result.criteria),
+        knockouts=list(knockouts),
+        stop_at=stop_at or None,
+    )
+    record = CouncilResult.objects.create(
+        dossier=locked,
+        council=council,
+        level=level,
+        rubric_version=locked.rubric_version,
+        sheet_number=locked.sheet_number,
+        mean_total=_decimal(result.total),
+        parts={code: round(points, 4) for code, points in result.parts.items()},
+        star=result.star,
+        band_star=result.band_star,
+        unmet_minimums={str(s): codes for s, codes in result.unmet_minimums.items()},
+        is_knocked_out=result.knocked_out,
+        knockouts=[rule.id for rule in result.knockouts],
+        stopped_at=result.stopped_at or "",
+        spread=status.spread if status.spread is not None else _decimal(0),
+        spread_limit=council.spread_limit,
+        is_spread_exceeded=status.spread_exceeded,
+        quorum_percent=council.quorum_percent,
+        scoring_members=status.scoring_members,
+        members_counted=len(counted),
+        member_totals=sorted(
+            (float(_decimal(member.total)) for member in result.members), reverse=True
+        ),
+        explanation=result.explain(),
+        rule_note=result.rule_note["vi"],
+        gap_report=gaps.to_dict(),
+        outcome=outcome,
+        comment=comment,
+        closed_by=actor,
+        closed_at=timezone.now(),
+    )
+    locked.proposed_star = star
+    locked.decisive_result = record if star else locked.decisive_result
+    _move(
+        locked,
+        target,
+        actor=actor,
+        action="dossier.scoring_closed",
+        comment=comment,
+        fields=["proposed_star", "decisive_result"],
+        changes={
+            "result": [None, record.pk],
+            "mean_total": [None, record.mean_total],
+            "star": [None, record.star],
+            "outcome": [None, outcome],
+            "members_counted": [None, record.members_counted],
+        },
+    )
+    return record
+
+
+# --------------------------------------------------------------------------------------
+# After the council: the province's and the central office's decisions
+# --------------------------------------------------------------------------------------
+
+
+def _latest_result(dossier, level) -> CouncilResult:
+    return (
+        CouncilResult.objects.filter(dossier=dossier, level=level)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def approve_for_central(dossier, *, actor, comment="") -> Dossier:
+    """The province approves a result of 90 points or more and sends the dossier to the
+    central round (art. 7(3)(e))."""
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.PROVINCE)
+    _check_transition(locked, S.SENT_CENTRAL, Actor.PROVINCE)
+    locked.approved_for_central_on = timezone.localdate()
+    return _move(
+        locked,
+        S.SENT_CENTRAL,
+        actor=actor,
+        action="dossier.approved_for_central",
+        comment=_text(comment),
+        fields=["approved_for_central_on"],
+    )
+
+
+@transaction.atomic
+def keep_at_province(dossier, *, actor, comment) -> Dossier:
+    """The province does not send a 90-point result to the central round and proposes it for
+    provincial recognition instead (at most 4 stars)."""
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.PROVINCE)
+    _check_transition(locked, S.PROPOSED, Actor.PROVINCE)
+    comment = _required_text(comment, _("Write why the province keeps this product."), "comment")
+    result = _latest_result(locked, Round.Level.PROVINCE)
+    locked.proposed_star, locked.decisive_result = min(result.star, 4), result
+    return _move(
+        locked,
+        S.PROPOSED,
+        actor=actor,
+        action="dossier.kept_at_province",
+        comment=comment,
+        fields=["proposed_star", "decisive_result"],
+        changes={"proposed_star": [None, locked.proposed_star]},
+    )
+
+
+@transaction.atomic
+def recognise_central_score(dossier, *, actor, comment="") -> Dossier:
+    """Below 5 stars centrally, the province proposes recognition at 3 or 4 stars on the
+    central council's score (art. 7(4)(g))."""
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.PROVINCE)
+    _check_transition(locked, S.PROPOSED, Actor.PROVINCE)
+    result = _latest_result(locked, Round.Level.CENTRAL)
+    locked.proposed_star, locked.decisive_result = result.star, result
+    return _move(
+        locked,
+        S.PROPOSED,
+        actor=actor,
+        action="dossier.central_score_recognised",
+        comment=_text(comment),
+        fields=["proposed_star", "decisive_result"],
+        changes={"proposed_star": [None, result.star]},
+    )
+
+
+@transaction.atomic
+def reassess_at_province(dossier, *, actor, comment) -> Dossier:
+    """Below 5 stars centrally, the province chooses to evaluate the product again itself: the
+    dossier goes back to its accepted dossiers, ready for a provincial round."""
+    locked = _lock(dossier, actor)
+    _require_role(actor, locked, Actor.PROVINCE)
+    _check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
+    comment = _required_text(
+        comment, _("Write why the province evaluates the product again."), "comment"
+    )
+    locked.proposed_star = None
+    return _move(
+        locked,
+        S.ACCEPTED,
+        actor=actor,
+        action="dossier.reassessed_at_province",
+        comment=comment,
+        fields=["proposed_star"],
+    )
