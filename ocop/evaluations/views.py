@@ -85,6 +85,7 @@ from .permissions import (
     is_producer_member,
     roles_for,
 )
+from .services.guards import next_step
 
 S = Dossier.Status
 ANSWER_PREFIX = "answer-"
@@ -282,7 +283,7 @@ def dossier_detail(request, pk):
         "dossier": dossier,
         "is_member": is_member,
         "roles": roles,
-        "next_step": services.next_step(dossier) if is_member else "",
+        "next_step": next_step(dossier) if is_member else "",
         "waiting_for": [WAITING_FOR[role] for role in sorted(needed - roles)],
         "seat": seat,
         "can_advise": council is not None and can_advise(user, dossier, council, seat=seat),

@@ -12,19 +12,16 @@ See docs/evaluations.md for the state diagram, the roles and the council rules.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,9 +30,8 @@ from django.utils.translation import gettext_lazy
 from ocop.core.audit import diff, record_event
 from ocop.core.deadlines import commune_review_deadline, rounds_for
 from ocop.core.tasks import queue_email
-from ocop.core.text import normalize
 from ocop.producers.choices import DocumentKind
-from ocop.producers.models import ProducerDocument, ProducerMember
+from ocop.producers.models import ProducerDocument
 from ocop.products.models import Product
 from ocop.rubric.engine import AnswerError, score_council, score_sheet
 from ocop.rubric.gaps import gap_to_next_star
@@ -44,7 +40,6 @@ from ocop.rubric.models import RubricVersion, SelfAssessment, Sheet
 from ocop.rubric.services import answer_error_message, version_in_force
 
 from ..models import (
-    ALLOWED_TRANSITIONS,
     NO_SAMPLE_SETS,
     SCORING_STATUSES,
     Actor,
@@ -62,13 +57,18 @@ from ..models import (
     ScoreSheet,
     SiteVisit,
 )
-from ..permissions import (
-    can_advise,
-    can_organise_round,
-    council_seat,
-    current_council,
-    has_role,
-    is_producer_member,
+from ..permissions import can_advise, can_organise_round, council_seat, has_role, is_producer_member
+from .guards import (
+    ROLE_REFUSALS,
+    answers_digest,
+    check_transition,
+    clean_text,
+    lock_dossier,
+    move_dossier,
+    require_role,
+    required_text,
+    scoring_council,
+    two_places,
 )
 
 S = Dossier.Status
@@ -101,203 +101,6 @@ REVIEW_FIELDS = (
     *(name for finding in CommuneReview.FINDING_FIELDS for name in (finding, f"{finding}_note")),
 )
 COUNCIL_FIELDS = ("name", "establishing_decision", "quorum_percent", "spread_limit")
-_TWO_PLACES = Decimal("0.01")
-
-
-# --------------------------------------------------------------------------------------
-# Helpers: locking, roles, transitions, notifications
-# --------------------------------------------------------------------------------------
-
-
-def _lock(dossier, actor) -> Dossier:
-    """The dossier row, locked, if the actor may see it at all."""
-    locked = (
-        Dossier.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .filter(pk=dossier.pk)
-        .select_related("product", "producer", "rubric_version")
-        .first()
-    )
-    if locked is None:
-        raise PermissionDenied(_("You cannot act on this dossier."))
-    return locked
-
-
-_ROLE_REFUSALS = {
-    Actor.PRODUCER: gettext_lazy("Only a member of the producer can do this."),
-    Actor.COMMUNE: gettext_lazy(
-        "Only an officer of the commune where the dossier was filed can do this."
-    ),
-    Actor.PROVINCE: gettext_lazy("Only the OCOP office of the dossier's province can do this."),
-    Actor.CENTRAL: gettext_lazy("Only the central OCOP office can do this."),
-    Actor.CHAIR: gettext_lazy("Only the chair of the council scoring this dossier can do this."),
-}
-
-
-def _require_role(actor, dossier, role) -> None:
-    if not has_role(actor, dossier, role):
-        raise PermissionDenied(str(_ROLE_REFUSALS[role]))
-
-
-def _check_transition(dossier, target, role) -> None:
-    """Refuse a change that the table does not allow from the dossier's status."""
-    if ALLOWED_TRANSITIONS.get(dossier.status, {}).get(target) != role:
-        raise ValidationError(
-            _(
-                "This dossier is “%(status)s”; it cannot become “%(target)s” now. "
-                "Reload the page to see its current status."
-            ),
-            code="wrong_status",
-            params={
-                "status": dossier.get_status_display(),
-                "target": S(target).label,
-            },
-        )
-
-
-def _move(
-    dossier,
-    target,
-    *,
-    actor,
-    action,
-    comment="",
-    changes=None,
-    fields=(),
-    notify=True,
-) -> Dossier:
-    """Set the new status (and ``fields`` already set on the instance), save, audit, notify."""
-    old = dossier.status
-    dossier.status = target
-    dossier.save(update_fields=["status", "updated_at", *fields])
-    record_event(
-        actor=actor,
-        action=action,
-        obj=dossier,
-        changes={"status": [old, target], **(changes or {})},
-        old_status=old,
-        new_status=target,
-        comment=comment,
-    )
-    if notify:
-        _notify_producer(dossier, comment=comment)
-    return dossier
-
-
-def _producer_addresses(dossier) -> list[str]:
-    return sorted(
-        {
-            address
-            for address in ProducerMember.objects.filter(
-                producer_id=dossier.producer_id, user__is_active=True
-            ).values_list("user__email", flat=True)
-            if address
-        }
-    )
-
-
-_NEXT_STEP = {
-    S.SUBMITTED: gettext_lazy(
-        "The commune will check your dossier within 15 working days (by %(deadline)s)."
-    ),
-    S.RETURNED: gettext_lazy("Please complete the dossier as asked and submit it again."),
-    S.FORWARDED: gettext_lazy("The commune has sent your dossier to the provincial OCOP office."),
-    S.ACCEPTED: gettext_lazy(
-        "The provincial OCOP office has accepted your dossier for a scoring round."
-    ),
-    S.IN_ROUND: gettext_lazy("Your dossier will be scored by the provincial council."),
-    S.AWAITING_APPROVAL: gettext_lazy(
-        "Your product scored 90 points or more; the province will decide whether to send it "
-        "to the central round."
-    ),
-    S.SENT_CENTRAL: gettext_lazy(
-        "The province has sent your dossier to the central round for 5 stars."
-    ),
-    S.IN_CENTRAL_ROUND: gettext_lazy("Your dossier will be scored by the central council."),
-    S.CENTRAL_NOT_FIVE: gettext_lazy(
-        "The central council did not rate your product 5 stars; the province may recognise "
-        "it on the central score."
-    ),
-    S.RATED_LOW: gettext_lazy(
-        "Your product was rated below 3 stars. The gap report on the dossier page shows what "
-        "it needs for the next star."
-    ),
-    S.REJECTED: gettext_lazy(
-        "Your dossier was rejected by the council. See the dossier page for the reason."
-    ),
-    S.PROPOSED: gettext_lazy("Your product is proposed for recognition at %(star)s stars."),
-    S.PROPOSED_CENTRAL: gettext_lazy("Your product is proposed for recognition at 5 stars."),
-    S.WITHDRAWN: gettext_lazy("The dossier was withdrawn."),
-}
-
-
-def next_step(dossier) -> str:
-    """What happens next to the dossier, told to the producer (in the active language)."""
-    step = _NEXT_STEP.get(dossier.status)
-    if not step:
-        return ""
-    deadline = (
-        date_format(dossier.commune_deadline, "SHORT_DATE_FORMAT")
-        if dossier.commune_deadline
-        else ""
-    )
-    return str(step) % {"deadline": deadline, "star": dossier.proposed_star or ""}
-
-
-def _dossier_link(dossier) -> str:
-    try:
-        return settings.SITE_URL + reverse("evaluations:dossier_detail", args=[dossier.pk])
-    except NoReverseMatch:
-        return ""
-
-
-def _notify_producer(dossier, *, comment="") -> None:
-    """One e-mail to the producer's members about the dossier's new status, sent once the
-    transaction commits (nothing is sent for a change that rolled back)."""
-    recipients = _producer_addresses(dossier)
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        status = dossier.get_status_display()
-        subject = _("OCOP dossier %(dossier)s: %(status)s") % {
-            "dossier": dossier.receipt_number or dossier.product_name,
-            "status": status,
-        }
-        lines = [
-            _("Product: %(product)s") % {"product": dossier.product_name},
-            _("New status: %(status)s") % {"status": status},
-        ]
-        step = next_step(dossier)
-        if step:
-            lines.append(step)
-        if comment:
-            lines.append(_("Comment: %(comment)s") % {"comment": comment})
-        link = _dossier_link(dossier)
-        if link:
-            lines.append(link)
-        body = "\n".join(lines)
-    transaction.on_commit(partial(queue_email, subject=subject, body=body, recipients=recipients))
-
-
-def _text(value) -> str:
-    return normalize(value or "")
-
-
-def _required_text(value, message, code) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError(message, code=code)
-    return text
-
-
-def _answers_digest(answers) -> str:
-    return hashlib.sha256(
-        json.dumps(answers, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-
-
-def _decimal(value) -> Decimal:
-    return Decimal(str(value)).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------------------
@@ -446,7 +249,7 @@ def _dossier_values(data: Mapping) -> dict:
         "production_capacity",
     ):
         if name in values:
-            values[name] = _text(values[name])
+            values[name] = clean_text(values[name])
     if "email" in values:
         values["email"] = (values["email"] or "").strip()
     if "markets" in values:
@@ -455,8 +258,8 @@ def _dossier_values(data: Mapping) -> dict:
 
 
 def _lock_for_producer(dossier, actor) -> Dossier:
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.PRODUCER)
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.PRODUCER)
     if not locked.is_editable_by_producer:
         raise ValidationError(
             _("This dossier is “%(status)s” and can no longer be changed by the producer."),
@@ -689,7 +492,7 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
     and the documents' numbers and dates; gives the receipt number
     ``NNN/PĐK-<province>-<commune>-<year>`` and the commune's 15-working-day deadline."""
     locked = _lock_for_producer(dossier, actor)
-    _check_transition(locked, S.SUBMITTED, Actor.PRODUCER)
+    check_transition(locked, S.SUBMITTED, Actor.PRODUCER)
     today = timezone.localdate()
     now = timezone.now()
     if self_assessment is None:
@@ -705,7 +508,7 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
     )
     locked.self_assessment = assessment
     locked.self_assessment_answers = dict(assessment.answers)
-    locked.self_assessment_total = _decimal(result.total)
+    locked.self_assessment_total = two_places(result.total)
     locked.self_assessment_star = result.star
     locked.rubric_version = assessment.version
     locked.sheet_number = assessment.sheet_number
@@ -737,7 +540,7 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
     locked.received_on = today
     locked.commune_deadline = commune_review_deadline(today)
     locked.return_reason = ""
-    return _move(
+    return move_dossier(
         locked,
         S.SUBMITTED,
         actor=actor,
@@ -748,7 +551,7 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
             "commune_deadline": [None, locked.commune_deadline],
             "self_assessment": [None, assessment.pk],
             "self_assessment_total": [None, locked.self_assessment_total],
-            "answers_sha256": [None, _answers_digest(locked.self_assessment_answers)],
+            "answers_sha256": [None, answers_digest(locked.self_assessment_answers)],
         },
     )
 
@@ -768,9 +571,9 @@ def _allocate_receipt_number(dossier, day) -> tuple[int, str]:
 @transaction.atomic
 def withdraw_dossier(dossier, *, actor, reason="") -> Dossier:
     locked = _lock_for_producer(dossier, actor)
-    _check_transition(locked, S.WITHDRAWN, Actor.PRODUCER)
-    return _move(
-        locked, S.WITHDRAWN, actor=actor, action="dossier.withdrawn", comment=_text(reason)
+    check_transition(locked, S.WITHDRAWN, Actor.PRODUCER)
+    return move_dossier(
+        locked, S.WITHDRAWN, actor=actor, action="dossier.withdrawn", comment=clean_text(reason)
     )
 
 
@@ -783,8 +586,8 @@ def withdraw_dossier(dossier, *, actor, reason="") -> Dossier:
 def review_dossier(dossier, *, actor, decision, data=None, reason="") -> CommuneReview:
     """The commune's review (Mẫu 03): forward a complete dossier with the four points assessed,
     or return it to the producer with the reason."""
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.COMMUNE)
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.COMMUNE)
     target = {
         CommuneReview.Decision.FORWARD: S.FORWARDED,
         CommuneReview.Decision.RETURN: S.RETURNED,
@@ -793,7 +596,7 @@ def review_dossier(dossier, *, actor, decision, data=None, reason="") -> Commune
         raise ValidationError(
             _("Choose whether to forward or return the dossier."), code="decision"
         )
-    _check_transition(locked, target, Actor.COMMUNE)
+    check_transition(locked, target, Actor.COMMUNE)
     data = dict(data or {})
     unknown = set(data) - set(REVIEW_FIELDS)
     if unknown:
@@ -803,7 +606,7 @@ def review_dossier(dossier, *, actor, decision, data=None, reason="") -> Commune
         setattr(review, f"{finding}_note", (getattr(review, f"{finding}_note") or "").strip())
     review.reason = (reason or "").strip()
     if decision == CommuneReview.Decision.RETURN:
-        _required_text(
+        required_text(
             review.reason,
             _("Write why the dossier is returned, so that the producer can complete it."),
             "reason",
@@ -841,7 +644,7 @@ def review_dossier(dossier, *, actor, decision, data=None, reason="") -> Commune
     else:
         locked.return_reason = review.reason
         return_fields = ["return_reason"]
-    _move(
+    move_dossier(
         locked,
         target,
         actor=actor,
@@ -856,16 +659,16 @@ def review_dossier(dossier, *, actor, decision, data=None, reason="") -> Commune
 @transaction.atomic
 def accept_dossier(dossier, *, actor, comment="") -> Dossier:
     """The provincial OCOP office has checked the forwarded dossier and takes it in."""
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.PROVINCE)
-    _check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.PROVINCE)
+    check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
     locked.province_received_at = timezone.now()
-    return _move(
+    return move_dossier(
         locked,
         S.ACCEPTED,
         actor=actor,
         action="dossier.accepted",
-        comment=_text(comment),
+        comment=clean_text(comment),
         fields=["province_received_at"],
     )
 
@@ -874,15 +677,15 @@ def accept_dossier(dossier, *, actor, comment="") -> Dossier:
 def return_dossier(dossier, *, actor, reason) -> Dossier:
     """The provincial OCOP office sends the dossier back for completion (art. 7(3)(a)); the
     producer completes it and files it again at the commune."""
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.PROVINCE)
-    _check_transition(locked, S.RETURNED, Actor.PROVINCE)
-    locked.return_reason = _required_text(
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.PROVINCE)
+    check_transition(locked, S.RETURNED, Actor.PROVINCE)
+    locked.return_reason = required_text(
         reason,
         _("Write what the producer must complete, so that the dossier can be filed again."),
         "reason",
     )
-    return _move(
+    return move_dossier(
         locked,
         S.RETURNED,
         actor=actor,
@@ -938,7 +741,10 @@ def create_round(
                 code="duplicate_round",
                 params={"number": number, "year": year},
             )
-        name = _text(name) or _("Round %(number)s of %(year)s") % {"number": number, "year": year}
+        name = clean_text(name) or _("Round %(number)s of %(year)s") % {
+            "number": number,
+            "year": year,
+        }
     elif kind == Round.Kind.EXTRA:
         number = None
         if decide_before is None:
@@ -956,7 +762,7 @@ def create_round(
             raise ValidationError(
                 _("Dossiers must be proposed before the round's decision day."), code="dates"
             )
-        name = _text(name) or _("Extra round of %(year)s") % {"year": year}
+        name = clean_text(name) or _("Extra round of %(year)s") % {"year": year}
     else:
         raise ValidationError(_("Choose the kind of round."), code="kind")
     round_ = Round.objects.create(
@@ -1025,7 +831,7 @@ def _council_values(data: Mapping) -> dict:
     values = dict(data)
     for name in ("name", "establishing_decision"):
         if name in values:
-            values[name] = _text(values[name])
+            values[name] = clean_text(values[name])
     if "quorum_percent" in values and not 1 <= int(values["quorum_percent"]) <= 100:
         raise ValidationError(
             {"quorum_percent": _("The quorum is a percentage from 1 to 100.")}, code="quorum"
@@ -1125,7 +931,7 @@ def add_council_member(council, *, actor, user, role, organisation="") -> Counci
     if role == CouncilMember.Role.CHAIR and locked.members.filter(role=role).exists():
         raise ValidationError(_("The council already has a chair."), code="second_chair")
     member = CouncilMember.objects.create(
-        council=locked, user=user, role=role, organisation=_text(organisation)
+        council=locked, user=user, role=role, organisation=clean_text(organisation)
     )
     record_event(
         actor=actor,
@@ -1164,7 +970,7 @@ def assign_dossier_to_round(dossier, round_, *, actor) -> RoundDossier:
     """Put an accepted dossier in a provincial round of its province, or a dossier approved for
     the central round in a central round. A statutory round takes only dossiers proposed
     before its cut-off."""
-    locked = _lock(dossier, actor)
+    locked = lock_dossier(dossier, actor)
     round_ = _lock_round(round_, actor)
     if round_.level == Round.Level.PROVINCE:
         role, target = Actor.PROVINCE, S.IN_ROUND
@@ -1172,8 +978,8 @@ def assign_dossier_to_round(dossier, round_, *, actor) -> RoundDossier:
     else:
         role, target = Actor.CENTRAL, S.IN_CENTRAL_ROUND
         proposed_on = locked.approved_for_central_on
-    _require_role(actor, locked, role)
-    _check_transition(locked, target, role)
+    require_role(actor, locked, role)
+    check_transition(locked, target, role)
     if not round_.is_open:
         raise ValidationError(_("This round is closed."), code="round_closed")
     if round_.level == Round.Level.PROVINCE and round_.province_id != locked.province_id:
@@ -1209,7 +1015,7 @@ def assign_dossier_to_round(dossier, round_, *, actor) -> RoundDossier:
             code="already_in_round",
         )
     entry = RoundDossier.objects.create(round=round_, dossier=locked, added_by=actor)
-    _move(
+    move_dossier(
         locked,
         target,
         actor=actor,
@@ -1231,19 +1037,6 @@ def assign_dossiers_to_round(round_, dossiers, *, actor) -> list[RoundDossier]:
 # --------------------------------------------------------------------------------------
 
 
-def _scoring_council(dossier) -> Council:
-    if dossier.status not in SCORING_STATUSES:
-        raise ValidationError(
-            _("This dossier is not being scored now (it is “%(status)s”)."),
-            code="not_scoring",
-            params={"status": dossier.get_status_display()},
-        )
-    council = current_council(dossier)
-    if council is None:
-        raise ValidationError(_("The round of this dossier has no council yet."), code="no_council")
-    return council
-
-
 def _seat(actor, council) -> CouncilMember:
     seat = council_seat(actor, council)
     if seat is None:
@@ -1256,8 +1049,8 @@ def declare_conflict(dossier, *, actor, has_conflict, note="") -> ConflictDeclar
     """A council member declares, for one dossier, whether they have a conflict of interest.
     Declaring is required before scoring; a member who acts for the producer must declare
     one."""
-    locked = _lock(dossier, actor)
-    council = _scoring_council(locked)
+    locked = lock_dossier(dossier, actor)
+    council = scoring_council(locked)
     seat = _seat(actor, council)
     note = (note or "").strip()
     if has_conflict and not note:
@@ -1325,10 +1118,10 @@ def _check_advisory(actor, dossier, council) -> None:
 
 @transaction.atomic
 def record_site_visit(dossier, *, actor, visited_on, findings, participants="") -> SiteVisit:
-    locked = _lock(dossier, actor)
-    council = _scoring_council(locked)
+    locked = lock_dossier(dossier, actor)
+    council = scoring_council(locked)
     _check_advisory(actor, locked, council)
-    findings = _required_text(findings, _("Write what the visit found."), "findings")
+    findings = required_text(findings, _("Write what the visit found."), "findings")
     _check_advisory_date(
         visited_on, locked, future_message=_("The visit cannot be in the future."), code="future"
     )
@@ -1351,8 +1144,8 @@ def record_site_visit(dossier, *, actor, visited_on, findings, participants="") 
 
 @transaction.atomic
 def order_lab_test(dossier, *, actor, laboratory, tests, ordered_on=None) -> LabTestOrder:
-    locked = _lock(dossier, actor)
-    council = _scoring_council(locked)
+    locked = lock_dossier(dossier, actor)
+    council = scoring_council(locked)
     _check_advisory(actor, locked, council)
     ordered_on = ordered_on or timezone.localdate()
     _check_advisory_date(
@@ -1365,8 +1158,8 @@ def order_lab_test(dossier, *, actor, laboratory, tests, ordered_on=None) -> Lab
         dossier=locked,
         council=council,
         ordered_on=ordered_on,
-        laboratory=_required_text(laboratory, _("Name the laboratory."), "laboratory"),
-        tests=_required_text(tests, _("List the tests requested."), "tests"),
+        laboratory=required_text(laboratory, _("Name the laboratory."), "laboratory"),
+        tests=required_text(tests, _("List the tests requested."), "tests"),
         ordered_by=actor,
     )
     record_event(
@@ -1382,7 +1175,7 @@ def order_lab_test(dossier, *, actor, laboratory, tests, ordered_on=None) -> Lab
 @transaction.atomic
 def record_lab_result(order, *, actor, summary, reported_on=None, document=None) -> LabTestOrder:
     locked_order = LabTestOrder.objects.select_for_update().get(pk=order.pk)
-    dossier = _lock(locked_order.dossier, actor)
+    dossier = lock_dossier(locked_order.dossier, actor)
     _check_advisory(actor, dossier, locked_order.council)
     if locked_order.status == LabTestOrder.Status.REPORTED:
         raise ValidationError(_("The result of this test is already recorded."), code="reported")
@@ -1397,7 +1190,7 @@ def record_lab_result(order, *, actor, summary, reported_on=None, document=None)
             code="before_order",
             params={"date": date_format(locked_order.ordered_on, "SHORT_DATE_FORMAT")},
         )
-    locked_order.result_summary = _required_text(summary, _("Summarise the result."), "summary")
+    locked_order.result_summary = required_text(summary, _("Summarise the result."), "summary")
     locked_order.result_document = document
     locked_order.reported_on = reported_on
     locked_order.status = LabTestOrder.Status.REPORTED
@@ -1479,7 +1272,7 @@ def _write_sheet(locked, council, seat, sheet, *, answers, knockouts, stop_at, n
         )
     sheet.answers, sheet.knockouts = answers, knockouts
     sheet.stop_at, sheet.note = stop_at or "", (note or "").strip()
-    sheet.total, sheet.star = _decimal(result.total), result.star
+    sheet.total, sheet.star = two_places(result.total), result.star
     sheet.save()
     return sheet
 
@@ -1488,8 +1281,8 @@ def _write_sheet(locked, council, seat, sheet, *, answers, knockouts, stop_at, n
 def save_score_sheet(dossier, *, actor, answers, knockouts=(), stop_at="", note="") -> ScoreSheet:
     """Create or change the actor's own sheet for a dossier while it may change (a draft, or a
     sheet the chair sent back). Every answer is checked by the rubric engine."""
-    locked = _lock(dossier, actor)
-    council = _scoring_council(locked)
+    locked = lock_dossier(dossier, actor)
+    council = scoring_council(locked)
     seat = _seat(actor, council)
     sheet = _writable_sheet(locked, council, seat, actor)
     return _write_sheet(
@@ -1509,8 +1302,8 @@ def save_score_answer(dossier, *, actor, code, option) -> ScoreSheet:
     """Set one answer of the actor's own sheet (``option`` None clears it), keeping the other
     answers, the flags and the note: what the sheet page sends on each change. The sheet is
     read and written under its lock, so two quick changes cannot undo each other."""
-    locked = _lock(dossier, actor)
-    council = _scoring_council(locked)
+    locked = lock_dossier(dossier, actor)
+    council = scoring_council(locked)
     seat = _seat(actor, council)
     code = str(code)
     if code not in engine_sheet(locked.rubric_version.slug, locked.sheet_number).criteria:
@@ -1539,7 +1332,7 @@ def save_score_answer(dossier, *, actor, code, option) -> ScoreSheet:
 
 def _lock_sheet(sheet, actor) -> tuple[Dossier, ScoreSheet]:
     """Lock the dossier first, then the sheet (the order close_scoring uses)."""
-    dossier = _lock(sheet.dossier, actor)
+    dossier = lock_dossier(sheet.dossier, actor)
     locked = ScoreSheet.objects.select_for_update().select_related("member").get(pk=sheet.pk)
     return dossier, locked
 
@@ -1550,7 +1343,7 @@ def submit_score_sheet(sheet, *, actor) -> ScoreSheet:
     dossier, locked = _lock_sheet(sheet, actor)
     if locked.member.user_id != actor.pk:
         raise PermissionDenied(_("You can only submit your own score sheet."))
-    council = _scoring_council(dossier)
+    council = scoring_council(dossier)
     if locked.member.council_id != council.pk:
         raise ValidationError(_("This sheet belongs to an earlier round."), code="old_round")
     # The council row, locked: its rules and seats cannot change while this sheet is handed
@@ -1563,7 +1356,7 @@ def submit_score_sheet(sheet, *, actor) -> ScoreSheet:
         locked.rubric_version, locked.sheet_number, locked.answers, locked.knockouts, locked.stop_at
     )
     old = locked.status
-    locked.total, locked.star = _decimal(result.total), result.star
+    locked.total, locked.star = two_places(result.total), result.star
     locked.status, locked.submitted_at = ScoreSheet.Status.SUBMITTED, timezone.now()
     locked.save()
     record_event(
@@ -1574,7 +1367,7 @@ def submit_score_sheet(sheet, *, actor) -> ScoreSheet:
             "total": [None, locked.total],
             "star": [None, locked.star],
             "knockouts": [None, ",".join(locked.knockouts)],
-            "answers_sha256": [None, _answers_digest(locked.answers)],
+            "answers_sha256": [None, answers_digest(locked.answers)],
         },
         old_status=old,
         new_status=locked.status,
@@ -1586,17 +1379,17 @@ def submit_score_sheet(sheet, *, actor) -> ScoreSheet:
 def return_score_sheet(sheet, *, actor, comment) -> ScoreSheet:
     """The chair sends a submitted sheet back to its member for re-scoring, with a comment."""
     dossier, locked = _lock_sheet(sheet, actor)
-    council = _scoring_council(dossier)
+    council = scoring_council(dossier)
     seat = council_seat(actor, council)
     if (
         seat is None
         or seat.role != CouncilMember.Role.CHAIR
         or locked.member.council_id != council.pk
     ):
-        raise PermissionDenied(str(_ROLE_REFUSALS[Actor.CHAIR]))
+        raise PermissionDenied(str(ROLE_REFUSALS[Actor.CHAIR]))
     if locked.status != ScoreSheet.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted sheet can be sent back."), code="not_submitted")
-    locked.return_comment = _required_text(
+    locked.return_comment = required_text(
         comment, _("Tell the member what to look at again."), "comment"
     )
     locked.status, locked.returned_at = ScoreSheet.Status.RETURNED, timezone.now()
@@ -1734,8 +1527,8 @@ def _status(dossier, council, counted, result) -> ScoringStatus:
         )
         for seat in scoring
     ]
-    totals = [_decimal(member.total) for member in result.members] if result else []
-    spread = _decimal(result.spread) if len(totals) >= 2 else None
+    totals = [two_places(member.total) for member in result.members] if result else []
+    spread = two_places(result.spread) if len(totals) >= 2 else None
     highest = lowest = []
     if spread is not None and spread > council.spread_limit:
         highest = [
@@ -1770,13 +1563,13 @@ def scoring_status(dossier, *, actor) -> ScoringStatus:
     )
     if dossier is None:
         raise PermissionDenied(_("You cannot act on this dossier."))
-    council = _scoring_council(dossier)
+    council = scoring_council(dossier)
     seat = council_seat(actor, council)
     office = Actor.CENTRAL if council.round.level == Round.Level.CENTRAL else Actor.PROVINCE
     if not (seat and seat.role == CouncilMember.Role.CHAIR) and not has_role(
         actor, dossier, office
     ):
-        raise PermissionDenied(str(_ROLE_REFUSALS[Actor.CHAIR]))
+        raise PermissionDenied(str(ROLE_REFUSALS[Actor.CHAIR]))
     counted = _counted_sheets(dossier, council)
     knockouts, stop_at = _council_findings(counted)
     result = _council_score(dossier, counted, council, knockouts=knockouts, stop_at=stop_at)
@@ -1836,9 +1629,9 @@ def close_scoring(
     and a flagged stop are the council's findings: those given, or else those raised on more
     than half of the counted sheets.
     """
-    locked = _lock(dossier, actor)
-    council = _scoring_council(locked)
-    _require_role(actor, locked, Actor.CHAIR)
+    locked = lock_dossier(dossier, actor)
+    council = scoring_council(locked)
+    require_role(actor, locked, Actor.CHAIR)
     council = Council.objects.select_for_update().select_related("round").get(pk=council.pk)
     counted = _counted_sheets(locked, council, lock=True)
     # The council-wide findings first, then one engine run: the spread checked below, the
@@ -1880,7 +1673,7 @@ def close_scoring(
     sheet = result.sheet
     level = council.round.level
     target, outcome, star = _outcome(level, result)
-    _check_transition(locked, target, Actor.CHAIR)
+    check_transition(locked, target, Actor.CHAIR)
     gaps = gap_to_next_star(
         sheet,
         council_answers(sheet, result.criteria),
@@ -1893,7 +1686,7 @@ def close_scoring(
         level=level,
         rubric_version=locked.rubric_version,
         sheet_number=locked.sheet_number,
-        mean_total=_decimal(result.total),
+        mean_total=two_places(result.total),
         parts={code: round(points, 4) for code, points in result.parts.items()},
         star=result.star,
         band_star=result.band_star,
@@ -1901,14 +1694,14 @@ def close_scoring(
         is_knocked_out=result.knocked_out,
         knockouts=[rule.id for rule in result.knockouts],
         stopped_at=result.stopped_at or "",
-        spread=status.spread if status.spread is not None else _decimal(0),
+        spread=status.spread if status.spread is not None else two_places(0),
         spread_limit=council.spread_limit,
         is_spread_exceeded=status.spread_exceeded,
         quorum_percent=council.quorum_percent,
         scoring_members=status.scoring_members,
         members_counted=len(counted),
         member_totals=sorted(
-            (float(_decimal(member.total)) for member in result.members), reverse=True
+            (float(two_places(member.total)) for member in result.members), reverse=True
         ),
         explanation=result.explain(),
         rule_note=result.rule_note["vi"],
@@ -1920,7 +1713,7 @@ def close_scoring(
     )
     locked.proposed_star = star
     locked.decisive_result = record if star else locked.decisive_result
-    _move(
+    move_dossier(
         locked,
         target,
         actor=actor,
@@ -1955,16 +1748,16 @@ def _latest_result(dossier, level) -> CouncilResult:
 def approve_for_central(dossier, *, actor, comment="") -> Dossier:
     """The province approves a result of 90 points or more and sends the dossier to the
     central round (art. 7(3)(e))."""
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.PROVINCE)
-    _check_transition(locked, S.SENT_CENTRAL, Actor.PROVINCE)
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.PROVINCE)
+    check_transition(locked, S.SENT_CENTRAL, Actor.PROVINCE)
     locked.approved_for_central_on = timezone.localdate()
-    return _move(
+    return move_dossier(
         locked,
         S.SENT_CENTRAL,
         actor=actor,
         action="dossier.approved_for_central",
-        comment=_text(comment),
+        comment=clean_text(comment),
         fields=["approved_for_central_on"],
     )
 
@@ -1973,13 +1766,13 @@ def approve_for_central(dossier, *, actor, comment="") -> Dossier:
 def keep_at_province(dossier, *, actor, comment) -> Dossier:
     """The province does not send a 90-point result to the central round and proposes it for
     provincial recognition instead (at most 4 stars)."""
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.PROVINCE)
-    _check_transition(locked, S.PROPOSED, Actor.PROVINCE)
-    comment = _required_text(comment, _("Write why the province keeps this product."), "comment")
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.PROVINCE)
+    check_transition(locked, S.PROPOSED, Actor.PROVINCE)
+    comment = required_text(comment, _("Write why the province keeps this product."), "comment")
     result = _latest_result(locked, Round.Level.PROVINCE)
     locked.proposed_star, locked.decisive_result = min(result.star, 4), result
-    return _move(
+    return move_dossier(
         locked,
         S.PROPOSED,
         actor=actor,
@@ -1994,17 +1787,17 @@ def keep_at_province(dossier, *, actor, comment) -> Dossier:
 def recognise_central_score(dossier, *, actor, comment="") -> Dossier:
     """Below 5 stars centrally, the province proposes recognition at 3 or 4 stars on the
     central council's score (art. 7(4)(g))."""
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.PROVINCE)
-    _check_transition(locked, S.PROPOSED, Actor.PROVINCE)
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.PROVINCE)
+    check_transition(locked, S.PROPOSED, Actor.PROVINCE)
     result = _latest_result(locked, Round.Level.CENTRAL)
     locked.proposed_star, locked.decisive_result = result.star, result
-    return _move(
+    return move_dossier(
         locked,
         S.PROPOSED,
         actor=actor,
         action="dossier.central_score_recognised",
-        comment=_text(comment),
+        comment=clean_text(comment),
         fields=["proposed_star", "decisive_result"],
         changes={"proposed_star": [None, result.star]},
     )
@@ -2014,14 +1807,14 @@ def recognise_central_score(dossier, *, actor, comment="") -> Dossier:
 def reassess_at_province(dossier, *, actor, comment) -> Dossier:
     """Below 5 stars centrally, the province chooses to evaluate the product again itself: the
     dossier goes back to its accepted dossiers, ready for a provincial round."""
-    locked = _lock(dossier, actor)
-    _require_role(actor, locked, Actor.PROVINCE)
-    _check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
-    comment = _required_text(
+    locked = lock_dossier(dossier, actor)
+    require_role(actor, locked, Actor.PROVINCE)
+    check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
+    comment = required_text(
         comment, _("Write why the province evaluates the product again."), "comment"
     )
     locked.proposed_star = None
-    return _move(
+    return move_dossier(
         locked,
         S.ACCEPTED,
         actor=actor,
