@@ -32,6 +32,7 @@ from ocop.core.deadlines import add_months, next_province_round
 from ocop.core.text import normalize
 from ocop.evaluations import services as evaluations
 from ocop.evaluations.models import CommuneReview, Council, CouncilMember, Dossier, Round
+from ocop.evaluations.services.dossiers import create_dossier, set_attachments, submit_dossier
 from ocop.producers import services as producer_services
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import Producer, ProducerDocument
@@ -432,10 +433,10 @@ def _dossier(run, row, council):
         raise ValidationError("the producer's food-safety certificate could not be added.")
 
     _finished_self_assessment(product, member, row["self_assessment"])
-    dossier = evaluations.create_dossier(product, actor=member, data=row["form"])
-    evaluations.set_attachments(dossier, actor=member, documents=[certificate])
+    dossier = create_dossier(product, actor=member, data=row["form"])
+    set_attachments(dossier, actor=member, documents=[certificate])
     if target >= SUBMITTED:
-        dossier = evaluations.submit_dossier(dossier, actor=member)
+        dossier = submit_dossier(dossier, actor=member)
     if target >= FORWARDED:
         review = dict.fromkeys(CommuneReview.CHECKLIST_FIELDS, True)
         for finding, (value, note) in row["review"].items():

@@ -85,6 +85,15 @@ from .permissions import (
     is_producer_member,
     roles_for,
 )
+from .services.dossiers import (
+    create_dossier,
+    newest_finished_self_assessment,
+    set_attachments,
+    submission_problems,
+    submit_dossier,
+    update_dossier,
+    withdraw_dossier,
+)
 from .services.guards import next_step
 
 S = Dossier.Status
@@ -310,9 +319,7 @@ def dossier_detail(request, pk):
         "today": timezone.localdate(),
     }
     if dossier.self_assessment_id is None and Actor.PRODUCER in roles:
-        context["candidate_assessment"] = services.newest_finished_self_assessment(
-            dossier.product_id
-        )
+        context["candidate_assessment"] = newest_finished_self_assessment(dossier.product_id)
     if (Actor.PROVINCE in roles and dossier.status == S.ACCEPTED) or (
         Actor.CENTRAL in roles and dossier.status == S.SENT_CENTRAL
     ):
@@ -402,7 +409,7 @@ def dossier_create(request):
     form = DossierCreateForm(_posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.create_dossier(
+            dossier = create_dossier(
                 form.cleaned_data["product"], actor=request.user, kind=form.cleaned_data["kind"]
             )
         except (ValidationError, PermissionDenied) as error:
@@ -426,7 +433,7 @@ def dossier_edit(request, pk):
     form = DossierForm(_posted(request), instance=Dossier.objects.get(pk=dossier.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_dossier(dossier, actor=request.user, data=form.cleaned_data)
+            update_dossier(dossier, actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -446,9 +453,7 @@ def dossier_attachments(request, pk):
     form = AttachmentsForm(_posted(request), documents=documents)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_attachments(
-                dossier, actor=request.user, documents=form.cleaned_data["documents"]
-            )
+            set_attachments(dossier, actor=request.user, documents=form.cleaned_data["documents"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -471,7 +476,7 @@ def dossier_submit(request, pk):
     errors = []
     if request.method == "POST":
         try:
-            dossier = services.submit_dossier(dossier, actor=request.user)
+            dossier = submit_dossier(dossier, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
             errors = _messages_of(error)
         else:
@@ -490,8 +495,8 @@ def dossier_submit(request, pk):
     context = {
         "dossier": dossier,
         "errors": errors,
-        "problems": [] if errors else services.submission_problems(dossier),
-        "assessment": services.newest_finished_self_assessment(dossier.product_id),
+        "problems": [] if errors else submission_problems(dossier),
+        "assessment": newest_finished_self_assessment(dossier.product_id),
         "attachments": _attachment_rows(dossier),
     }
     return render(request, "evaluations/dossier_submit.html", context)
@@ -505,9 +510,7 @@ def dossier_withdraw(request, pk):
     form = ReasonForm(_posted(request), label=_("Why is the dossier withdrawn? (optional)"))
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_dossier(
-                dossier, actor=request.user, reason=form.cleaned_data["comment"]
-            )
+            withdraw_dossier(dossier, actor=request.user, reason=form.cleaned_data["comment"])
         except ValidationError as error:
             add_service_error(form, error)
         else:

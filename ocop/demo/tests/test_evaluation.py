@@ -37,6 +37,7 @@ from ocop.evaluations.models import (
     ScoreSheet,
     SiteVisit,
 )
+from ocop.evaluations.services.dossiers import submission_problems
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import ProducerDocument
 from ocop.products.models import Product
@@ -192,7 +193,7 @@ class EvaluationDemoTests(FilesInTemporaryFolder, TestCase):
                 content = stored.read()
             self.assertEqual(content, SAMPLE_PDF)
             check_document(ContentFile(content))  # accepted by the upload check
-        self.assertEqual(services.submission_problems(by_product()[SUBMITTED]), [])
+        self.assertEqual(submission_problems(by_product()[SUBMITTED]), [])
 
     def test_the_self_assessment_draft_is_half_answered_by_huong_linh(self):
         (draft,) = SelfAssessment.objects.filter(product__name=SELF_ASSESSMENT_DRAFT)

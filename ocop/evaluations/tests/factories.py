@@ -25,6 +25,7 @@ from ocop.rubric.tests.factories import self_assessment
 
 from .. import services
 from ..models import CommuneReview, CouncilMember, Round
+from ..services.dossiers import create_dossier, set_attachments, submit_dossier
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=VN)
@@ -143,8 +144,8 @@ def finished_self_assessment(cast, answers=None):
 
 
 def draft_dossier(cast, *, documents=None, **kwargs):
-    dossier = services.create_dossier(cast.product, actor=cast.member, data=FORM, **kwargs)
-    services.set_attachments(
+    dossier = create_dossier(cast.product, actor=cast.member, data=FORM, **kwargs)
+    set_attachments(
         dossier,
         actor=cast.member,
         documents=[cast.food_safety] if documents is None else documents,
@@ -155,7 +156,7 @@ def draft_dossier(cast, *, documents=None, **kwargs):
 def submitted_dossier(cast, answers=None):
     finished_self_assessment(cast, answers)
     dossier = draft_dossier(cast)
-    return services.submit_dossier(dossier, actor=cast.member)
+    return submit_dossier(dossier, actor=cast.member)
 
 
 def accepted_dossier(cast, answers=None):

@@ -18,6 +18,7 @@ from ocop.regions.tests.factories import commune, province
 
 from .. import services
 from ..models import CouncilResult, Dossier, ScoreSheet
+from ..services.dossiers import submit_dossier
 from .factories import (
     NOW,
     accepted_dossier,
@@ -123,7 +124,7 @@ class ConcurrentScoringTests(TransactionTestCase):
             outcomes = run_together(
                 *(
                     lambda dossier=dossier, member=member: (
-                        services.submit_dossier(dossier, actor=member).receipt_number
+                        submit_dossier(dossier, actor=member).receipt_number
                     )
                     for dossier, member in dossiers
                 )

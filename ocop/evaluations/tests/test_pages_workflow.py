@@ -25,6 +25,11 @@ from ..models import (
     Round,
     ScoreSheet,
 )
+from ..services.dossiers import (
+    newest_finished_self_assessment,
+    set_attachments,
+    submission_problems,
+)
 from .factories import (
     NOW,
     accepted_dossier,
@@ -655,14 +660,14 @@ class ServiceHelperTests(TestCase):
         dossier = draft_dossier(self.cast, documents=[])
         before = database_state()
         with self.settings(LANGUAGE_CODE="en"):
-            problems = services.submission_problems(dossier)
+            problems = submission_problems(dossier)
         self.assertEqual(database_state(), before)
         self.assertEqual(len(problems), 2)  # no self-assessment, no food-safety certificate
         finished_self_assessment(self.cast)
-        services.set_attachments(dossier, actor=self.cast.member, documents=[self.cast.food_safety])
-        self.assertEqual(services.submission_problems(dossier), [])
+        set_attachments(dossier, actor=self.cast.member, documents=[self.cast.food_safety])
+        self.assertEqual(submission_problems(dossier), [])
         self.assertEqual(
-            services.newest_finished_self_assessment(self.cast.product.pk),
+            newest_finished_self_assessment(self.cast.product.pk),
             SelfAssessment.objects.get(product=self.cast.product),
         )
 

@@ -21,6 +21,7 @@ from ocop.regions.tests.factories import commune, province
 
 from .. import services
 from ..models import CommuneReview, Dossier, ReceiptCounter
+from ..services.dossiers import set_attachments, submit_dossier
 from .factories import (
     NOW,
     VN,
@@ -117,7 +118,7 @@ class NotificationTests(TestCase):
         finished_self_assessment(self.cast)
         dossier = draft_dossier(self.cast)
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
-            services.submit_dossier(dossier, actor=self.cast.member)
+            submit_dossier(dossier, actor=self.cast.member)
         self.assertEqual(mail.outbox, [])
         for callback in callbacks:  # the e-mail, and whatever other apps refresh on commit
             callback()
@@ -162,10 +163,10 @@ class ReceiptNumberTests(TestCase):
         finished_self_assessment(self.cast)
         dossier = draft_dossier(self.cast, documents=[])
         with self.assertRaises(ValidationError):
-            services.submit_dossier(dossier, actor=self.cast.member)
+            submit_dossier(dossier, actor=self.cast.member)
         self.assertFalse(ReceiptCounter.objects.exists())
-        services.set_attachments(dossier, actor=self.cast.member, documents=[self.cast.food_safety])
-        dossier = services.submit_dossier(dossier, actor=self.cast.member)
+        set_attachments(dossier, actor=self.cast.member, documents=[self.cast.food_safety])
+        dossier = submit_dossier(dossier, actor=self.cast.member)
         self.assertEqual(dossier.receipt_number, "001/PĐK-11-03256-2026")
 
     def test_a_new_year_starts_again_at_one(self):
@@ -182,7 +183,7 @@ class ReceiptNumberTests(TestCase):
             dossier, actor=self.cast.commune_officer, decision="return", reason="Thiếu nhãn"
         )
         with time_machine.travel(datetime.datetime(2026, 6, 10, 9, tzinfo=VN), tick=False):
-            dossier = services.submit_dossier(dossier, actor=self.cast.member)
+            dossier = submit_dossier(dossier, actor=self.cast.member)
         self.assertEqual(dossier.receipt_number, "001/PĐK-11-03256-2026")
         self.assertEqual(dossier.received_on, datetime.date(2026, 6, 10))
         self.assertEqual(dossier.commune_deadline, datetime.date(2026, 7, 1))

@@ -15,6 +15,7 @@ from ocop.regions.tests.factories import province
 
 from .. import models, services
 from ..models import CommuneReview, Dossier, Round
+from ..services.dossiers import create_dossier, set_attachments, submit_dossier, update_dossier
 from .factories import (
     NOW,
     accepted_dossier,
@@ -100,7 +101,7 @@ class SubmissionRefusalTests(RefusalTestCase):
         dossier = draft_dossier(self.cast, documents=[expired])
         error = self.assertRefused(
             ValidationError,
-            lambda: services.submit_dossier(dossier, actor=self.cast.member),
+            lambda: submit_dossier(dossier, actor=self.cast.member),
             code="expired_document",
         )
         self.assertIn("77/GCN-ATTP", " ".join(error.messages))
@@ -111,7 +112,7 @@ class SubmissionRefusalTests(RefusalTestCase):
         dossier = draft_dossier(self.cast, documents=[])
         self.assertRefused(
             ValidationError,
-            lambda: services.submit_dossier(dossier, actor=self.cast.member),
+            lambda: submit_dossier(dossier, actor=self.cast.member),
             code="no_food_safety_certificate",
         )
 
@@ -119,18 +120,18 @@ class SubmissionRefusalTests(RefusalTestCase):
         dossier = draft_dossier(self.cast)
         self.assertRefused(
             ValidationError,
-            lambda: services.submit_dossier(dossier, actor=self.cast.member),
+            lambda: submit_dossier(dossier, actor=self.cast.member),
             code="no_self_assessment",
         )
 
     def test_incomplete_form_and_missing_declaration_are_reported_together(self):
         finished_self_assessment(self.cast)
         dossier = draft_dossier(self.cast)
-        services.update_dossier(
+        update_dossier(
             dossier, actor=self.cast.member, data={"phone": "", "is_declaration_accepted": False}
         )
         error = self.assertRefused(
-            ValidationError, lambda: services.submit_dossier(dossier, actor=self.cast.member)
+            ValidationError, lambda: submit_dossier(dossier, actor=self.cast.member)
         )
         self.assertEqual({e.code for e in error.error_list}, {"incomplete_form", "declaration"})
 
@@ -138,9 +139,7 @@ class SubmissionRefusalTests(RefusalTestCase):
         finished_self_assessment(self.cast)
         dossier = draft_dossier(self.cast)
         stranger = producer_member()
-        self.assertRefused(
-            PermissionDenied, lambda: services.submit_dossier(dossier, actor=stranger)
-        )
+        self.assertRefused(PermissionDenied, lambda: submit_dossier(dossier, actor=stranger))
 
     def test_an_official_cannot_see_or_submit_a_draft(self):
         finished_self_assessment(self.cast)
@@ -148,19 +147,19 @@ class SubmissionRefusalTests(RefusalTestCase):
         for official in (self.cast.commune_officer, self.cast.province_officer):
             self.assertRefused(
                 PermissionDenied,
-                lambda official=official: services.submit_dossier(dossier, actor=official),
+                lambda official=official: submit_dossier(dossier, actor=official),
             )
 
     def test_submitted_dossier_cannot_be_submitted_or_edited_again(self):
         dossier = submitted_dossier(self.cast)
         self.assertRefused(
             ValidationError,
-            lambda: services.submit_dossier(dossier, actor=self.cast.member),
+            lambda: submit_dossier(dossier, actor=self.cast.member),
             code="not_editable",
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.update_dossier(dossier, actor=self.cast.member, data={"phone": "1"}),
+            lambda: update_dossier(dossier, actor=self.cast.member, data={"phone": "1"}),
             code="not_editable",
         )
 
@@ -168,14 +167,14 @@ class SubmissionRefusalTests(RefusalTestCase):
         draft_dossier(self.cast)
         self.assertRefused(
             ValidationError,
-            lambda: services.create_dossier(self.cast.product, actor=self.cast.member),
+            lambda: create_dossier(self.cast.product, actor=self.cast.member),
             code="dossier_in_progress",
         )
 
     def test_officials_cannot_file_a_dossier(self):
         self.assertRefused(
             PermissionDenied,
-            lambda: services.create_dossier(self.cast.product, actor=self.cast.commune_officer),
+            lambda: create_dossier(self.cast.product, actor=self.cast.commune_officer),
         )
 
     def test_documents_of_another_producer_cannot_be_attached(self):
@@ -183,7 +182,7 @@ class SubmissionRefusalTests(RefusalTestCase):
         foreign = ProducerDocumentFactory()
         self.assertRefused(
             ValidationError,
-            lambda: services.set_attachments(dossier, actor=self.cast.member, documents=[foreign]),
+            lambda: set_attachments(dossier, actor=self.cast.member, documents=[foreign]),
             code="foreign_document",
         )
 

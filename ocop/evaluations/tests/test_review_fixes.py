@@ -16,6 +16,7 @@ from ocop.rubric.engine import load_sheet, score_sheet
 
 from .. import services
 from ..models import ConflictDeclaration, CouncilMember, CouncilResult, Dossier
+from ..services.dossiers import create_dossier
 from .factories import (
     FORM,
     NOW,
@@ -324,7 +325,7 @@ class KindOfDossierTests(ReviewFixTestCase):
         for kind in (Dossier.Kind.UPGRADE, Dossier.Kind.RE_RATING):
             with self.subTest(kind=kind):
                 error = self.assertRefused(
-                    lambda kind=kind: services.create_dossier(
+                    lambda kind=kind: create_dossier(
                         self.cast.product, actor=self.cast.member, kind=kind, data=FORM
                     ),
                     code="not_rated",
@@ -334,13 +335,13 @@ class KindOfDossierTests(ReviewFixTestCase):
     def test_after_a_low_rating_an_upgrade_is_still_refused(self):
         dossier_row(self.cast.product, status=S.RATED_LOW)
         self.assertRefused(
-            lambda: services.create_dossier(
+            lambda: create_dossier(
                 self.cast.product, actor=self.cast.member, kind=Dossier.Kind.UPGRADE
             ),
             code="not_rated",
         )
         # ...and a first rating is what the producer files instead.
-        again = services.create_dossier(self.cast.product, actor=self.cast.member, data=FORM)
+        again = create_dossier(self.cast.product, actor=self.cast.member, data=FORM)
         self.assertEqual(again.kind, Dossier.Kind.FIRST_RATING)
 
 
@@ -362,7 +363,7 @@ class KindAfterARatingTests(ReviewFixTestCase):
 
     def test_a_second_first_rating_of_a_rated_product_is_refused(self):
         error = self.assertRefused(
-            lambda: services.create_dossier(
+            lambda: create_dossier(
                 self.cast.product, actor=self.cast.member, kind="first_rating", data=FORM
             ),
             code="already_rated",
@@ -370,14 +371,14 @@ class KindAfterARatingTests(ReviewFixTestCase):
         self.assertIn("upgrade or a re-rating", " ".join(error.messages))
 
     def test_an_upgrade_starts_from_the_rated_dossier(self):
-        upgrade = services.create_dossier(
+        upgrade = create_dossier(
             self.cast.product, actor=self.cast.member, kind=Dossier.Kind.UPGRADE, data=FORM
         )
         self.assertEqual(upgrade.previous, self.rated)
 
     def test_another_product_of_the_producer_can_still_have_its_first_rating(self):
         other = another_product(self.cast)
-        dossier = services.create_dossier(other.product, actor=other.member, data=FORM)
+        dossier = create_dossier(other.product, actor=other.member, data=FORM)
         self.assertEqual(dossier.kind, Dossier.Kind.FIRST_RATING)
 
 

@@ -13,6 +13,7 @@ from ocop.regions.tests.factories import province
 
 from .. import services
 from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
+from ..services.dossiers import create_dossier, submit_dossier
 from .factories import (
     NOW,
     TODAY,
@@ -47,7 +48,7 @@ class ProvincialPathTests(TestCase):
         self.assertEqual(dossier.applicant_name, cast.producer.name)
         self.assertEqual(dossier.sample_count, 5)
 
-        dossier = services.submit_dossier(dossier, actor=cast.member)
+        dossier = submit_dossier(dossier, actor=cast.member)
         self.assertEqual(dossier.status, S.SUBMITTED)
         self.assertEqual(dossier.receipt_number, "001/PĐK-11-03256-2026")
         self.assertEqual(dossier.received_on, TODAY)
@@ -209,7 +210,7 @@ class ProvincialPathTests(TestCase):
             score(previous, user, answers_for_total(60))
         services.close_scoring(previous, actor=self.panel.chair)
 
-        upgrade = services.create_dossier(cast.product, actor=cast.member, kind="upgrade")
+        upgrade = create_dossier(cast.product, actor=cast.member, kind="upgrade")
         self.assertEqual(upgrade.previous, previous)
         self.assertEqual(upgrade.representative_position, "Giám đốc")
         self.assertEqual(upgrade.contact_address, previous.contact_address)
@@ -307,7 +308,7 @@ class DraftWithoutRepresentativeTests(TestCase):
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, Dossier.Status.DRAFT)
         with self.assertRaises(ValidationError):
-            services.submit_dossier(dossier, actor=cast.member)
+            submit_dossier(dossier, actor=cast.member)
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, Dossier.Status.DRAFT)
         self.assertEqual(dossier.receipt_number, "")
