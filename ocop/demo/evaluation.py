@@ -33,6 +33,7 @@ from ocop.core.text import normalize
 from ocop.evaluations import services as evaluations
 from ocop.evaluations.models import CommuneReview, Council, CouncilMember, Dossier, Round
 from ocop.evaluations.services.dossiers import create_dossier, set_attachments, submit_dossier
+from ocop.evaluations.services.review import accept_dossier, review_dossier
 from ocop.producers import services as producer_services
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import Producer, ProducerDocument
@@ -441,7 +442,7 @@ def _dossier(run, row, council):
         review = dict.fromkeys(CommuneReview.CHECKLIST_FIELDS, True)
         for finding, (value, note) in row["review"].items():
             review[finding], review[f"{finding}_note"] = value, note
-        evaluations.review_dossier(
+        review_dossier(
             dossier,
             actor=run.users[row["commune_officer"]],
             decision=CommuneReview.Decision.FORWARD,
@@ -457,7 +458,7 @@ def _dossier(run, row, council):
 def _score(run, row, dossier, council):
     """The province accepts the dossier and puts it in the round; the adviser visits; the
     members of ``sheets`` score and submit, those of ``draft_sheets`` only save."""
-    evaluations.accept_dossier(dossier, actor=run.organiser, comment=row.get("accept_comment", ""))
+    accept_dossier(dossier, actor=run.organiser, comment=row.get("accept_comment", ""))
     evaluations.assign_dossier_to_round(dossier, council.round, actor=run.organiser)
     visit = row.get("site_visit")
     if visit:

@@ -95,6 +95,7 @@ from .services.dossiers import (
     withdraw_dossier,
 )
 from .services.guards import next_step
+from .services.review import accept_dossier, return_dossier, review_dossier
 
 S = Dossier.Status
 ANSWER_PREFIX = "answer-"
@@ -533,7 +534,7 @@ def dossier_review(request, pk):
     form = CommuneReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.review_dossier(
+            review = review_dossier(
                 dossier,
                 actor=request.user,
                 decision=form.cleaned_data["decision"],
@@ -589,9 +590,7 @@ def dossier_accept(request, pk):
     form = ReasonForm(_posted(request), label=_("Comment (optional)"))
     if request.method == "POST" and form.is_valid():
         try:
-            services.accept_dossier(
-                dossier, actor=request.user, comment=form.cleaned_data["comment"]
-            )
+            accept_dossier(dossier, actor=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -608,9 +607,7 @@ def dossier_return(request, pk):
     form = ReasonForm(_posted(request), label=_("What must the producer complete?"), required=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_dossier(
-                dossier, actor=request.user, reason=form.cleaned_data["comment"]
-            )
+            return_dossier(dossier, actor=request.user, reason=form.cleaned_data["comment"])
         except ValidationError as error:
             add_service_error(form, error, {"reason": "comment"})
         else:

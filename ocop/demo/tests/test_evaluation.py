@@ -38,6 +38,7 @@ from ocop.evaluations.models import (
     SiteVisit,
 )
 from ocop.evaluations.services.dossiers import submission_problems
+from ocop.evaluations.services.review import review_dossier
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import ProducerDocument
 from ocop.products.models import Product
@@ -375,7 +376,7 @@ class EvaluationDemoTests(FilesInTemporaryFolder, TestCase):
 
     def test_a_dossier_walked_on_in_the_pages_is_left_where_it_is(self):
         honey = by_product()[SUBMITTED]
-        services.review_dossier(
+        review_dossier(
             honey,
             actor=user("tuachua"),
             decision=CommuneReview.Decision.RETURN,

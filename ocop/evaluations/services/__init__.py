@@ -38,7 +38,6 @@ from ocop.rubric.services import answer_error_message
 from ..models import (
     SCORING_STATUSES,
     Actor,
-    CommuneReview,
     ConflictDeclaration,
     Council,
     CouncilMember,
@@ -66,129 +65,7 @@ from .guards import (
 
 S = Dossier.Status
 
-REVIEW_FIELDS = (
-    *CommuneReview.CHECKLIST_FIELDS,
-    *(name for finding in CommuneReview.FINDING_FIELDS for name in (finding, f"{finding}_note")),
-)
 COUNCIL_FIELDS = ("name", "establishing_decision", "quorum_percent", "spread_limit")
-
-
-# --------------------------------------------------------------------------------------
-# Commune and province
-# --------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def review_dossier(dossier, *, actor, decision, data=None, reason="") -> CommuneReview:
-    """The commune's review (Mẫu 03): forward a complete dossier with the four points assessed,
-    or return it to the producer with the reason."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.COMMUNE)
-    target = {
-        CommuneReview.Decision.FORWARD: S.FORWARDED,
-        CommuneReview.Decision.RETURN: S.RETURNED,
-    }.get(decision)
-    if target is None:
-        raise ValidationError(
-            _("Choose whether to forward or return the dossier."), code="decision"
-        )
-    check_transition(locked, target, Actor.COMMUNE)
-    data = dict(data or {})
-    unknown = set(data) - set(REVIEW_FIELDS)
-    if unknown:
-        raise ValueError(f"Unknown review fields: {sorted(unknown)}")
-    review = CommuneReview(dossier=locked, reviewer=actor, decision=decision, **data)
-    for finding in CommuneReview.FINDING_FIELDS:
-        setattr(review, f"{finding}_note", (getattr(review, f"{finding}_note") or "").strip())
-    review.reason = (reason or "").strip()
-    if decision == CommuneReview.Decision.RETURN:
-        required_text(
-            review.reason,
-            _("Write why the dossier is returned, so that the producer can complete it."),
-            "reason",
-        )
-    else:
-        errors = {}
-        for name in CommuneReview.CHECKLIST_FIELDS:
-            if not getattr(review, name):
-                errors[name] = ValidationError(
-                    _(
-                        "Forward only a complete dossier. If this part is missing, return the "
-                        "dossier to the producer with the reason."
-                    ),
-                    code="incomplete",
-                )
-        for finding in CommuneReview.FINDING_FIELDS:
-            if getattr(review, finding) not in CommuneReview.Finding.values:
-                errors[finding] = ValidationError(
-                    _("Assess this point before forwarding."), code="finding"
-                )
-            if not getattr(review, f"{finding}_note"):
-                errors[f"{finding}_note"] = ValidationError(
-                    _("Describe what the commune found on this point (Mẫu 03)."), code="note"
-                )
-        if errors:
-            raise ValidationError(errors)
-    review.full_clean(exclude=["dossier", "reviewer"])
-    review.save()
-    changes = {name: [None, getattr(review, name)] for name in CommuneReview.FINDING_FIELDS}
-    changes["review"] = [None, review.pk]
-    if target == S.FORWARDED:
-        locked.forwarded_on = timezone.localdate()
-        return_fields = ["forwarded_on"]
-        changes["forwarded_on"] = [None, locked.forwarded_on]
-    else:
-        locked.return_reason = review.reason
-        return_fields = ["return_reason"]
-    move_dossier(
-        locked,
-        target,
-        actor=actor,
-        action="dossier.forwarded" if target == S.FORWARDED else "dossier.returned",
-        comment=review.reason,
-        changes=changes,
-        fields=return_fields,
-    )
-    return review
-
-
-@transaction.atomic
-def accept_dossier(dossier, *, actor, comment="") -> Dossier:
-    """The provincial OCOP office has checked the forwarded dossier and takes it in."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.PROVINCE)
-    check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
-    locked.province_received_at = timezone.now()
-    return move_dossier(
-        locked,
-        S.ACCEPTED,
-        actor=actor,
-        action="dossier.accepted",
-        comment=clean_text(comment),
-        fields=["province_received_at"],
-    )
-
-
-@transaction.atomic
-def return_dossier(dossier, *, actor, reason) -> Dossier:
-    """The provincial OCOP office sends the dossier back for completion (art. 7(3)(a)); the
-    producer completes it and files it again at the commune."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.PROVINCE)
-    check_transition(locked, S.RETURNED, Actor.PROVINCE)
-    locked.return_reason = required_text(
-        reason,
-        _("Write what the producer must complete, so that the dossier can be filed again."),
-        "reason",
-    )
-    return move_dossier(
-        locked,
-        S.RETURNED,
-        actor=actor,
-        action="dossier.returned",
-        comment=locked.return_reason,
-        fields=["return_reason"],
-    )
 
 
 # --------------------------------------------------------------------------------------

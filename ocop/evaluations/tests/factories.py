@@ -26,6 +26,7 @@ from ocop.rubric.tests.factories import self_assessment
 from .. import services
 from ..models import CommuneReview, CouncilMember, Round
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier
+from ..services.review import accept_dossier, review_dossier
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=VN)
@@ -161,13 +162,13 @@ def submitted_dossier(cast, answers=None):
 
 def accepted_dossier(cast, answers=None):
     dossier = submitted_dossier(cast, answers)
-    services.review_dossier(
+    review_dossier(
         dossier,
         actor=cast.commune_officer,
         decision=CommuneReview.Decision.FORWARD,
         data=complete_review(),
     )
-    return services.accept_dossier(dossier, actor=cast.province_officer)
+    return accept_dossier(dossier, actor=cast.province_officer)
 
 
 @dataclass
@@ -334,7 +335,7 @@ def another_product(cast):
 
 def forwarded_dossier(cast, answers=None):
     dossier = submitted_dossier(cast, answers)
-    services.review_dossier(
+    review_dossier(
         dossier,
         actor=cast.commune_officer,
         decision=CommuneReview.Decision.FORWARD,

@@ -22,6 +22,7 @@ from ocop.regions.tests.factories import commune, province
 from .. import services
 from ..models import CommuneReview, Dossier, ReceiptCounter
 from ..services.dossiers import set_attachments, submit_dossier
+from ..services.review import review_dossier
 from .factories import (
     NOW,
     VN,
@@ -77,7 +78,7 @@ class AuditTrailTests(TestCase):
 
     def test_each_status_change_is_recorded_with_its_actor_and_comment(self):
         dossier = submitted_dossier(self.cast)
-        services.review_dossier(
+        review_dossier(
             dossier, actor=self.cast.commune_officer, decision="return", reason="Thiếu ảnh nhãn"
         )
         event = AuditEvent.objects.get(action="dossier.returned")
@@ -179,7 +180,7 @@ class ReceiptNumberTests(TestCase):
 
     def test_a_returned_dossier_filed_again_keeps_its_number_and_gets_a_new_deadline(self):
         dossier = submitted_dossier(self.cast)
-        services.review_dossier(
+        review_dossier(
             dossier, actor=self.cast.commune_officer, decision="return", reason="Thiếu nhãn"
         )
         with time_machine.travel(datetime.datetime(2026, 6, 10, 9, tzinfo=VN), tick=False):
@@ -197,7 +198,7 @@ class ReceiptNumberTests(TestCase):
                 dossier.refresh_from_db()
                 self.assertEqual(dossier.is_commune_overdue, overdue)
                 self.assertEqual(Dossier.objects.commune_overdue().exists(), overdue)
-        services.review_dossier(
+        review_dossier(
             dossier, actor=self.cast.commune_officer, decision="forward", data=complete_review()
         )
         with time_machine.travel(datetime.datetime(2026, 6, 23, 9, tzinfo=VN), tick=False):

@@ -16,6 +16,7 @@ from ocop.regions.tests.factories import province
 from .. import models, services
 from ..models import CommuneReview, Dossier, Round
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier, update_dossier
+from ..services.review import accept_dossier, return_dossier, review_dossier
 from .factories import (
     NOW,
     accepted_dossier,
@@ -195,7 +196,7 @@ class ReviewRefusalTests(RefusalTestCase):
         cls.dossier = submitted_dossier(cls.cast)
 
     def review(self, actor, **kwargs):
-        return lambda: services.review_dossier(
+        return lambda: review_dossier(
             self.dossier,
             actor=actor,
             decision=kwargs.pop("decision", CommuneReview.Decision.FORWARD),
@@ -229,7 +230,7 @@ class ReviewRefusalTests(RefusalTestCase):
     def test_province_cannot_accept_before_the_commune_forwards(self):
         self.assertRefused(
             ValidationError,
-            lambda: services.accept_dossier(self.dossier, actor=self.cast.province_officer),
+            lambda: accept_dossier(self.dossier, actor=self.cast.province_officer),
             code="wrong_status",
         )
 
@@ -240,7 +241,7 @@ class ProvinceRefusalTests(RefusalTestCase):
     def setUpTestData(cls):
         cls.cast = make_cast()
         cls.dossier = submitted_dossier(cls.cast)
-        services.review_dossier(
+        review_dossier(
             cls.dossier,
             actor=cls.cast.commune_officer,
             decision=CommuneReview.Decision.FORWARD,
@@ -250,19 +251,19 @@ class ProvinceRefusalTests(RefusalTestCase):
     def test_other_province_office_cannot_accept(self):
         self.assertRefused(
             PermissionDenied,
-            lambda: services.accept_dossier(self.dossier, actor=self.cast.other_province_officer),
+            lambda: accept_dossier(self.dossier, actor=self.cast.other_province_officer),
         )
 
     def test_central_office_cannot_take_the_provinces_step(self):
         self.assertRefused(
             PermissionDenied,
-            lambda: services.accept_dossier(self.dossier, actor=self.cast.central_officer),
+            lambda: accept_dossier(self.dossier, actor=self.cast.central_officer),
         )
 
     def test_commune_officer_cannot_accept_at_the_province(self):
         self.assertRefused(
             PermissionDenied,
-            lambda: services.accept_dossier(self.dossier, actor=self.cast.commune_officer),
+            lambda: accept_dossier(self.dossier, actor=self.cast.commune_officer),
         )
 
     def test_a_forwarded_dossier_cannot_skip_acceptance(self):
@@ -282,7 +283,7 @@ class ProvinceRefusalTests(RefusalTestCase):
         )
 
     def test_a_statutory_round_refuses_dossiers_proposed_after_its_cut_off(self):
-        services.accept_dossier(self.dossier, actor=self.cast.province_officer)
+        accept_dossier(self.dossier, actor=self.cast.province_officer)
         first = services.create_round(
             actor=self.cast.province_officer,
             level="province",
@@ -321,9 +322,7 @@ class ProvinceRefusalTests(RefusalTestCase):
     def test_returning_without_a_reason_is_refused(self):
         self.assertRefused(
             ValidationError,
-            lambda: services.return_dossier(
-                self.dossier, actor=self.cast.province_officer, reason=" "
-            ),
+            lambda: return_dossier(self.dossier, actor=self.cast.province_officer, reason=" "),
             code="reason",
         )
 

@@ -14,6 +14,7 @@ from ocop.regions.tests.factories import province
 from .. import services
 from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
 from ..services.dossiers import create_dossier, submit_dossier
+from ..services.review import accept_dossier, review_dossier
 from .factories import (
     NOW,
     TODAY,
@@ -60,7 +61,7 @@ class ProvincialPathTests(TestCase):
         self.assertEqual(attachment.number, cast.food_safety.number)
         self.assertEqual(attachment.expires_on, datetime.date(2028, 1, 14))
 
-        review = services.review_dossier(
+        review = review_dossier(
             dossier,
             actor=cast.commune_officer,
             decision=CommuneReview.Decision.FORWARD,
@@ -70,7 +71,7 @@ class ProvincialPathTests(TestCase):
         dossier.refresh_from_db()
         self.assertEqual((dossier.status, dossier.forwarded_on), (S.FORWARDED, TODAY))
 
-        dossier = services.accept_dossier(dossier, actor=cast.province_officer)
+        dossier = accept_dossier(dossier, actor=cast.province_officer)
         self.assertEqual(dossier.status, S.ACCEPTED)
 
         services.assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
