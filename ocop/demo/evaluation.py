@@ -34,6 +34,12 @@ from ocop.evaluations import services as evaluations
 from ocop.evaluations.models import CommuneReview, Council, CouncilMember, Dossier, Round
 from ocop.evaluations.services.dossiers import create_dossier, set_attachments, submit_dossier
 from ocop.evaluations.services.review import accept_dossier, review_dossier
+from ocop.evaluations.services.rounds import (
+    add_council_member,
+    assign_dossier_to_round,
+    create_council,
+    create_round,
+)
 from ocop.producers import services as producer_services
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import Producer, ProducerDocument
@@ -340,7 +346,7 @@ def _council(run) -> Council:
             number=window.number,
         ).first()
         if round_ is None:
-            round_ = evaluations.create_round(
+            round_ = create_round(
                 actor=run.organiser,
                 level=Round.Level.PROVINCE,
                 province=province,
@@ -349,7 +355,7 @@ def _council(run) -> Council:
                 name=spec["round_name"].format(number=window.number, year=window.year),
             )
             created.append(Round)
-        council = evaluations.create_council(
+        council = create_council(
             round_,
             actor=run.organiser,
             data={"name": spec["name"], "establishing_decision": spec["establishing_decision"]},
@@ -359,7 +365,7 @@ def _council(run) -> Council:
     for row in run.seat_rows():
         user = run.users[row["username"]]
         if user.pk not in seated:
-            evaluations.add_council_member(
+            add_council_member(
                 council,
                 actor=run.organiser,
                 user=user,
@@ -459,7 +465,7 @@ def _score(run, row, dossier, council):
     """The province accepts the dossier and puts it in the round; the adviser visits; the
     members of ``sheets`` score and submit, those of ``draft_sheets`` only save."""
     accept_dossier(dossier, actor=run.organiser, comment=row.get("accept_comment", ""))
-    evaluations.assign_dossier_to_round(dossier, council.round, actor=run.organiser)
+    assign_dossier_to_round(dossier, council.round, actor=run.organiser)
     visit = row.get("site_visit")
     if visit:
         evaluations.record_site_visit(

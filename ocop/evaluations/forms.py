@@ -29,8 +29,8 @@ from .models import (
     Round,
 )
 from .permissions import can_organise_round
-from .services import COUNCIL_FIELDS
 from .services.dossiers import DOSSIER_FIELDS
+from .services.rounds import COUNCIL_FIELDS
 
 TEXTAREA = {"rows": 3}
 

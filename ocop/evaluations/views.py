@@ -96,6 +96,16 @@ from .services.dossiers import (
 )
 from .services.guards import next_step
 from .services.review import accept_dossier, return_dossier, review_dossier
+from .services.rounds import (
+    add_council_member,
+    assign_dossier_to_round,
+    assign_dossiers_to_round,
+    close_round,
+    create_council,
+    create_round,
+    remove_council_member,
+    update_council,
+)
 
 S = Dossier.Status
 ANSWER_PREFIX = "answer-"
@@ -627,7 +637,7 @@ def dossier_assign(request, pk):
                 messages.error(request, message)
         return redirect(dossier)
     try:
-        services.assign_dossier_to_round(dossier, form.cleaned_data["round"], actor=request.user)
+        assign_dossier_to_round(dossier, form.cleaned_data["round"], actor=request.user)
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)
     else:
@@ -792,7 +802,7 @@ def round_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round_ = services.create_round(
+            round_ = create_round(
                 actor=request.user,
                 level=data["level"],
                 year=data["year"],
@@ -897,7 +907,7 @@ def round_assign(request, pk):
     if request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["dossiers"])
         try:
-            services.assign_dossiers_to_round(round_, chosen, actor=request.user)
+            assign_dossiers_to_round(round_, chosen, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
             add_service_error(form, _as_validation_error(error))
         else:
@@ -914,7 +924,7 @@ def round_assign(request, pk):
 def round_close(request, pk):
     round_ = _editable_round(request, pk)
     try:
-        services.close_round(round_, actor=request.user)
+        close_round(round_, actor=request.user)
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -931,7 +941,7 @@ def council_create(request, pk):
     form = CouncilForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            council = services.create_council(round_, actor=request.user, data=form.service_data())
+            council = create_council(round_, actor=request.user, data=form.service_data())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -988,7 +998,7 @@ def council_edit(request, pk):
             form.fields[name].initial = getattr(council, name)
     if form.is_valid():
         try:
-            services.update_council(
+            update_council(
                 council, actor=request.user, data=form.service_data(rules=not has_results)
             )
         except ValidationError as error:
@@ -1005,7 +1015,7 @@ def councilmember_add(request, pk):
     form = CouncilMemberForm(request.POST)
     if form.is_valid():
         try:
-            member = services.add_council_member(
+            member = add_council_member(
                 council,
                 actor=request.user,
                 user=form.cleaned_data["user"],
@@ -1031,7 +1041,7 @@ def councilmember_remove(request, pk, member_pk):
         CouncilMember.objects.select_related("user"), council=council, pk=member_pk
     )
     try:
-        services.remove_council_member(member, actor=request.user)
+        remove_council_member(member, actor=request.user)
     except ValidationError as error:
         _refused(request, error)
     else:

@@ -39,6 +39,7 @@ from ocop.evaluations.models import (
 )
 from ocop.evaluations.services.dossiers import submission_problems
 from ocop.evaluations.services.review import review_dossier
+from ocop.evaluations.services.rounds import create_council, create_round
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import ProducerDocument
 from ocop.products.models import Product
@@ -423,7 +424,7 @@ class SeedOnAnyDayTests(FilesInTemporaryFolder, TestCase):
         window = next_province_round(datetime.date(2026, 11, 28))
         with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=VN), tick=False):
             seed({**read_data(), "evaluation": None})  # the accounts only
-            opened = services.create_round(
+            opened = create_round(
                 actor=user("dienbien"),
                 level=Round.Level.PROVINCE,
                 province=Membership.objects.get(user__username="dienbien").province,
@@ -440,14 +441,14 @@ class SeedOnAnyDayTests(FilesInTemporaryFolder, TestCase):
         with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=VN), tick=False):
             seed({**read_data(), "evaluation": None})
             dienbien = user("dienbien")
-            opened = services.create_round(
+            opened = create_round(
                 actor=dienbien,
                 level=Round.Level.PROVINCE,
                 province=Membership.objects.get(user=dienbien).province,
                 year=window.year,
                 number=window.number,
             )
-            services.create_council(opened, actor=dienbien, data={"name": "Hội đồng khác"})
+            create_council(opened, actor=dienbien, data={"name": "Hội đồng khác"})
         report = self.seed_on(2026, 11, 28)
         self.assertEqual(len(report.notes), 3, report.notes)  # the council and two dossiers
         self.assertTrue(report.notes[0].startswith("the council: skipped"))

@@ -27,6 +27,7 @@ from .. import services
 from ..models import CommuneReview, CouncilMember, Round
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier
 from ..services.review import accept_dossier, review_dossier
+from ..services.rounds import add_council_member, create_council, create_round
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=VN)
@@ -195,7 +196,7 @@ def make_panel(
     """A statutory round (number 2 by default; or an extra round deciding before
     ``decide_before``) with a council of a chair, a secretary, ``members`` members and one
     adviser: ``members + 2`` scoring seats."""
-    round_ = services.create_round(
+    round_ = create_round(
         actor=organiser,
         level=level,
         year=decide_before.year if decide_before else 2026,
@@ -204,20 +205,18 @@ def make_panel(
         kind=kind,
         decide_before=decide_before,
     )
-    council = services.create_council(round_, actor=organiser, data={"name": "Hội đồng mẫu"})
+    council = create_council(round_, actor=organiser, data={"name": "Hội đồng mẫu"})
     chair = UserFactory(email="chair@example.vn")
-    services.add_council_member(council, actor=organiser, user=chair, role="chair")
+    add_council_member(council, actor=organiser, user=chair, role="chair")
     secretary = UserFactory()
-    services.add_council_member(council, actor=organiser, user=secretary, role="secretary")
+    add_council_member(council, actor=organiser, user=secretary, role="secretary")
     scorers = [chair, secretary]
     for _ in range(members):
         user = UserFactory()
-        services.add_council_member(council, actor=organiser, user=user, role="member")
+        add_council_member(council, actor=organiser, user=user, role="member")
         scorers.append(user)
     adviser = UserFactory()
-    services.add_council_member(
-        council, actor=organiser, user=adviser, role=CouncilMember.Role.ADVISER
-    )
+    add_council_member(council, actor=organiser, user=adviser, role=CouncilMember.Role.ADVISER)
     return Panel(round_, council, chair, scorers, adviser)
 
 

@@ -9,15 +9,8 @@ from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
 from .. import services
-from ..models import (
-    Council,
-    CouncilResult,
-    Dossier,
-    LabTestOrder,
-    Round,
-    ScoreSheet,
-    SiteVisit,
-)
+from ..models import Council, CouncilResult, Dossier, LabTestOrder, Round, ScoreSheet, SiteVisit
+from ..services.rounds import assign_dossier_to_round
 from .factories import (
     NOW,
     TODAY,
@@ -87,9 +80,7 @@ class CouncilVisibilityTests(TestCase):
         cls.cast = make_cast()
         cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(
-            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
-        )
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.sheets = [
             score(cls.dossier, user, answers_for_total(total))
             for user, total in zip(cls.panel.scorers, (80, 82, 78, 80, 80), strict=True)

@@ -9,6 +9,7 @@ from ocop.regions.tests.factories import province
 
 from .. import services
 from ..models import CouncilResult, Dossier, ScoreSheet
+from ..services.rounds import assign_dossier_to_round
 from .factories import NOW, accepted_dossier, answers_for_total, make_cast, make_panel, score
 
 
@@ -19,7 +20,7 @@ class AdminTests(TestCase):
         cast = make_cast()
         panel = make_panel(organiser=cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cast)
-        services.assign_dossier_to_round(cls.dossier, panel.round, actor=cast.province_officer)
+        assign_dossier_to_round(cls.dossier, panel.round, actor=cast.province_officer)
         for user in panel.scorers:
             score(cls.dossier, user, answers_for_total(80))
         cls.result = services.close_scoring(cls.dossier, actor=panel.chair)

@@ -19,6 +19,7 @@ from ocop.regions.tests.factories import commune, province
 from .. import services
 from ..models import CouncilResult, Dossier, ScoreSheet
 from ..services.dossiers import submit_dossier
+from ..services.rounds import assign_dossier_to_round
 from .factories import (
     NOW,
     accepted_dossier,
@@ -69,9 +70,7 @@ class ConcurrentScoringTests(TransactionTestCase):
         self.cast = make_cast()
         self.panel = make_panel(organiser=self.cast.province_officer, province=province("11"))
         self.dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            self.dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(self.dossier, self.panel.round, actor=self.cast.province_officer)
         chair, secretary, first, second, third = self.panel.scorers
         # 3 of 5 submitted: the quorum (4) is one sheet away.
         for user in (chair, secretary, first):

@@ -26,6 +26,12 @@ from ocop.rubric.tests.factories import self_assessment
 
 from .. import services
 from ..models import DossierAttachment, Round
+from ..services.rounds import (
+    add_council_member,
+    assign_dossier_to_round,
+    create_council,
+    create_round,
+)
 from .factories import (
     NOW,
     TODAY,
@@ -54,15 +60,15 @@ def url(name, *args):
 
 def council_of_new_round(*, organiser, province_code, **round_fields):
     """A round with a council of one member; the member."""
-    round_ = services.create_round(
+    round_ = create_round(
         actor=organiser,
         level=Round.Level.PROVINCE,
         province=province(province_code),
         **round_fields,
     )
-    council = services.create_council(round_, actor=organiser, data={"name": "Hội đồng khác"})
+    council = create_council(round_, actor=organiser, data={"name": "Hội đồng khác"})
     member = UserFactory()
-    services.add_council_member(council, actor=organiser, user=member, role="chair")
+    add_council_member(council, actor=organiser, user=member, role="chair")
     return member
 
 
@@ -82,7 +88,7 @@ class DossierEvidenceTests(TestCase):
         cls.cast = cast
         cls.panel = make_panel(organiser=office, province=province("11"))
         cls.dossier = accepted_dossier(cast, answers_for_total(80))
-        services.assign_dossier_to_round(cls.dossier, cls.panel.round, actor=office)
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=office)
         cls.attached = cast.food_safety
         # A document of the same producer that is not part of the dossier.
         cls.unattached = ProducerDocumentFactory(
@@ -327,7 +333,7 @@ class DossierEvidenceTests(TestCase):
 
     def test_the_self_assessment_page_costs_the_same_with_few_answers(self):
         few = accepted_dossier(another_product(self.cast), {"1.1": 1})
-        services.assign_dossier_to_round(few, self.panel.round, actor=self.users["province"])
+        assign_dossier_to_round(few, self.panel.round, actor=self.users["province"])
         self.login("chair")
         for dossier in (self.dossier, few):
             with self.subTest(dossier=dossier):

@@ -13,6 +13,7 @@ from ocop.regions.tests.factories import commune, province
 
 from .. import services
 from ..models import Dossier
+from ..services.rounds import assign_dossier_to_round, create_round
 from .factories import (
     NOW,
     accepted_dossier,
@@ -65,16 +66,16 @@ class PageAccessTests(TestCase):
         cls.forwarded = forwarded_dossier(another_product(cast))
         cls.accepted = accepted_dossier(another_product(cast))
         cls.scoring = accepted_dossier(another_product(cast))
-        services.assign_dossier_to_round(cls.scoring, panel.round, actor=office)
+        assign_dossier_to_round(cls.scoring, panel.round, actor=office)
         cls.awaiting = accepted_dossier(another_product(cast), answers_for_total(95))
-        services.assign_dossier_to_round(cls.awaiting, panel.round, actor=office)
+        assign_dossier_to_round(cls.awaiting, panel.round, actor=office)
         for user in panel.scorers:
             score(cls.awaiting, user, answers_for_total(92))
         services.close_scoring(cls.awaiting, actor=panel.chair)
         cls.order = services.order_lab_test(
             cls.scoring, actor=panel.adviser, laboratory="Trung tâm kiểm nghiệm", tests="Dư lượng"
         )
-        cls.other_round = services.create_round(
+        cls.other_round = create_round(
             actor=cast.other_province_officer,
             level="province",
             year=2026,

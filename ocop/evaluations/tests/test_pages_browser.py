@@ -16,8 +16,8 @@ from conftest import login
 from ocop.accounts.tests.factories import PASSWORD
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import CouncilResult, Dossier, Round, ScoreSheet
+from ..services.rounds import assign_dossier_to_round
 from .factories import accepted_dossier, answers_for_total, make_cast, make_panel, score
 
 pytestmark = [
@@ -36,7 +36,7 @@ def test_a_council_member_scores_a_sheet_and_the_chair_closes_the_scoring(page):
         decide_before=timezone.localdate() + datetime.timedelta(days=60),
     )
     dossier = accepted_dossier(cast)
-    services.assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
+    assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
     chair, secretary, member = panel.scorers
     score(dossier, chair, answers_for_total(80))
     score(dossier, secretary, answers_for_total(82))

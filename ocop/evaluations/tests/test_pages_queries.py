@@ -14,7 +14,6 @@ from django.utils import timezone
 from ocop.accounts.tests.factories import UserFactory
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import (
     ConflictDeclaration,
     CouncilMember,
@@ -23,6 +22,7 @@ from ..models import (
     RoundDossier,
     ScoreSheet,
 )
+from ..services.rounds import add_council_member, assign_dossier_to_round
 from .factories import (
     NOW,
     accepted_dossier,
@@ -206,9 +206,7 @@ class PageQueryCountTests(TestCase):
         cls.cast = make_cast()
         cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(
-            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
-        )
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.member = cls.panel.scorers[2]
 
     def test_the_score_sheet_page(self):
@@ -268,7 +266,7 @@ class PageQueryCountTests(TestCase):
 
     def test_a_dossier_with_many_members_costs_the_same(self):
         for _ in range(10):
-            services.add_council_member(
+            add_council_member(
                 self.panel.council,
                 actor=self.cast.province_officer,
                 user=UserFactory(),

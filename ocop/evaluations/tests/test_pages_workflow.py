@@ -30,6 +30,7 @@ from ..services.dossiers import (
     set_attachments,
     submission_problems,
 )
+from ..services.rounds import assign_dossier_to_round, create_round
 from .factories import (
     NOW,
     accepted_dossier,
@@ -265,9 +266,7 @@ class ScoreSheetPageTests(TestCase):
         cls.cast = make_cast()
         cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(
-            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
-        )
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.chair, cls.secretary, cls.member = cls.panel.scorers[:3]
 
     def test_the_sheet_reuses_the_rubric_layout_with_htmx_on_each_criterion(self):
@@ -383,9 +382,7 @@ class ChairPageTests(TestCase):
         cls.cast = make_cast()
         cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(
-            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
-        )
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.chair = cls.panel.chair
 
     def test_closing_without_quorum_shows_why_and_changes_nothing(self):
@@ -535,7 +532,7 @@ class RefusalsThroughThePagesTests(TestCase):
         self.assertEqual(database_state(), before)
 
     def test_a_duplicate_round_is_refused_on_the_form(self):
-        services.create_round(
+        create_round(
             actor=self.cast.province_officer,
             level="province",
             year=2026,
@@ -606,9 +603,7 @@ class UpgradeAndDecisionPagesTests(TestCase):
 
     def test_a_ninety_point_result_goes_to_the_central_round_from_the_decision_page(self):
         dossier = accepted_dossier(self.cast, answers_for_total(95))
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(92))
         services.close_scoring(dossier, actor=self.panel.chair)
@@ -630,9 +625,7 @@ class UpgradeAndDecisionPagesTests(TestCase):
 
     def test_an_upgrade_starts_from_the_rated_dossier(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(75))
         services.close_scoring(dossier, actor=self.panel.chair)
@@ -675,7 +668,7 @@ class ServiceHelperTests(TestCase):
         panel = make_panel(organiser=self.cast.province_officer, province=province("11"))
         other = another_product(self.cast)
         dossier = accepted_dossier(other)
-        services.assign_dossier_to_round(dossier, panel.round, actor=self.cast.province_officer)
+        assign_dossier_to_round(dossier, panel.round, actor=self.cast.province_officer)
         member = panel.scorers[2]
         services.declare_conflict(dossier, actor=member, has_conflict=False)
         services.save_score_answer(dossier, actor=member, code="1.1", option=3)
@@ -702,9 +695,7 @@ class OtherStepsThroughThePagesTests(TestCase):
 
     def test_the_advisory_team_records_a_visit_and_a_lab_test_the_producer_does_not_see(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         self.client.force_login(self.panel.adviser)
         response = self.client.post(
             url("sitevisit_create", dossier.pk),
@@ -810,9 +801,7 @@ class OtherStepsThroughThePagesTests(TestCase):
 
     def test_the_member_confirms_before_submitting_a_sheet(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         member = self.panel.scorers[2]
         answers = answers_for_total(80)
         del answers["1.1"]

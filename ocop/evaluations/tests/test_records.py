@@ -23,6 +23,7 @@ from .. import services
 from ..models import CommuneReview, Dossier, ReceiptCounter
 from ..services.dossiers import set_attachments, submit_dossier
 from ..services.review import review_dossier
+from ..services.rounds import assign_dossier_to_round
 from .factories import (
     NOW,
     VN,
@@ -44,7 +45,7 @@ PRODUCER_ADDRESSES = ["htx.member@example.vn", "htx.second@example.vn"]
 def provincial_path(cast, panel):
     """Draft to a 4-star proposal; returns the dossier and the council's result."""
     dossier = accepted_dossier(cast)
-    services.assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
+    assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
     sheets = [score(dossier, user, answers_for_total(80)) for user in panel.scorers]
     result = services.close_scoring(dossier, actor=panel.chair)
     return dossier, result, sheets
@@ -127,9 +128,7 @@ class NotificationTests(TestCase):
 
     def test_a_member_whose_sheet_is_sent_back_is_told(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         sheet = score(dossier, self.panel.scorers[1], answers_for_total(80))
         with self.captureOnCommitCallbacks(execute=True):
             services.return_score_sheet(sheet, actor=self.panel.chair, comment="Xem lại 7")

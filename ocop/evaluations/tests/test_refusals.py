@@ -17,6 +17,7 @@ from .. import models, services
 from ..models import CommuneReview, Dossier, Round
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier, update_dossier
 from ..services.review import accept_dossier, return_dossier, review_dossier
+from ..services.rounds import assign_dossier_to_round, create_round
 from .factories import (
     NOW,
     accepted_dossier,
@@ -267,7 +268,7 @@ class ProvinceRefusalTests(RefusalTestCase):
         )
 
     def test_a_forwarded_dossier_cannot_skip_acceptance(self):
-        round_ = services.create_round(
+        round_ = create_round(
             actor=self.cast.province_officer,
             level="province",
             year=2026,
@@ -276,15 +277,13 @@ class ProvinceRefusalTests(RefusalTestCase):
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.assign_dossier_to_round(
-                self.dossier, round_, actor=self.cast.province_officer
-            ),
+            lambda: assign_dossier_to_round(self.dossier, round_, actor=self.cast.province_officer),
             code="wrong_status",
         )
 
     def test_a_statutory_round_refuses_dossiers_proposed_after_its_cut_off(self):
         accept_dossier(self.dossier, actor=self.cast.province_officer)
-        first = services.create_round(
+        first = create_round(
             actor=self.cast.province_officer,
             level="province",
             year=2026,
@@ -293,16 +292,14 @@ class ProvinceRefusalTests(RefusalTestCase):
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.assign_dossier_to_round(
-                self.dossier, first, actor=self.cast.province_officer
-            ),
+            lambda: assign_dossier_to_round(self.dossier, first, actor=self.cast.province_officer),
             code="after_cut_off",
         )
 
     def test_other_province_cannot_open_this_provinces_rounds(self):
         self.assertRefused(
             PermissionDenied,
-            lambda: services.create_round(
+            lambda: create_round(
                 actor=self.cast.other_province_officer,
                 level="province",
                 year=2026,
@@ -314,7 +311,7 @@ class ProvinceRefusalTests(RefusalTestCase):
     def test_province_office_cannot_open_a_central_round(self):
         self.assertRefused(
             PermissionDenied,
-            lambda: services.create_round(
+            lambda: create_round(
                 actor=self.cast.province_officer, level=Round.Level.CENTRAL, year=2026, number=1
             ),
         )
@@ -334,9 +331,7 @@ class ScoringRefusalTests(RefusalTestCase):
         cls.cast = make_cast()
         cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(
-            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
-        )
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.chair, cls.secretary, cls.member = cls.panel.scorers[:3]
 
     def test_conflicted_member_cannot_score(self):
@@ -522,9 +517,7 @@ class AdvisoryDateRefusalTests(RefusalTestCase):
         cls.cast = make_cast()
         cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(
-            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
-        )
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.submitted_on = cls.dossier.submitted_at.date()
         cls.order = services.order_lab_test(
             cls.dossier, actor=cls.panel.chair, laboratory="Phòng thí nghiệm", tests="Vi sinh"
@@ -582,7 +575,7 @@ class AdvisoryDateRefusalTests(RefusalTestCase):
     def test_an_extra_round_decided_outside_its_year_is_refused(self):
         self.assertRefused(
             ValidationError,
-            lambda: services.create_round(
+            lambda: create_round(
                 actor=self.cast.province_officer,
                 level=Round.Level.PROVINCE,
                 year=2026,

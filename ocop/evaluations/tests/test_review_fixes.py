@@ -17,6 +17,12 @@ from ocop.rubric.engine import load_sheet, score_sheet
 from .. import services
 from ..models import ConflictDeclaration, CouncilMember, CouncilResult, Dossier
 from ..services.dossiers import create_dossier
+from ..services.rounds import (
+    add_council_member,
+    assign_dossier_to_round,
+    remove_council_member,
+    update_council,
+)
 from .factories import (
     FORM,
     NOW,
@@ -119,9 +125,7 @@ class SpreadOfTheCouncilResultTests(ReviewFixTestCase):
         cls.cast = make_cast()
         cls.panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(
-            cls.dossier, cls.panel.round, actor=cls.cast.province_officer
-        )
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.chair, cls.secretary, cls.first, cls.second, _third = cls.panel.scorers
 
     def test_a_majority_stop_widens_the_spread_so_closing_needs_the_councils_note(self):
@@ -199,10 +203,10 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
         cls.panel = make_panel(organiser=cls.officer, province=province("11"))
         cls.council = cls.panel.council
         cls.dossier = accepted_dossier(cls.cast)
-        services.assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.officer)
+        assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.officer)
         cls.chair, cls.secretary, cls.first, cls.second, cls.third = cls.panel.scorers
         # A seat with no sheet, the one the office might try to take away.
-        cls.spare = services.add_council_member(
+        cls.spare = add_council_member(
             cls.council, actor=cls.officer, user=UserFactory(), role="member"
         )
 
@@ -211,13 +215,11 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
 
     def test_before_any_sheet_is_handed_in_the_rules_and_seats_can_change(self):
         score(self.dossier, self.first, answers_for_total(80), submit=False)  # a draft only
-        services.update_council(
+        update_council(
             self.council, actor=self.officer, data={"quorum_percent": 60, "spread_limit": 12}
         )
-        services.add_council_member(
-            self.council, actor=self.officer, user=UserFactory(), role="member"
-        )
-        services.remove_council_member(self.spare, actor=self.officer)
+        add_council_member(self.council, actor=self.officer, user=UserFactory(), role="member")
+        remove_council_member(self.spare, actor=self.officer)
         self.council.refresh_from_db()
         self.assertEqual((self.council.quorum_percent, self.council.spread_limit), (60, 12))
 
@@ -226,16 +228,14 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
         for data in ({"quorum_percent": 1}, {"spread_limit": 100}):
             with self.subTest(data=data):
                 error = self.assertRefused(
-                    lambda data=data: services.update_council(
-                        self.council, actor=self.officer, data=data
-                    ),
+                    lambda data=data: update_council(self.council, actor=self.officer, data=data),
                     code="rules_fixed",
                 )
                 self.assertIn("can no longer change", " ".join(error.messages))
 
     def test_the_name_can_still_change_with_the_same_rules_sent_again(self):
         self.hand_in_one_sheet()
-        services.update_council(
+        update_council(
             self.council,
             actor=self.officer,
             data={"name": "Hội đồng OCOP tỉnh", "quorum_percent": 75, "spread_limit": "10.00"},
@@ -248,9 +248,7 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
         sheet = self.hand_in_one_sheet()
         services.return_score_sheet(sheet, actor=self.chair, comment="Xem lại mục 2.")
         self.assertRefused(
-            lambda: services.update_council(
-                self.council, actor=self.officer, data={"quorum_percent": 50}
-            ),
+            lambda: update_council(self.council, actor=self.officer, data={"quorum_percent": 50}),
             code="rules_fixed",
         )
 
@@ -259,7 +257,7 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
         for role in ("member", "secretary"):
             with self.subTest(role=role):
                 self.assertRefused(
-                    lambda role=role: services.add_council_member(
+                    lambda role=role: add_council_member(
                         self.council, actor=self.officer, user=UserFactory(), role=role
                     ),
                     code="seats_fixed",
@@ -268,19 +266,19 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
     def test_no_scoring_seat_can_be_removed_once_a_sheet_is_submitted(self):
         self.hand_in_one_sheet()
         self.assertRefused(
-            lambda: services.remove_council_member(self.spare, actor=self.officer),
+            lambda: remove_council_member(self.spare, actor=self.officer),
             code="seats_fixed",
         )
 
     def test_an_adviser_can_still_join_and_leave_since_advisers_do_not_score(self):
         self.hand_in_one_sheet()
-        adviser = services.add_council_member(
+        adviser = add_council_member(
             self.council,
             actor=self.officer,
             user=UserFactory(),
             role=CouncilMember.Role.ADVISER,
         )
-        services.remove_council_member(adviser, actor=self.officer)
+        remove_council_member(adviser, actor=self.officer)
         self.assertFalse(CouncilMember.objects.filter(pk=adviser.pk).exists())
 
     def test_a_declaration_cannot_change_under_a_submitted_sheet(self):
@@ -352,7 +350,7 @@ class KindAfterARatingTests(ReviewFixTestCase):
         cls.cast = make_cast()
         panel = make_panel(organiser=cls.cast.province_officer, province=province("11"))
         cls.rated = accepted_dossier(cls.cast, answers_for_total(75))
-        services.assign_dossier_to_round(cls.rated, panel.round, actor=cls.cast.province_officer)
+        assign_dossier_to_round(cls.rated, panel.round, actor=cls.cast.province_officer)
         for user in panel.scorers[:4]:
             score(cls.rated, user, answers_for_total(75))
         services.close_scoring(cls.rated, actor=panel.chair)

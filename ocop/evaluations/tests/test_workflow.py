@@ -15,6 +15,7 @@ from .. import services
 from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
 from ..services.dossiers import create_dossier, submit_dossier
 from ..services.review import accept_dossier, review_dossier
+from ..services.rounds import assign_dossier_to_round
 from .factories import (
     NOW,
     TODAY,
@@ -74,7 +75,7 @@ class ProvincialPathTests(TestCase):
         dossier = accept_dossier(dossier, actor=cast.province_officer)
         self.assertEqual(dossier.status, S.ACCEPTED)
 
-        services.assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
+        assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, S.IN_ROUND)
 
@@ -126,9 +127,7 @@ class ProvincialPathTests(TestCase):
 
     def test_one_or_two_stars_are_recorded_with_a_gap_report(self):
         dossier = accepted_dossier(self.cast, answers_for_total(45))
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user in self.panel.scorers[:4]:
             score(dossier, user, answers_for_total(45))
         result = services.close_scoring(dossier, actor=self.panel.chair)
@@ -142,9 +141,7 @@ class ProvincialPathTests(TestCase):
 
     def test_a_knock_out_raised_on_most_sheets_rejects_the_dossier(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for index, user in enumerate(self.panel.scorers):
             flags = ["dossier"] if index < 3 else []
             score(dossier, user, answers_for_total(80), knockouts=flags)
@@ -156,9 +153,7 @@ class ProvincialPathTests(TestCase):
 
     def test_a_knock_out_raised_by_a_minority_is_not_applied(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for index, user in enumerate(self.panel.scorers):
             score(dossier, user, answers_for_total(80), knockouts=["dossier"] if index < 2 else [])
         result = services.close_scoring(dossier, actor=self.panel.chair)
@@ -167,9 +162,7 @@ class ProvincialPathTests(TestCase):
 
     def test_a_returned_sheet_is_rescored_and_the_spread_then_fits(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         sheets = [
             score(dossier, user, answers_for_total(total))
             for user, total in zip(self.panel.scorers[:4], (80, 80, 80, 60), strict=True)
@@ -188,9 +181,7 @@ class ProvincialPathTests(TestCase):
 
     def test_the_chair_may_close_above_the_spread_limit_after_discussion(self):
         dossier = accepted_dossier(self.cast)
-        services.assign_dossier_to_round(
-            dossier, self.panel.round, actor=self.cast.province_officer
-        )
+        assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user, total in zip(self.panel.scorers[:4], (80, 80, 80, 60), strict=True):
             score(dossier, user, answers_for_total(total))
         result = services.close_scoring(
@@ -206,7 +197,7 @@ class ProvincialPathTests(TestCase):
     def test_upgrade_starts_from_the_previous_rated_dossier(self):
         cast = self.cast
         previous = accepted_dossier(cast)
-        services.assign_dossier_to_round(previous, self.panel.round, actor=cast.province_officer)
+        assign_dossier_to_round(previous, self.panel.round, actor=cast.province_officer)
         for user in self.panel.scorers[:4]:
             score(previous, user, answers_for_total(60))
         services.close_scoring(previous, actor=self.panel.chair)
@@ -236,7 +227,7 @@ class CentralPathTests(TestCase):
     def _through_the_province(self):
         cast = self.cast
         dossier = accepted_dossier(cast, answers_for_total(95))
-        services.assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
+        assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
         for user, total in zip(self.panel.scorers, (95, 93, 92, 94, 91), strict=True):
             score(dossier, user, answers_for_total(total))
         result = services.close_scoring(dossier, actor=self.panel.chair)
@@ -245,7 +236,7 @@ class CentralPathTests(TestCase):
         self.assertEqual((result.outcome, result.star), (CouncilResult.Outcome.SENT_CENTRAL, 5))
         dossier = services.approve_for_central(dossier, actor=cast.province_officer)
         self.assertEqual((dossier.status, dossier.approved_for_central_on), (S.SENT_CENTRAL, TODAY))
-        services.assign_dossier_to_round(dossier, self.central.round, actor=cast.central_officer)
+        assign_dossier_to_round(dossier, self.central.round, actor=cast.central_officer)
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, S.IN_CENTRAL_ROUND)
         return dossier
@@ -289,7 +280,7 @@ class CentralPathTests(TestCase):
     def test_the_province_may_keep_a_ninety_point_product_at_four_stars(self):
         cast = self.cast
         dossier = accepted_dossier(cast, answers_for_total(95))
-        services.assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
+        assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(91))
         services.close_scoring(dossier, actor=self.panel.chair)
