@@ -32,6 +32,7 @@ from ocop.core.deadlines import add_months, next_province_round
 from ocop.core.text import normalize
 from ocop.evaluations import services as evaluations
 from ocop.evaluations.models import CommuneReview, Council, CouncilMember, Dossier, Round
+from ocop.evaluations.services.advisory import record_site_visit
 from ocop.evaluations.services.dossiers import create_dossier, set_attachments, submit_dossier
 from ocop.evaluations.services.review import accept_dossier, review_dossier
 from ocop.evaluations.services.rounds import (
@@ -468,7 +469,7 @@ def _score(run, row, dossier, council):
     assign_dossier_to_round(dossier, council.round, actor=run.organiser)
     visit = row.get("site_visit")
     if visit:
-        evaluations.record_site_visit(
+        record_site_visit(
             dossier,
             actor=run.users[visit["by"]],
             visited_on=run.today,

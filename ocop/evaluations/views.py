@@ -85,6 +85,7 @@ from .permissions import (
     is_producer_member,
     roles_for,
 )
+from .services.advisory import order_lab_test, record_lab_result, record_site_visit
 from .services.dossiers import (
     create_dossier,
     newest_finished_self_assessment,
@@ -695,7 +696,7 @@ def sitevisit_create(request, pk):
     form = SiteVisitForm(_posted(request), initial={"visited_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_site_visit(dossier, actor=request.user, **form.cleaned_data)
+            record_site_visit(dossier, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             add_service_error(form, _as_validation_error(error), {"future": "visited_on"})
         else:
@@ -711,7 +712,7 @@ def labtest_create(request, pk):
     form = LabTestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.order_lab_test(dossier, actor=request.user, **form.cleaned_data)
+            order_lab_test(dossier, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             add_service_error(form, _as_validation_error(error))
         else:
@@ -740,7 +741,7 @@ def labtest_result(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_lab_result(
+            record_lab_result(
                 order,
                 actor=request.user,
                 summary=data["summary"],

@@ -10,6 +10,7 @@ from ocop.regions.tests.factories import province
 
 from .. import services
 from ..models import Council, CouncilResult, Dossier, LabTestOrder, Round, ScoreSheet, SiteVisit
+from ..services.advisory import order_lab_test, record_site_visit
 from ..services.rounds import assign_dossier_to_round
 from .factories import (
     NOW,
@@ -159,10 +160,10 @@ class CouncilVisibilityTests(TestCase):
         self.assertEqual(ids(Dossier.objects.editable_by(self.panel.scorers[1])), set())
 
     def test_advisory_records_are_hidden_from_the_producer(self):
-        services.record_site_visit(
+        record_site_visit(
             self.dossier, actor=self.panel.adviser, visited_on=TODAY, findings="Đúng hồ sơ"
         )
-        services.order_lab_test(
+        order_lab_test(
             self.dossier, actor=self.panel.chair, laboratory="Phòng thí nghiệm", tests="Vi sinh"
         )
         for model in (SiteVisit, LabTestOrder):
@@ -170,6 +171,6 @@ class CouncilVisibilityTests(TestCase):
             self.assertEqual(model.objects.visible_to(self.cast.province_officer).count(), 1)
             self.assertEqual(model.objects.visible_to(self.panel.scorers[4]).count(), 1)
         with self.assertRaises(PermissionDenied):
-            services.record_site_visit(
+            record_site_visit(
                 self.dossier, actor=self.panel.scorers[4], visited_on=TODAY, findings="x"
             )

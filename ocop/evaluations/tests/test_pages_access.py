@@ -13,6 +13,7 @@ from ocop.regions.tests.factories import commune, province
 
 from .. import services
 from ..models import Dossier
+from ..services.advisory import order_lab_test
 from ..services.rounds import assign_dossier_to_round, create_round
 from .factories import (
     NOW,
@@ -72,7 +73,7 @@ class PageAccessTests(TestCase):
         for user in panel.scorers:
             score(cls.awaiting, user, answers_for_total(92))
         services.close_scoring(cls.awaiting, actor=panel.chair)
-        cls.order = services.order_lab_test(
+        cls.order = order_lab_test(
             cls.scoring, actor=panel.adviser, laboratory="Trung tâm kiểm nghiệm", tests="Dư lượng"
         )
         cls.other_round = create_round(

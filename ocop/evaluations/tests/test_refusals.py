@@ -15,6 +15,7 @@ from ocop.regions.tests.factories import province
 
 from .. import models, services
 from ..models import CommuneReview, Dossier, Round
+from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier, update_dossier
 from ..services.review import accept_dossier, return_dossier, review_dossier
 from ..services.rounds import assign_dossier_to_round, create_round
@@ -519,7 +520,7 @@ class AdvisoryDateRefusalTests(RefusalTestCase):
         cls.dossier = accepted_dossier(cls.cast)
         assign_dossier_to_round(cls.dossier, cls.panel.round, actor=cls.cast.province_officer)
         cls.submitted_on = cls.dossier.submitted_at.date()
-        cls.order = services.order_lab_test(
+        cls.order = order_lab_test(
             cls.dossier, actor=cls.panel.chair, laboratory="Phòng thí nghiệm", tests="Vi sinh"
         )
 
@@ -527,7 +528,7 @@ class AdvisoryDateRefusalTests(RefusalTestCase):
         day = self.submitted_on - datetime.timedelta(days=1)
         error = self.assertRefused(
             ValidationError,
-            lambda: services.record_site_visit(
+            lambda: record_site_visit(
                 self.dossier, actor=self.panel.adviser, visited_on=day, findings="Đúng hồ sơ"
             ),
             code="before_submission",
@@ -542,7 +543,7 @@ class AdvisoryDateRefusalTests(RefusalTestCase):
             with self.subTest(day=day):
                 self.assertRefused(
                     ValidationError,
-                    lambda day=day: services.order_lab_test(
+                    lambda day=day: order_lab_test(
                         self.dossier,
                         actor=self.panel.chair,
                         laboratory="Phòng thí nghiệm",
@@ -560,14 +561,14 @@ class AdvisoryDateRefusalTests(RefusalTestCase):
             with self.subTest(day=day):
                 self.assertRefused(
                     ValidationError,
-                    lambda day=day: services.record_lab_result(
+                    lambda day=day: record_lab_result(
                         self.order, actor=self.panel.chair, summary="Đạt", reported_on=day
                     ),
                     code=code,
                 )
 
     def test_a_result_on_the_order_day_is_accepted(self):
-        order = services.record_lab_result(
+        order = record_lab_result(
             self.order, actor=self.panel.chair, summary="Đạt", reported_on=self.order.ordered_on
         )
         self.assertEqual(order.reported_on, NOW.date())

@@ -13,6 +13,7 @@ from ocop.regions.tests.factories import province
 
 from .. import services
 from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
+from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
 from ..services.dossiers import create_dossier, submit_dossier
 from ..services.review import accept_dossier, review_dossier
 from ..services.rounds import assign_dossier_to_round
@@ -79,16 +80,16 @@ class ProvincialPathTests(TestCase):
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, S.IN_ROUND)
 
-        services.record_site_visit(
+        record_site_visit(
             dossier,
             actor=panel.adviser,
             visited_on=TODAY,
             findings="Cơ sở chế biến sạch, đúng hồ sơ (dữ liệu mẫu).",
         )
-        order = services.order_lab_test(
+        order = order_lab_test(
             dossier, actor=panel.adviser, laboratory="Trung tâm kiểm nghiệm", tests="Dư lượng"
         )
-        services.record_lab_result(order, actor=panel.adviser, summary="Đạt")
+        record_lab_result(order, actor=panel.adviser, summary="Đạt")
 
         for user, total in zip(panel.scorers, (78, 80, 82, 80, 80), strict=True):
             score(dossier, user, answers_for_total(total))
