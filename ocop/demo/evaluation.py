@@ -41,6 +41,7 @@ from ocop.evaluations.services.rounds import (
     create_council,
     create_round,
 )
+from ocop.evaluations.services.scoring import declare_conflict, save_score_sheet, submit_score_sheet
 from ocop.producers import services as producer_services
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import Producer, ProducerDocument
@@ -480,12 +481,12 @@ def _score(run, row, dossier, council):
     for submit, sheets in ((True, row.get("sheets", {})), (False, row.get("draft_sheets", {}))):
         for username, total in sheets.items():
             scorer = run.users[username]
-            evaluations.declare_conflict(dossier, actor=scorer, has_conflict=False)
-            score = evaluations.save_score_sheet(
+            declare_conflict(dossier, actor=scorer, has_conflict=False)
+            score = save_score_sheet(
                 dossier, actor=scorer, answers=answers_for(sheet, total, salt=username)
             )
             if submit:
-                evaluations.submit_score_sheet(score, actor=scorer)
+                submit_score_sheet(score, actor=scorer)
 
 
 def summary(data) -> list[str]:

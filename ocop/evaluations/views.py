@@ -107,6 +107,13 @@ from .services.rounds import (
     remove_council_member,
     update_council,
 )
+from .services.scoring import (
+    declare_conflict,
+    return_score_sheet,
+    save_score_answer,
+    save_score_sheet,
+    submit_score_sheet,
+)
 
 S = Dossier.Status
 ANSWER_PREFIX = "answer-"
@@ -1154,7 +1161,7 @@ def conflict_declare(request, pk):
     form = ConflictForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            declaration = services.declare_conflict(
+            declaration = declare_conflict(
                 dossier,
                 actor=request.user,
                 has_conflict=form.cleaned_data["has_conflict"],
@@ -1252,7 +1259,7 @@ def scoresheet_detail(request, pk):
             error = " ".join(message for errors in flags.errors.values() for message in errors)
         else:
             try:
-                sheet = services.save_score_sheet(
+                sheet = save_score_sheet(
                     dossier,
                     actor=request.user,
                     answers=answers,
@@ -1299,9 +1306,7 @@ def scoresheet_answer(request, pk):
     else:
         code, value = posted[0]
         try:
-            sheet = services.save_score_answer(
-                dossier, actor=request.user, code=code, option=_option(value)
-            )
+            sheet = save_score_answer(dossier, actor=request.user, code=code, option=_option(value))
         except (ValidationError, PermissionDenied) as refusal:
             error = " ".join(_messages_of(refusal))
     if not is_htmx(request):
@@ -1323,7 +1328,7 @@ def scoresheet_submit(request, pk):
         return redirect("evaluations:scoresheet_detail", pk=dossier.pk)
     if request.method == "POST":
         try:
-            services.submit_score_sheet(sheet, actor=request.user)
+            submit_score_sheet(sheet, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
             _refused(request, error)
         else:
@@ -1435,7 +1440,7 @@ def scoresheet_return(request, pk, member_pk):
                 messages.error(request, message)
         return redirect("evaluations:dossier_scoring", pk=dossier.pk)
     try:
-        services.return_score_sheet(sheet, actor=request.user, comment=form.cleaned_data["comment"])
+        return_score_sheet(sheet, actor=request.user, comment=form.cleaned_data["comment"])
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)
     else:

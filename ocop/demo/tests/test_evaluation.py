@@ -40,6 +40,7 @@ from ocop.evaluations.models import (
 from ocop.evaluations.services.dossiers import submission_problems
 from ocop.evaluations.services.review import review_dossier
 from ocop.evaluations.services.rounds import create_council, create_round
+from ocop.evaluations.services.scoring import declare_conflict, save_score_sheet, submit_score_sheet
 from ocop.producers.choices import DocumentKind
 from ocop.producers.models import ProducerDocument
 from ocop.products.models import Product
@@ -251,13 +252,11 @@ class EvaluationDemoTests(FilesInTemporaryFolder, TestCase):
         # The walk the demo is for: the chair scores, hoidong2 submits the draft, the chair
         # closes.
         sheet = engine_sheet(dossier.rubric_version.slug, dossier.sheet_number)
-        services.declare_conflict(dossier, actor=chair, has_conflict=False)
-        own = services.save_score_sheet(
-            dossier, actor=chair, answers=answers_for(sheet, 65, salt="chutich")
-        )
-        services.submit_score_sheet(own, actor=chair)
+        declare_conflict(dossier, actor=chair, has_conflict=False)
+        own = save_score_sheet(dossier, actor=chair, answers=answers_for(sheet, 65, salt="chutich"))
+        submit_score_sheet(own, actor=chair)
         draft = ScoreSheet.objects.get(dossier=dossier, member__user=hoidong2)
-        services.submit_score_sheet(draft, actor=hoidong2)
+        submit_score_sheet(draft, actor=hoidong2)
         self.assertTrue(services.scoring_status(dossier, actor=chair).quorum_met)
         result = services.close_scoring(dossier, actor=chair)
 

@@ -23,11 +23,11 @@ from ocop.regions.tests.factories import commune
 from ocop.rubric.engine import load_sheet, score_sheet
 from ocop.rubric.tests.factories import self_assessment
 
-from .. import services
 from ..models import CommuneReview, CouncilMember, Round
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier
 from ..services.review import accept_dossier, review_dossier
 from ..services.rounds import add_council_member, create_council, create_round
+from ..services.scoring import declare_conflict, save_score_sheet, submit_score_sheet
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=VN)
@@ -222,10 +222,10 @@ def make_panel(
 
 def score(dossier, user, answers, *, submit=True, **kwargs):
     """A council member declares no conflict, fills in and (by default) submits a sheet."""
-    services.declare_conflict(dossier, actor=user, has_conflict=False)
-    sheet = services.save_score_sheet(dossier, actor=user, answers=answers, **kwargs)
+    declare_conflict(dossier, actor=user, has_conflict=False)
+    sheet = save_score_sheet(dossier, actor=user, answers=answers, **kwargs)
     if submit:
-        sheet = services.submit_score_sheet(sheet, actor=user)
+        sheet = submit_score_sheet(sheet, actor=user)
     return sheet
 
 

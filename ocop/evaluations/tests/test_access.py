@@ -12,6 +12,7 @@ from .. import services
 from ..models import Council, CouncilResult, Dossier, LabTestOrder, Round, ScoreSheet, SiteVisit
 from ..services.advisory import order_lab_test, record_site_visit
 from ..services.rounds import assign_dossier_to_round
+from ..services.scoring import return_score_sheet
 from .factories import (
     NOW,
     TODAY,
@@ -124,7 +125,7 @@ class CouncilVisibilityTests(TestCase):
     def test_members_edit_only_their_own_open_sheets(self):
         member = self.panel.scorers[2]
         self.assertEqual(ids(ScoreSheet.objects.editable_by(member)), set())  # submitted
-        services.return_score_sheet(self.sheets[2], actor=self.panel.chair, comment="Xem lại")
+        return_score_sheet(self.sheets[2], actor=self.panel.chair, comment="Xem lại")
         self.assertEqual(ids(ScoreSheet.objects.editable_by(member)), {self.sheets[2].pk})
         self.assertEqual(ids(ScoreSheet.objects.editable_by(self.panel.chair)), set())
 

@@ -20,6 +20,7 @@ from .. import services
 from ..models import CouncilResult, Dossier, ScoreSheet
 from ..services.dossiers import submit_dossier
 from ..services.rounds import assign_dossier_to_round
+from ..services.scoring import submit_score_sheet
 from .factories import (
     NOW,
     accepted_dossier,
@@ -86,8 +87,8 @@ class ConcurrentScoringTests(TransactionTestCase):
         second, third = self.panel.scorers[3:]
         with file_database_for_threads(Path(self.tmp.name)):
             outcomes = run_together(
-                lambda: services.submit_score_sheet(self.late[0], actor=second).status,
-                lambda: services.submit_score_sheet(self.late[1], actor=third).status,
+                lambda: submit_score_sheet(self.late[0], actor=second).status,
+                lambda: submit_score_sheet(self.late[1], actor=third).status,
                 lambda: services.close_scoring(self.dossier, actor=self.panel.chair).pk,
             )
             self.assertFalse([o for o in outcomes if o[0] in ("error", "denied")], outcomes)

@@ -24,7 +24,6 @@ from ocop.products.models import Product
 from ocop.regions.tests.factories import commune, province
 from ocop.rubric.tests.factories import self_assessment
 
-from .. import services
 from ..models import DossierAttachment, Round
 from ..services.rounds import (
     add_council_member,
@@ -32,6 +31,7 @@ from ..services.rounds import (
     create_council,
     create_round,
 )
+from ..services.scoring import declare_conflict
 from .factories import (
     NOW,
     TODAY,
@@ -306,9 +306,7 @@ class DossierEvidenceTests(TestCase):
 
     def test_the_score_sheet_links_to_the_frozen_self_assessment(self):
         self.login("council_member")
-        services.declare_conflict(
-            self.dossier, actor=self.users["council_member"], has_conflict=False
-        )
+        declare_conflict(self.dossier, actor=self.users["council_member"], has_conflict=False)
         response = self.client.get(url("scoresheet_detail", self.dossier.pk))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, url("dossier_self_assessment", self.dossier.pk))

@@ -31,6 +31,12 @@ from ..services.dossiers import (
     submission_problems,
 )
 from ..services.rounds import assign_dossier_to_round, create_round
+from ..services.scoring import (
+    declare_conflict,
+    return_score_sheet,
+    save_score_answer,
+    save_score_sheet,
+)
 from .factories import (
     NOW,
     accepted_dossier,
@@ -270,7 +276,7 @@ class ScoreSheetPageTests(TestCase):
         cls.chair, cls.secretary, cls.member = cls.panel.scorers[:3]
 
     def test_the_sheet_reuses_the_rubric_layout_with_htmx_on_each_criterion(self):
-        services.declare_conflict(self.dossier, actor=self.member, has_conflict=False)
+        declare_conflict(self.dossier, actor=self.member, has_conflict=False)
         self.client.force_login(self.member)
         response = self.client.get(url("scoresheet_detail", self.dossier.pk))
         self.assertEqual(response.status_code, 200)
@@ -280,8 +286,8 @@ class ScoreSheetPageTests(TestCase):
         self.assertContains(response, 'id="sa-summary"')
 
     def test_one_answer_through_htmx_is_saved_and_answered_with_the_summary(self):
-        services.declare_conflict(self.dossier, actor=self.member, has_conflict=False)
-        services.save_score_sheet(self.dossier, actor=self.member, answers={"4.1": 4}, note="x")
+        declare_conflict(self.dossier, actor=self.member, has_conflict=False)
+        save_score_sheet(self.dossier, actor=self.member, answers={"4.1": 4}, note="x")
         self.client.force_login(self.member)
         response = self.client.post(
             url("scoresheet_answer", self.dossier.pk), {"answer-1.1": "3"}, HTTP_HX_REQUEST="true"
@@ -301,7 +307,7 @@ class ScoreSheetPageTests(TestCase):
         self.assertEqual(sheet.answers, {"1.1": 3})
 
     def test_an_answer_the_sheet_does_not_have_is_refused_with_a_message(self):
-        services.declare_conflict(self.dossier, actor=self.member, has_conflict=False)
+        declare_conflict(self.dossier, actor=self.member, has_conflict=False)
         self.client.force_login(self.member)
         before = database_state()
         for data in ({"answer-1.1": "9"}, {"answer-99.9": "1"}, {"answer-1.1": "abc"}, {}):
@@ -335,7 +341,7 @@ class ScoreSheetPageTests(TestCase):
 
     def test_a_returned_sheet_shows_the_chairs_comment_and_can_be_changed_again(self):
         sheet = score(self.dossier, self.member, answers_for_total(60))
-        services.return_score_sheet(sheet, actor=self.chair, comment="Xem lại tiêu chí 1.1.")
+        return_score_sheet(sheet, actor=self.chair, comment="Xem lại tiêu chí 1.1.")
         self.client.force_login(self.member)
         response = self.client.get(url("scoresheet_detail", self.dossier.pk))
         self.assertContains(response, "The chair sent your sheet back for re-scoring:")
@@ -670,18 +676,18 @@ class ServiceHelperTests(TestCase):
         dossier = accepted_dossier(other)
         assign_dossier_to_round(dossier, panel.round, actor=self.cast.province_officer)
         member = panel.scorers[2]
-        services.declare_conflict(dossier, actor=member, has_conflict=False)
-        services.save_score_answer(dossier, actor=member, code="1.1", option=3)
-        sheet = services.save_score_answer(dossier, actor=member, code="4.1", option=4)
+        declare_conflict(dossier, actor=member, has_conflict=False)
+        save_score_answer(dossier, actor=member, code="1.1", option=3)
+        sheet = save_score_answer(dossier, actor=member, code="4.1", option=4)
         self.assertEqual(sheet.answers, {"1.1": 3, "4.1": 4})
         self.assertEqual(sheet.total, 8)
         before = database_state()
         from django.core.exceptions import ValidationError
 
         with self.assertRaises(ValidationError):
-            services.save_score_answer(dossier, actor=member, code="9.9", option=1)
+            save_score_answer(dossier, actor=member, code="9.9", option=1)
         with self.assertRaises(ValidationError):
-            services.save_score_answer(dossier, actor=member, code="1.1", option=99)
+            save_score_answer(dossier, actor=member, code="1.1", option=99)
         self.assertEqual(database_state(), before)
 
 

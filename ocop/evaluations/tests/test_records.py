@@ -24,6 +24,7 @@ from ..models import CommuneReview, Dossier, ReceiptCounter
 from ..services.dossiers import set_attachments, submit_dossier
 from ..services.review import review_dossier
 from ..services.rounds import assign_dossier_to_round
+from ..services.scoring import return_score_sheet
 from .factories import (
     NOW,
     VN,
@@ -131,7 +132,7 @@ class NotificationTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         sheet = score(dossier, self.panel.scorers[1], answers_for_total(80))
         with self.captureOnCommitCallbacks(execute=True):
-            services.return_score_sheet(sheet, actor=self.panel.chair, comment="Xem lại 7")
+            return_score_sheet(sheet, actor=self.panel.chair, comment="Xem lại 7")
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, [self.panel.scorers[1].email])
         self.assertIn("Xem lại 7", mail.outbox[0].body)

@@ -19,6 +19,12 @@ from ..services.advisory import order_lab_test, record_lab_result, record_site_v
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier, update_dossier
 from ..services.review import accept_dossier, return_dossier, review_dossier
 from ..services.rounds import assign_dossier_to_round, create_round
+from ..services.scoring import (
+    declare_conflict,
+    return_score_sheet,
+    save_score_sheet,
+    submit_score_sheet,
+)
 from .factories import (
     NOW,
     accepted_dossier,
@@ -336,12 +342,12 @@ class ScoringRefusalTests(RefusalTestCase):
         cls.chair, cls.secretary, cls.member = cls.panel.scorers[:3]
 
     def test_conflicted_member_cannot_score(self):
-        services.declare_conflict(
+        declare_conflict(
             self.dossier, actor=self.member, has_conflict=True, note="Anh rể của giám đốc HTX."
         )
         self.assertRefused(
             PermissionDenied,
-            lambda: services.save_score_sheet(
+            lambda: save_score_sheet(
                 self.dossier, actor=self.member, answers=answers_for_total(80)
             ),
         )
@@ -350,30 +356,30 @@ class ScoringRefusalTests(RefusalTestCase):
         ProducerMember.objects.create(user=self.member, producer=self.cast.producer)
         self.assertRefused(
             ValidationError,
-            lambda: services.declare_conflict(self.dossier, actor=self.member, has_conflict=False),
+            lambda: declare_conflict(self.dossier, actor=self.member, has_conflict=False),
             code="tied_to_producer",
         )
 
     def test_scoring_without_a_declaration_is_refused(self):
         self.assertRefused(
             ValidationError,
-            lambda: services.save_score_sheet(
+            lambda: save_score_sheet(
                 self.dossier, actor=self.member, answers=answers_for_total(80)
             ),
             code="no_declaration",
         )
 
     def test_advisers_and_outsiders_cannot_score(self):
-        services.declare_conflict(self.dossier, actor=self.panel.adviser, has_conflict=False)
+        declare_conflict(self.dossier, actor=self.panel.adviser, has_conflict=False)
         self.assertRefused(
             PermissionDenied,
-            lambda: services.save_score_sheet(
+            lambda: save_score_sheet(
                 self.dossier, actor=self.panel.adviser, answers=answers_for_total(80)
             ),
         )
         self.assertRefused(
             PermissionDenied,
-            lambda: services.save_score_sheet(
+            lambda: save_score_sheet(
                 self.dossier, actor=self.cast.outsider, answers=answers_for_total(80)
             ),
         )
@@ -382,29 +388,29 @@ class ScoringRefusalTests(RefusalTestCase):
         score(self.dossier, self.member, answers_for_total(80))
         self.assertRefused(
             ValidationError,
-            lambda: services.save_score_sheet(
+            lambda: save_score_sheet(
                 self.dossier, actor=self.member, answers=answers_for_total(60)
             ),
             code="sheet_locked",
         )
 
     def test_an_answer_the_sheet_does_not_allow_is_refused(self):
-        services.declare_conflict(self.dossier, actor=self.member, has_conflict=False)
+        declare_conflict(self.dossier, actor=self.member, has_conflict=False)
         self.assertRefused(
             ValidationError,
-            lambda: services.save_score_sheet(self.dossier, actor=self.member, answers={"1.1": 9}),
+            lambda: save_score_sheet(self.dossier, actor=self.member, answers={"1.1": 9}),
             code="invalid_answer",
         )
 
     def test_another_members_sheet_cannot_be_submitted_or_sent_back_by_a_member(self):
         sheet = score(self.dossier, self.member, answers_for_total(80), submit=False)
         self.assertRefused(
-            PermissionDenied, lambda: services.submit_score_sheet(sheet, actor=self.secretary)
+            PermissionDenied, lambda: submit_score_sheet(sheet, actor=self.secretary)
         )
-        services.submit_score_sheet(sheet, actor=self.member)
+        submit_score_sheet(sheet, actor=self.member)
         self.assertRefused(
             PermissionDenied,
-            lambda: services.return_score_sheet(sheet, actor=self.secretary, comment="x"),
+            lambda: return_score_sheet(sheet, actor=self.secretary, comment="x"),
         )
 
     def test_closing_without_quorum_is_refused(self):
@@ -467,22 +473,22 @@ class ScoringRefusalTests(RefusalTestCase):
             score(self.dossier, user, answers_for_total(80)) for user in self.panel.scorers[:4]
         ]
         late = self.panel.scorers[4]
-        services.declare_conflict(self.dossier, actor=late, has_conflict=False)
-        draft = services.save_score_sheet(self.dossier, actor=late, answers=answers_for_total(70))
+        declare_conflict(self.dossier, actor=late, has_conflict=False)
+        draft = save_score_sheet(self.dossier, actor=late, answers=answers_for_total(70))
         services.close_scoring(self.dossier, actor=self.chair)
         self.assertRefused(
             ValidationError,
-            lambda: services.submit_score_sheet(draft, actor=late),
+            lambda: submit_score_sheet(draft, actor=late),
             code="not_scoring",
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.save_score_sheet(self.dossier, actor=late, answers={}),
+            lambda: save_score_sheet(self.dossier, actor=late, answers={}),
             code="not_scoring",
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.return_score_sheet(sheets[1], actor=self.chair, comment="x"),
+            lambda: return_score_sheet(sheets[1], actor=self.chair, comment="x"),
             code="not_scoring",
         )
         self.assertRefused(

@@ -23,6 +23,7 @@ from ..services.rounds import (
     remove_council_member,
     update_council,
 )
+from ..services.scoring import declare_conflict, return_score_sheet
 from .factories import (
     FORM,
     NOW,
@@ -246,7 +247,7 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
 
     def test_a_sheet_sent_back_still_fixes_the_rules(self):
         sheet = self.hand_in_one_sheet()
-        services.return_score_sheet(sheet, actor=self.chair, comment="Xem lại mục 2.")
+        return_score_sheet(sheet, actor=self.chair, comment="Xem lại mục 2.")
         self.assertRefused(
             lambda: update_council(self.council, actor=self.officer, data={"quorum_percent": 50}),
             code="rules_fixed",
@@ -284,7 +285,7 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
     def test_a_declaration_cannot_change_under_a_submitted_sheet(self):
         self.hand_in_one_sheet()
         error = self.assertRefused(
-            lambda: services.declare_conflict(
+            lambda: declare_conflict(
                 self.dossier, actor=self.first, has_conflict=True, note="Họ hàng."
             ),
             code="sheet_submitted",
@@ -296,15 +297,13 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
     def test_the_same_declaration_again_is_accepted_and_changes_nothing(self):
         self.hand_in_one_sheet()
         before = state()
-        services.declare_conflict(self.dossier, actor=self.first, has_conflict=False)
+        declare_conflict(self.dossier, actor=self.first, has_conflict=False)
         self.assertEqual(state(), before)
 
     def test_after_the_chair_sends_the_sheet_back_the_member_may_declare_a_conflict(self):
         sheet = self.hand_in_one_sheet()
-        services.return_score_sheet(sheet, actor=self.chair, comment="Bạn có quan hệ với HTX?")
-        services.declare_conflict(
-            self.dossier, actor=self.first, has_conflict=True, note="Họ hàng."
-        )
+        return_score_sheet(sheet, actor=self.chair, comment="Bạn có quan hệ với HTX?")
+        declare_conflict(self.dossier, actor=self.first, has_conflict=True, note="Họ hàng.")
         self.assertTrue(
             ConflictDeclaration.objects.get(
                 dossier=self.dossier, member__user=self.first

@@ -17,6 +17,7 @@ from ..services.advisory import order_lab_test, record_lab_result, record_site_v
 from ..services.dossiers import create_dossier, submit_dossier
 from ..services.review import accept_dossier, review_dossier
 from ..services.rounds import assign_dossier_to_round
+from ..services.scoring import return_score_sheet, save_score_sheet, submit_score_sheet
 from .factories import (
     NOW,
     TODAY,
@@ -172,10 +173,10 @@ class ProvincialPathTests(TestCase):
         self.assertTrue(status.spread_exceeded)
         self.assertEqual([m.user for m in status.lowest], [self.panel.scorers[3]])
 
-        services.return_score_sheet(sheets[3], actor=self.panel.chair, comment="Xem lại 4.1")
+        return_score_sheet(sheets[3], actor=self.panel.chair, comment="Xem lại 4.1")
         outlier = self.panel.scorers[3]
-        sheet = services.save_score_sheet(dossier, actor=outlier, answers=answers_for_total(76))
-        services.submit_score_sheet(sheet, actor=outlier)
+        sheet = save_score_sheet(dossier, actor=outlier, answers=answers_for_total(76))
+        submit_score_sheet(sheet, actor=outlier)
         result = services.close_scoring(dossier, actor=self.panel.chair)
         self.assertEqual(result.mean_total, Decimal("79.00"))
         self.assertEqual(result.spread, Decimal("4.00"))
