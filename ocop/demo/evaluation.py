@@ -30,10 +30,10 @@ from django.utils import timezone
 from ocop.accounts.models import User
 from ocop.core.deadlines import add_months, next_province_round
 from ocop.core.text import normalize
-from ocop.evaluations import services as evaluations
 from ocop.evaluations.models import CommuneReview, Council, CouncilMember, Dossier, Round
 from ocop.evaluations.services.advisory import record_site_visit
 from ocop.evaluations.services.dossiers import create_dossier, set_attachments, submit_dossier
+from ocop.evaluations.services.results import close_scoring
 from ocop.evaluations.services.review import accept_dossier, review_dossier
 from ocop.evaluations.services.rounds import (
     add_council_member,
@@ -459,7 +459,7 @@ def _dossier(run, row, council):
     if target >= IN_ROUND:
         _score(run, row, dossier, council)
     if target >= CLOSED:
-        evaluations.close_scoring(dossier, actor=run.chair(), comment=row["closing_note"])
+        close_scoring(dossier, actor=run.chair(), comment=row["closing_note"])
     _count(run, label, created=True)
 
 

@@ -96,6 +96,7 @@ from .services.dossiers import (
     withdraw_dossier,
 )
 from .services.guards import next_step
+from .services.results import close_scoring, scoring_status
 from .services.review import accept_dossier, return_dossier, review_dossier
 from .services.rounds import (
     add_council_member,
@@ -1369,7 +1370,7 @@ def _posted_answers(post, engine) -> dict:
 
 def _scoring_page(request, dossier, *, close_form=None, status=200):
     try:
-        scoring = services.scoring_status(dossier, actor=request.user)
+        scoring = scoring_status(dossier, actor=request.user)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
@@ -1403,7 +1404,7 @@ def dossier_close_scoring(request, pk):
     form = CloseScoringForm(request.POST)
     if form.is_valid():
         try:
-            result = services.close_scoring(
+            result = close_scoring(
                 dossier,
                 actor=request.user,
                 confirm_spread=form.cleaned_data["confirm_spread"],

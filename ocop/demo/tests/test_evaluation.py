@@ -22,7 +22,6 @@ from ocop.core.uploads import check_document
 from ocop.demo.documents import SAMPLE_PDF
 from ocop.demo.evaluation import answers_for, demo_dossier
 from ocop.demo.seed import DEMO_PASSWORD, SeedError, read_data, seed
-from ocop.evaluations import services
 from ocop.evaluations.models import (
     CommuneReview,
     ConflictDeclaration,
@@ -38,6 +37,7 @@ from ocop.evaluations.models import (
     SiteVisit,
 )
 from ocop.evaluations.services.dossiers import submission_problems
+from ocop.evaluations.services.results import close_scoring, scoring_status
 from ocop.evaluations.services.review import review_dossier
 from ocop.evaluations.services.rounds import create_council, create_round
 from ocop.evaluations.services.scoring import declare_conflict, save_score_sheet, submit_score_sheet
@@ -236,7 +236,7 @@ class EvaluationDemoTests(FilesInTemporaryFolder, TestCase):
     def test_the_chair_sees_no_quorum_yet_and_closes_once_the_others_have_scored(self):
         dossier = by_product()[IN_ROUND]
         chair, hoidong2 = user("chutich"), user("hoidong2")
-        status = services.scoring_status(dossier, actor=chair)
+        status = scoring_status(dossier, actor=chair)
         sheets = {row.member.user.username: row.sheet_status for row in status.members}
         self.assertEqual(
             sheets,
@@ -246,7 +246,7 @@ class EvaluationDemoTests(FilesInTemporaryFolder, TestCase):
         self.assertEqual((status.submitted, status.required), (2, 4))
         self.assertFalse(status.chair_submitted or status.quorum_met)
         with self.assertRaises(ValidationError) as refused:
-            services.close_scoring(dossier, actor=chair)
+            close_scoring(dossier, actor=chair)
         self.assertEqual(refused.exception.error_list[0].code, "chair_sheet_missing")
 
         # The walk the demo is for: the chair scores, hoidong2 submits the draft, the chair
@@ -257,8 +257,8 @@ class EvaluationDemoTests(FilesInTemporaryFolder, TestCase):
         submit_score_sheet(own, actor=chair)
         draft = ScoreSheet.objects.get(dossier=dossier, member__user=hoidong2)
         submit_score_sheet(draft, actor=hoidong2)
-        self.assertTrue(services.scoring_status(dossier, actor=chair).quorum_met)
-        result = services.close_scoring(dossier, actor=chair)
+        self.assertTrue(scoring_status(dossier, actor=chair).quorum_met)
+        result = close_scoring(dossier, actor=chair)
 
         dossier.refresh_from_db()
         self.assertEqual((result.members_counted, result.star), (4, 3))

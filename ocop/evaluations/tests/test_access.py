@@ -8,9 +8,9 @@ from ocop.accounts.tests.factories import UserFactory
 from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import Council, CouncilResult, Dossier, LabTestOrder, Round, ScoreSheet, SiteVisit
 from ..services.advisory import order_lab_test, record_site_visit
+from ..services.results import close_scoring, scoring_status
 from ..services.rounds import assign_dossier_to_round
 from ..services.scoring import return_score_sheet
 from .factories import (
@@ -93,7 +93,7 @@ class CouncilVisibilityTests(TestCase):
         return ids(ScoreSheet.objects.visible_to(user))
 
     def close(self):
-        return services.close_scoring(self.dossier, actor=self.panel.chair)
+        return close_scoring(self.dossier, actor=self.panel.chair)
 
     def test_before_closing_each_member_sees_only_their_own_sheet(self):
         for user, sheet in zip(self.panel.scorers, self.sheets, strict=True):
@@ -130,7 +130,7 @@ class CouncilVisibilityTests(TestCase):
         self.assertEqual(ids(ScoreSheet.objects.editable_by(self.panel.chair)), set())
 
     def test_the_chairs_status_shows_progress_but_no_totals(self):
-        status = services.scoring_status(self.dossier, actor=self.panel.chair)
+        status = scoring_status(self.dossier, actor=self.panel.chair)
         self.assertEqual((status.submitted, status.required, status.scoring_members), (5, 4, 5))
         self.assertTrue(status.quorum_met and status.chair_submitted)
         self.assertFalse(status.spread_exceeded)
@@ -139,10 +139,10 @@ class CouncilVisibilityTests(TestCase):
         self.assertFalse(any(hasattr(m, "total") for m in status.members))
 
     def test_only_the_chair_and_the_organising_office_see_the_scoring_status(self):
-        services.scoring_status(self.dossier, actor=self.cast.province_officer)
+        scoring_status(self.dossier, actor=self.cast.province_officer)
         for user in (self.panel.scorers[1], self.panel.adviser, self.cast.member):
             with self.assertRaises(PermissionDenied):
-                services.scoring_status(self.dossier, actor=user)
+                scoring_status(self.dossier, actor=user)
 
     def test_council_members_see_the_dossiers_and_rounds_of_their_council(self):
         member = self.panel.scorers[3]

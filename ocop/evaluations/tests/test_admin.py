@@ -7,8 +7,8 @@ from django.urls import reverse
 from ocop.accounts.tests.factories import PASSWORD, UserFactory
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import CouncilResult, Dossier, ScoreSheet
+from ..services.results import close_scoring
 from ..services.rounds import assign_dossier_to_round
 from .factories import NOW, accepted_dossier, answers_for_total, make_cast, make_panel, score
 
@@ -23,7 +23,7 @@ class AdminTests(TestCase):
         assign_dossier_to_round(cls.dossier, panel.round, actor=cast.province_officer)
         for user in panel.scorers:
             score(cls.dossier, user, answers_for_total(80))
-        cls.result = services.close_scoring(cls.dossier, actor=panel.chair)
+        cls.result = close_scoring(cls.dossier, actor=panel.chair)
         cls.admin = UserFactory(is_staff=True, is_superuser=True)
 
     def setUp(self):

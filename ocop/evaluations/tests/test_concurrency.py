@@ -16,9 +16,9 @@ from ocop.producers.tests.factories import ProducerFactory
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune, province
 
-from .. import services
 from ..models import CouncilResult, Dossier, ScoreSheet
 from ..services.dossiers import submit_dossier
+from ..services.results import close_scoring
 from ..services.rounds import assign_dossier_to_round
 from ..services.scoring import submit_score_sheet
 from .factories import (
@@ -89,7 +89,7 @@ class ConcurrentScoringTests(TransactionTestCase):
             outcomes = run_together(
                 lambda: submit_score_sheet(self.late[0], actor=second).status,
                 lambda: submit_score_sheet(self.late[1], actor=third).status,
-                lambda: services.close_scoring(self.dossier, actor=self.panel.chair).pk,
+                lambda: close_scoring(self.dossier, actor=self.panel.chair).pk,
             )
             self.assertFalse([o for o in outcomes if o[0] in ("error", "denied")], outcomes)
             submitted = ScoreSheet.objects.filter(

@@ -11,9 +11,9 @@ from django.urls import reverse
 from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.regions.tests.factories import commune, province
 
-from .. import services
 from ..models import Dossier
 from ..services.advisory import order_lab_test
+from ..services.results import close_scoring
 from ..services.rounds import assign_dossier_to_round, create_round
 from .factories import (
     NOW,
@@ -72,7 +72,7 @@ class PageAccessTests(TestCase):
         assign_dossier_to_round(cls.awaiting, panel.round, actor=office)
         for user in panel.scorers:
             score(cls.awaiting, user, answers_for_total(92))
-        services.close_scoring(cls.awaiting, actor=panel.chair)
+        close_scoring(cls.awaiting, actor=panel.chair)
         cls.order = order_lab_test(
             cls.scoring, actor=panel.adviser, laboratory="Trung tâm kiểm nghiệm", tests="Dư lượng"
         )

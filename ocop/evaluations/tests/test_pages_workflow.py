@@ -15,7 +15,6 @@ from ocop.producers.tests.factories import ProducerDocumentFactory
 from ocop.regions.tests.factories import province
 from ocop.rubric.models import SelfAssessment
 
-from .. import services
 from ..models import (
     CommuneReview,
     ConflictDeclaration,
@@ -30,6 +29,7 @@ from ..services.dossiers import (
     set_attachments,
     submission_problems,
 )
+from ..services.results import close_scoring
 from ..services.rounds import assign_dossier_to_round, create_round
 from ..services.scoring import (
     declare_conflict,
@@ -612,7 +612,7 @@ class UpgradeAndDecisionPagesTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(92))
-        services.close_scoring(dossier, actor=self.panel.chair)
+        close_scoring(dossier, actor=self.panel.chair)
         self.client.force_login(self.cast.province_officer)
         response = self.client.get(url("dossier_detail", dossier.pk))
         self.assertContains(response, url("dossier_decide", dossier.pk))
@@ -634,7 +634,7 @@ class UpgradeAndDecisionPagesTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(75))
-        services.close_scoring(dossier, actor=self.panel.chair)
+        close_scoring(dossier, actor=self.panel.chair)
         self.client.force_login(self.cast.member)
         response = self.client.post(
             url("dossier_create"), {"product": self.cast.product.pk, "kind": "upgrade"}
@@ -799,7 +799,7 @@ class OtherStepsThroughThePagesTests(TestCase):
         self.assertEqual(database_state(), before)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(80))
-        services.close_scoring(dossier, actor=self.panel.chair)
+        close_scoring(dossier, actor=self.panel.chair)
         response = self.client.post(url("round_close", self.panel.round.pk))
         self.assertRedirects(response, url("round_detail", self.panel.round.pk))
         self.panel.round.refresh_from_db()

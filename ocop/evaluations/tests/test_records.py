@@ -19,9 +19,9 @@ from ocop.producers.tests.factories import ProducerFactory
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune, province
 
-from .. import services
 from ..models import CommuneReview, Dossier, ReceiptCounter
 from ..services.dossiers import set_attachments, submit_dossier
+from ..services.results import close_scoring
 from ..services.review import review_dossier
 from ..services.rounds import assign_dossier_to_round
 from ..services.scoring import return_score_sheet
@@ -48,7 +48,7 @@ def provincial_path(cast, panel):
     dossier = accepted_dossier(cast)
     assign_dossier_to_round(dossier, panel.round, actor=cast.province_officer)
     sheets = [score(dossier, user, answers_for_total(80)) for user in panel.scorers]
-    result = services.close_scoring(dossier, actor=panel.chair)
+    result = close_scoring(dossier, actor=panel.chair)
     return dossier, result, sheets
 
 

@@ -17,6 +17,7 @@ from .. import models, services
 from ..models import CommuneReview, Dossier, Round
 from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier, update_dossier
+from ..services.results import close_scoring
 from ..services.review import accept_dossier, return_dossier, review_dossier
 from ..services.rounds import assign_dossier_to_round, create_round
 from ..services.scoring import (
@@ -418,7 +419,7 @@ class ScoringRefusalTests(RefusalTestCase):
             score(self.dossier, user, answers_for_total(80))
         error = self.assertRefused(
             ValidationError,
-            lambda: services.close_scoring(self.dossier, actor=self.chair),
+            lambda: close_scoring(self.dossier, actor=self.chair),
             code="no_quorum",
         )
         self.assertIn("3 of the 5", " ".join(error.messages))
@@ -433,7 +434,7 @@ class ScoringRefusalTests(RefusalTestCase):
         ).update(has_conflict=True, note="Phát hiện sau khi chấm.")
         self.assertRefused(
             ValidationError,
-            lambda: services.close_scoring(self.dossier, actor=self.chair),
+            lambda: close_scoring(self.dossier, actor=self.chair),
             code="no_quorum",
         )
 
@@ -442,7 +443,7 @@ class ScoringRefusalTests(RefusalTestCase):
             score(self.dossier, user, answers_for_total(80))
         self.assertRefused(
             ValidationError,
-            lambda: services.close_scoring(self.dossier, actor=self.chair),
+            lambda: close_scoring(self.dossier, actor=self.chair),
             code="chair_sheet_missing",
         )
 
@@ -451,7 +452,7 @@ class ScoringRefusalTests(RefusalTestCase):
             score(self.dossier, user, answers_for_total(80))
         for user in (self.secretary, self.panel.adviser, self.cast.province_officer):
             self.assertRefused(
-                PermissionDenied, lambda user=user: services.close_scoring(self.dossier, actor=user)
+                PermissionDenied, lambda user=user: close_scoring(self.dossier, actor=user)
             )
 
     def test_spread_above_the_limit_without_confirmation_is_refused(self):
@@ -459,12 +460,12 @@ class ScoringRefusalTests(RefusalTestCase):
             score(self.dossier, user, answers_for_total(total))
         self.assertRefused(
             ValidationError,
-            lambda: services.close_scoring(self.dossier, actor=self.chair),
+            lambda: close_scoring(self.dossier, actor=self.chair),
             code="spread_exceeded",
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.close_scoring(self.dossier, actor=self.chair, confirm_spread=True),
+            lambda: close_scoring(self.dossier, actor=self.chair, confirm_spread=True),
             code="spread_exceeded",
         )
 
@@ -475,7 +476,7 @@ class ScoringRefusalTests(RefusalTestCase):
         late = self.panel.scorers[4]
         declare_conflict(self.dossier, actor=late, has_conflict=False)
         draft = save_score_sheet(self.dossier, actor=late, answers=answers_for_total(70))
-        services.close_scoring(self.dossier, actor=self.chair)
+        close_scoring(self.dossier, actor=self.chair)
         self.assertRefused(
             ValidationError,
             lambda: submit_score_sheet(draft, actor=late),
@@ -493,14 +494,14 @@ class ScoringRefusalTests(RefusalTestCase):
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.close_scoring(self.dossier, actor=self.chair),
+            lambda: close_scoring(self.dossier, actor=self.chair),
             code="not_scoring",
         )
 
     def test_wrong_state_transitions_after_the_result(self):
         for user in self.panel.scorers:
             score(self.dossier, user, answers_for_total(80))
-        services.close_scoring(self.dossier, actor=self.chair)
+        close_scoring(self.dossier, actor=self.chair)
         self.assertRefused(
             ValidationError,
             lambda: services.approve_for_central(self.dossier, actor=self.cast.province_officer),

@@ -14,9 +14,9 @@ from ocop.accounts.tests.factories import UserFactory
 from ocop.regions.tests.factories import province
 from ocop.rubric.engine import load_sheet, score_sheet
 
-from .. import services
 from ..models import ConflictDeclaration, CouncilMember, CouncilResult, Dossier
 from ..services.dossiers import create_dossier
+from ..services.results import close_scoring, scoring_status
 from ..services.rounds import (
     add_council_member,
     assign_dossier_to_round,
@@ -134,18 +134,18 @@ class SpreadOfTheCouncilResultTests(ReviewFixTestCase):
             score(self.dossier, user, best_answers(), stop_at=STOP)
         score(self.dossier, self.second, outlier_answers())
 
-        status = services.scoring_status(self.dossier, actor=self.chair)
+        status = scoring_status(self.dossier, actor=self.chair)
         self.assertGreater(status.spread, Decimal(10))
         self.assertTrue(status.spread_exceeded)
         self.assertEqual(status.lowest, [CouncilMember.objects.get(user=self.second)])
 
         error = self.assertRefused(
-            lambda: services.close_scoring(self.dossier, actor=self.chair),
+            lambda: close_scoring(self.dossier, actor=self.chair),
             code="spread_exceeded",
         )
         self.assertIn(str(status.spread), " ".join(error.messages))
 
-        result = services.close_scoring(
+        result = close_scoring(
             self.dossier, actor=self.chair, confirm_spread=True, comment="Đã thảo luận."
         )
         result = CouncilResult.objects.get(pk=result.pk)
@@ -170,12 +170,12 @@ class SpreadOfTheCouncilResultTests(ReviewFixTestCase):
             score(self.dossier, user, best_answers())
         self.assertGreater(Decimal(100) - stopped.total, Decimal(10))
 
-        status = services.scoring_status(self.dossier, actor=self.chair)
+        status = scoring_status(self.dossier, actor=self.chair)
         self.assertEqual(status.spread, Decimal(0))
         self.assertFalse(status.spread_exceeded)
         self.assertEqual((status.highest, status.lowest), ([], []))
 
-        result = services.close_scoring(self.dossier, actor=self.chair)
+        result = close_scoring(self.dossier, actor=self.chair)
         self.assertEqual(result.stopped_at, "")
         self.assertFalse(result.is_spread_exceeded)
         self.assertEqual(result.spread, Decimal(0))
@@ -187,10 +187,10 @@ class SpreadOfTheCouncilResultTests(ReviewFixTestCase):
         for user in (self.chair, self.secretary, self.first):
             score(self.dossier, user, strong_before)
         score(self.dossier, self.second, strong_after)
-        self.assertFalse(services.scoring_status(self.dossier, actor=self.chair).spread_exceeded)
+        self.assertFalse(scoring_status(self.dossier, actor=self.chair).spread_exceeded)
 
         self.assertRefused(
-            lambda: services.close_scoring(self.dossier, actor=self.chair, stop_at=STOP),
+            lambda: close_scoring(self.dossier, actor=self.chair, stop_at=STOP),
             code="spread_exceeded",
         )
 
@@ -291,7 +291,7 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
             code="sheet_submitted",
         )
         self.assertIn("send it back", " ".join(error.messages))
-        status = services.scoring_status(self.dossier, actor=self.chair)
+        status = scoring_status(self.dossier, actor=self.chair)
         self.assertEqual(status.submitted, 1)
 
     def test_the_same_declaration_again_is_accepted_and_changes_nothing(self):
@@ -309,7 +309,7 @@ class RulesFixedOnceScoringStartedTests(ReviewFixTestCase):
                 dossier=self.dossier, member__user=self.first
             ).has_conflict
         )
-        self.assertEqual(services.scoring_status(self.dossier, actor=self.chair).submitted, 0)
+        self.assertEqual(scoring_status(self.dossier, actor=self.chair).submitted, 0)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -352,7 +352,7 @@ class KindAfterARatingTests(ReviewFixTestCase):
         assign_dossier_to_round(cls.rated, panel.round, actor=cls.cast.province_officer)
         for user in panel.scorers[:4]:
             score(cls.rated, user, answers_for_total(75))
-        services.close_scoring(cls.rated, actor=panel.chair)
+        close_scoring(cls.rated, actor=panel.chair)
         cls.rated.refresh_from_db()
 
     def test_the_product_is_rated(self):

@@ -15,6 +15,7 @@ from .. import services
 from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
 from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
 from ..services.dossiers import create_dossier, submit_dossier
+from ..services.results import close_scoring, scoring_status
 from ..services.review import accept_dossier, review_dossier
 from ..services.rounds import assign_dossier_to_round
 from ..services.scoring import return_score_sheet, save_score_sheet, submit_score_sheet
@@ -94,7 +95,7 @@ class ProvincialPathTests(TestCase):
 
         for user, total in zip(panel.scorers, (78, 80, 82, 80, 80), strict=True):
             score(dossier, user, answers_for_total(total))
-        result = services.close_scoring(dossier, actor=panel.chair)
+        result = close_scoring(dossier, actor=panel.chair)
 
         self.assertEqual(result.mean_total, Decimal("80.00"))
         self.assertEqual((result.star, result.band_star), (4, 4))
@@ -132,7 +133,7 @@ class ProvincialPathTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user in self.panel.scorers[:4]:
             score(dossier, user, answers_for_total(45))
-        result = services.close_scoring(dossier, actor=self.panel.chair)
+        result = close_scoring(dossier, actor=self.panel.chair)
         dossier.refresh_from_db()
         self.assertEqual((dossier.status, result.star), (S.RATED_LOW, 2))
         self.assertEqual(result.outcome, CouncilResult.Outcome.RECORDED_LOW)
@@ -147,7 +148,7 @@ class ProvincialPathTests(TestCase):
         for index, user in enumerate(self.panel.scorers):
             flags = ["dossier"] if index < 3 else []
             score(dossier, user, answers_for_total(80), knockouts=flags)
-        result = services.close_scoring(dossier, actor=self.panel.chair)
+        result = close_scoring(dossier, actor=self.panel.chair)
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, S.REJECTED)
         self.assertTrue(result.is_knocked_out)
@@ -158,7 +159,7 @@ class ProvincialPathTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for index, user in enumerate(self.panel.scorers):
             score(dossier, user, answers_for_total(80), knockouts=["dossier"] if index < 2 else [])
-        result = services.close_scoring(dossier, actor=self.panel.chair)
+        result = close_scoring(dossier, actor=self.panel.chair)
         self.assertFalse(result.is_knocked_out)
         self.assertEqual(result.star, 4)
 
@@ -169,7 +170,7 @@ class ProvincialPathTests(TestCase):
             score(dossier, user, answers_for_total(total))
             for user, total in zip(self.panel.scorers[:4], (80, 80, 80, 60), strict=True)
         ]
-        status = services.scoring_status(dossier, actor=self.panel.chair)
+        status = scoring_status(dossier, actor=self.panel.chair)
         self.assertTrue(status.spread_exceeded)
         self.assertEqual([m.user for m in status.lowest], [self.panel.scorers[3]])
 
@@ -177,7 +178,7 @@ class ProvincialPathTests(TestCase):
         outlier = self.panel.scorers[3]
         sheet = save_score_sheet(dossier, actor=outlier, answers=answers_for_total(76))
         submit_score_sheet(sheet, actor=outlier)
-        result = services.close_scoring(dossier, actor=self.panel.chair)
+        result = close_scoring(dossier, actor=self.panel.chair)
         self.assertEqual(result.mean_total, Decimal("79.00"))
         self.assertEqual(result.spread, Decimal("4.00"))
 
@@ -186,7 +187,7 @@ class ProvincialPathTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=self.cast.province_officer)
         for user, total in zip(self.panel.scorers[:4], (80, 80, 80, 60), strict=True):
             score(dossier, user, answers_for_total(total))
-        result = services.close_scoring(
+        result = close_scoring(
             dossier,
             actor=self.panel.chair,
             confirm_spread=True,
@@ -202,7 +203,7 @@ class ProvincialPathTests(TestCase):
         assign_dossier_to_round(previous, self.panel.round, actor=cast.province_officer)
         for user in self.panel.scorers[:4]:
             score(previous, user, answers_for_total(60))
-        services.close_scoring(previous, actor=self.panel.chair)
+        close_scoring(previous, actor=self.panel.chair)
 
         upgrade = create_dossier(cast.product, actor=cast.member, kind="upgrade")
         self.assertEqual(upgrade.previous, previous)
@@ -232,7 +233,7 @@ class CentralPathTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
         for user, total in zip(self.panel.scorers, (95, 93, 92, 94, 91), strict=True):
             score(dossier, user, answers_for_total(total))
-        result = services.close_scoring(dossier, actor=self.panel.chair)
+        result = close_scoring(dossier, actor=self.panel.chair)
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, S.AWAITING_APPROVAL)
         self.assertEqual((result.outcome, result.star), (CouncilResult.Outcome.SENT_CENTRAL, 5))
@@ -247,7 +248,7 @@ class CentralPathTests(TestCase):
         dossier = self._through_the_province()
         for user, total in zip(self.central.scorers, (92, 91, 93, 90, 94), strict=True):
             score(dossier, user, answers_for_total(total))
-        result = services.close_scoring(dossier, actor=self.central.chair)
+        result = close_scoring(dossier, actor=self.central.chair)
         dossier.refresh_from_db()
         self.assertEqual(result.level, Round.Level.CENTRAL)
         self.assertEqual(result.mean_total, Decimal("92.00"))
@@ -260,7 +261,7 @@ class CentralPathTests(TestCase):
         dossier = self._through_the_province()
         for user in self.central.scorers:
             score(dossier, user, answers_for_total(85))
-        result = services.close_scoring(dossier, actor=self.central.chair)
+        result = close_scoring(dossier, actor=self.central.chair)
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, S.CENTRAL_NOT_FIVE)
         self.assertEqual(result.outcome, CouncilResult.Outcome.NOT_FIVE_STAR)
@@ -273,7 +274,7 @@ class CentralPathTests(TestCase):
         dossier = self._through_the_province()
         for user in self.central.scorers:
             score(dossier, user, answers_for_total(85))
-        services.close_scoring(dossier, actor=self.central.chair)
+        close_scoring(dossier, actor=self.central.chair)
         dossier = services.reassess_at_province(
             dossier, actor=self.cast.province_officer, comment="Đánh giá lại theo thẩm quyền."
         )
@@ -285,7 +286,7 @@ class CentralPathTests(TestCase):
         assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(91))
-        services.close_scoring(dossier, actor=self.panel.chair)
+        close_scoring(dossier, actor=self.panel.chair)
         dossier = services.keep_at_province(
             dossier, actor=cast.province_officer, comment="Chủ tịch UBND tỉnh không phê duyệt."
         )
