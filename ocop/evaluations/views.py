@@ -36,7 +36,6 @@ from ocop.rubric.engine import STAR_LEVELS, AnswerError, score_sheet
 from ocop.rubric.layout import engine_sheet, sheet_layout, sheet_rows
 from ocop.rubric.models import member_products
 
-from . import services
 from .forms import (
     AssignForm,
     AttachmentsForm,
@@ -86,6 +85,12 @@ from .permissions import (
     roles_for,
 )
 from .services.advisory import order_lab_test, record_lab_result, record_site_visit
+from .services.central import (
+    approve_for_central,
+    keep_at_province,
+    reassess_at_province,
+    recognise_central_score,
+)
 from .services.dossiers import (
     create_dossier,
     newest_finished_self_assessment,
@@ -146,10 +151,10 @@ WAITING_FOR = {
     Actor.CHAIR: gettext_lazy("Being scored; waiting for the council's chair to close it."),
 }
 DECISION_SERVICES = {
-    "approve_for_central": services.approve_for_central,
-    "keep_at_province": services.keep_at_province,
-    "recognise_central_score": services.recognise_central_score,
-    "reassess_at_province": services.reassess_at_province,
+    "approve_for_central": approve_for_central,
+    "keep_at_province": keep_at_province,
+    "recognise_central_score": recognise_central_score,
+    "reassess_at_province": reassess_at_province,
 }
 
 

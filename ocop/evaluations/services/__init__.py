@@ -1,121 +1,22 @@
-"""Every change in the evaluation workflow is one function here: ``verb_noun(obj, *, actor,
-...)``, in one transaction, with the dossier row locked (and the council's sheets when scoring
-closes), the actor's role and the dossier's status checked against ``ALLOWED_TRANSITIONS``, an
-audit event written in the same transaction, and the producer told by e-mail once it commits.
+"""Every change in the evaluation workflow is one function: ``verb_noun(obj, *, actor, ...)``,
+in one transaction, with the dossier row locked (and the council's sheets when scoring closes),
+the actor's role and the dossier's status checked against ``ALLOWED_TRANSITIONS``, an audit
+event written in the same transaction, and the producer told by e-mail once it commits.
 
 A refusal raises ``PermissionDenied`` (wrong person) or ``ValidationError`` (wrong state or
 input) with a message for the person who tried, and leaves the database as it was.
 
+One module per stage of the procedure, in its order; import from the stage's module:
+
+- ``dossiers``: the producer's dossier: create, edit, attachments, submit, withdraw;
+- ``review``: the commune's review (Mẫu 03) and the province's intake (accept, return);
+- ``rounds``: rounds and councils: open and close a round, the council and its members,
+  putting dossiers in a round;
+- ``advisory``: the advisory team's site visits and laboratory tests;
+- ``scoring``: conflict declarations and the members' score sheets (save, submit, return);
+- ``results``: the chair's scoring status (quorum, spread) and closing, the council's result;
+- ``central``: after the provincial council, the way to (or back from) the central round;
+- ``guards``: what they all use: locking, roles, transitions, notifications.
+
 See docs/evaluations.md for the state diagram, the roles and the council rules.
 """
-
-from __future__ import annotations
-
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from ..models import Actor, CouncilResult, Dossier, Round
-from .guards import (
-    check_transition,
-    clean_text,
-    lock_dossier,
-    move_dossier,
-    require_role,
-    required_text,
-)
-
-S = Dossier.Status
-
-
-# --------------------------------------------------------------------------------------
-# After the council: the province's and the central office's decisions
-# --------------------------------------------------------------------------------------
-
-
-def _latest_result(dossier, level) -> CouncilResult:
-    return (
-        CouncilResult.objects.filter(dossier=dossier, level=level)
-        .order_by("-closed_at", "-pk")
-        .first()
-    )
-
-
-@transaction.atomic
-def approve_for_central(dossier, *, actor, comment="") -> Dossier:
-    """The province approves a result of 90 points or more and sends the dossier to the
-    central round (art. 7(3)(e))."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.PROVINCE)
-    check_transition(locked, S.SENT_CENTRAL, Actor.PROVINCE)
-    locked.approved_for_central_on = timezone.localdate()
-    return move_dossier(
-        locked,
-        S.SENT_CENTRAL,
-        actor=actor,
-        action="dossier.approved_for_central",
-        comment=clean_text(comment),
-        fields=["approved_for_central_on"],
-    )
-
-
-@transaction.atomic
-def keep_at_province(dossier, *, actor, comment) -> Dossier:
-    """The province does not send a 90-point result to the central round and proposes it for
-    provincial recognition instead (at most 4 stars)."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.PROVINCE)
-    check_transition(locked, S.PROPOSED, Actor.PROVINCE)
-    comment = required_text(comment, _("Write why the province keeps this product."), "comment")
-    result = _latest_result(locked, Round.Level.PROVINCE)
-    locked.proposed_star, locked.decisive_result = min(result.star, 4), result
-    return move_dossier(
-        locked,
-        S.PROPOSED,
-        actor=actor,
-        action="dossier.kept_at_province",
-        comment=comment,
-        fields=["proposed_star", "decisive_result"],
-        changes={"proposed_star": [None, locked.proposed_star]},
-    )
-
-
-@transaction.atomic
-def recognise_central_score(dossier, *, actor, comment="") -> Dossier:
-    """Below 5 stars centrally, the province proposes recognition at 3 or 4 stars on the
-    central council's score (art. 7(4)(g))."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.PROVINCE)
-    check_transition(locked, S.PROPOSED, Actor.PROVINCE)
-    result = _latest_result(locked, Round.Level.CENTRAL)
-    locked.proposed_star, locked.decisive_result = result.star, result
-    return move_dossier(
-        locked,
-        S.PROPOSED,
-        actor=actor,
-        action="dossier.central_score_recognised",
-        comment=clean_text(comment),
-        fields=["proposed_star", "decisive_result"],
-        changes={"proposed_star": [None, result.star]},
-    )
-
-
-@transaction.atomic
-def reassess_at_province(dossier, *, actor, comment) -> Dossier:
-    """Below 5 stars centrally, the province chooses to evaluate the product again itself: the
-    dossier goes back to its accepted dossiers, ready for a provincial round."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.PROVINCE)
-    check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
-    comment = required_text(
-        comment, _("Write why the province evaluates the product again."), "comment"
-    )
-    locked.proposed_star = None
-    return move_dossier(
-        locked,
-        S.ACCEPTED,
-        actor=actor,
-        action="dossier.reassessed_at_province",
-        comment=comment,
-        fields=["proposed_star"],
-    )

@@ -13,9 +13,10 @@ from ocop.producers.models import ProducerMember
 from ocop.producers.tests.factories import ProducerDocumentFactory, producer_member
 from ocop.regions.tests.factories import province
 
-from .. import models, services
+from .. import models
 from ..models import CommuneReview, Dossier, Round
 from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
+from ..services.central import approve_for_central, recognise_central_score
 from ..services.dossiers import create_dossier, set_attachments, submit_dossier, update_dossier
 from ..services.results import close_scoring
 from ..services.review import accept_dossier, return_dossier, review_dossier
@@ -504,14 +505,12 @@ class ScoringRefusalTests(RefusalTestCase):
         close_scoring(self.dossier, actor=self.chair)
         self.assertRefused(
             ValidationError,
-            lambda: services.approve_for_central(self.dossier, actor=self.cast.province_officer),
+            lambda: approve_for_central(self.dossier, actor=self.cast.province_officer),
             code="wrong_status",
         )
         self.assertRefused(
             ValidationError,
-            lambda: services.recognise_central_score(
-                self.dossier, actor=self.cast.province_officer
-            ),
+            lambda: recognise_central_score(self.dossier, actor=self.cast.province_officer),
             code="wrong_status",
         )
 

@@ -11,9 +11,14 @@ from ocop.core.audit import history_for
 from ocop.producers.models import Producer
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
 from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
+from ..services.central import (
+    approve_for_central,
+    keep_at_province,
+    reassess_at_province,
+    recognise_central_score,
+)
 from ..services.dossiers import create_dossier, submit_dossier
 from ..services.results import close_scoring, scoring_status
 from ..services.review import accept_dossier, review_dossier
@@ -237,7 +242,7 @@ class CentralPathTests(TestCase):
         dossier.refresh_from_db()
         self.assertEqual(dossier.status, S.AWAITING_APPROVAL)
         self.assertEqual((result.outcome, result.star), (CouncilResult.Outcome.SENT_CENTRAL, 5))
-        dossier = services.approve_for_central(dossier, actor=cast.province_officer)
+        dossier = approve_for_central(dossier, actor=cast.province_officer)
         self.assertEqual((dossier.status, dossier.approved_for_central_on), (S.SENT_CENTRAL, TODAY))
         assign_dossier_to_round(dossier, self.central.round, actor=cast.central_officer)
         dossier.refresh_from_db()
@@ -266,7 +271,7 @@ class CentralPathTests(TestCase):
         self.assertEqual(dossier.status, S.CENTRAL_NOT_FIVE)
         self.assertEqual(result.outcome, CouncilResult.Outcome.NOT_FIVE_STAR)
 
-        dossier = services.recognise_central_score(dossier, actor=self.cast.province_officer)
+        dossier = recognise_central_score(dossier, actor=self.cast.province_officer)
         self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED, 4))
         self.assertEqual(dossier.decisive_result, result)
 
@@ -275,7 +280,7 @@ class CentralPathTests(TestCase):
         for user in self.central.scorers:
             score(dossier, user, answers_for_total(85))
         close_scoring(dossier, actor=self.central.chair)
-        dossier = services.reassess_at_province(
+        dossier = reassess_at_province(
             dossier, actor=self.cast.province_officer, comment="Đánh giá lại theo thẩm quyền."
         )
         self.assertEqual((dossier.status, dossier.proposed_star), (S.ACCEPTED, None))
@@ -287,7 +292,7 @@ class CentralPathTests(TestCase):
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(91))
         close_scoring(dossier, actor=self.panel.chair)
-        dossier = services.keep_at_province(
+        dossier = keep_at_province(
             dossier, actor=cast.province_officer, comment="Chủ tịch UBND tỉnh không phê duyệt."
         )
         self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED, 4))
