@@ -36,7 +36,7 @@ from ocop.rubric.engine import STAR_LEVELS, AnswerError, score_sheet
 from ocop.rubric.layout import engine_sheet, sheet_layout, sheet_rows
 from ocop.rubric.models import member_products
 
-from .forms import (
+from ..forms import (
     AssignForm,
     AttachmentsForm,
     CloseScoringForm,
@@ -59,7 +59,7 @@ from .forms import (
     SiteVisitForm,
     add_service_error,
 )
-from .models import (
+from ..models import (
     ALLOWED_TRANSITIONS,
     SCORING_STATUSES,
     Actor,
@@ -75,7 +75,7 @@ from .models import (
     ScoreSheet,
     SiteVisit,
 )
-from .permissions import (
+from ..permissions import (
     can_advise,
     can_organise_round,
     council_seat,
@@ -84,14 +84,14 @@ from .permissions import (
     is_producer_member,
     roles_for,
 )
-from .services.advisory import order_lab_test, record_lab_result, record_site_visit
-from .services.central import (
+from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
+from ..services.central import (
     approve_for_central,
     keep_at_province,
     reassess_at_province,
     recognise_central_score,
 )
-from .services.dossiers import (
+from ..services.dossiers import (
     create_dossier,
     newest_finished_self_assessment,
     set_attachments,
@@ -100,10 +100,10 @@ from .services.dossiers import (
     update_dossier,
     withdraw_dossier,
 )
-from .services.guards import next_step
-from .services.results import close_scoring, scoring_status
-from .services.review import accept_dossier, return_dossier, review_dossier
-from .services.rounds import (
+from ..services.guards import next_step
+from ..services.results import close_scoring, scoring_status
+from ..services.review import accept_dossier, return_dossier, review_dossier
+from ..services.rounds import (
     add_council_member,
     assign_dossier_to_round,
     assign_dossiers_to_round,
@@ -113,7 +113,7 @@ from .services.rounds import (
     remove_council_member,
     update_council,
 )
-from .services.scoring import (
+from ..services.scoring import (
     declare_conflict,
     return_score_sheet,
     save_score_answer,
