@@ -32,7 +32,7 @@ from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
 from ocop.producers.models import Producer, ProducerDocument
 from ocop.products.models import Product
-from ocop.rubric.engine import STAR_LEVELS, AnswerError, score_sheet
+from ocop.rubric.engine import AnswerError, score_sheet
 from ocop.rubric.layout import engine_sheet, sheet_layout, sheet_rows
 from ocop.rubric.models import member_products
 
@@ -80,7 +80,6 @@ from ..permissions import (
     can_organise_round,
     council_seat,
     current_council,
-    has_role,
     is_producer_member,
     roles_for,
 )
@@ -120,10 +119,23 @@ from ..services.scoring import (
     save_score_sheet,
     submit_score_sheet,
 )
+from .common import (
+    DOSSIER_RELATED,
+    as_validation_error,
+    attachment_rows,
+    dossier_as,
+    form_data,
+    may_move,
+    messages_of,
+    nothing_to_do,
+    open_rounds,
+    result_view,
+    show_refusal,
+    visible_dossier,
+)
 
 S = Dossier.Status
 ANSWER_PREFIX = "answer-"
-DOSSIER_RELATED = ("product", "producer", "province", "commune", "rubric_version")
 
 # How the audit actions of a dossier read in its history.
 ACTION_LABELS = {
@@ -163,68 +175,6 @@ DECISION_SERVICES = {
 # --------------------------------------------------------------------------------------
 
 
-def _dossier(request, pk) -> Dossier:
-    """The dossier if the user may see it, else 404."""
-    queryset = Dossier.objects.visible_to(request.user).select_related(*DOSSIER_RELATED)
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _dossier_as(request, pk, *roles) -> Dossier:
-    """The dossier if the user holds one of ``roles`` for it, else 404: a page for a role is
-    not there for anyone else."""
-    dossier = _dossier(request, pk)
-    if not any(has_role(request.user, dossier, role) for role in roles):
-        raise Http404
-    return dossier
-
-
-def _may_move(dossier, *roles) -> bool:
-    return bool(dossier.next_statuses(roles))
-
-
-def _nothing_to_do(request, dossier):
-    messages.error(
-        request,
-        _("This dossier is “%(status)s”: there is nothing for you to do on it now.")
-        % {"status": dossier.get_status_display()},
-    )
-    return redirect(dossier)
-
-
-def _messages_of(error) -> list[str]:
-    if isinstance(error, ValidationError):
-        return list(error.messages)
-    return [str(error) or _("You cannot do this.")]
-
-
-def _refused(request, error):
-    for message in _messages_of(error):
-        messages.error(request, message)
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _attachment_rows(dossier):
-    """The attached documents: the number and dates as filed (copied at submission) or, for a
-    draft, as they are in the locker; with the document's validity today."""
-    rows = []
-    for row in dossier.attachment_rows.select_related("document"):
-        document = row.document
-        frozen = row.frozen_at is not None
-        rows.append(
-            {
-                "document": document,
-                "number": row.number if frozen else document.number,
-                "issued_on": row.issued_on if frozen else document.issued_on,
-                "expires_on": row.expires_on if frozen else document.expires_on,
-                "status": document.expiry_status,
-            }
-        )
-    return rows
-
-
 def _history(dossier):
     statuses = dict(Dossier.Status.choices)
     return [
@@ -236,23 +186,6 @@ def _history(dossier):
         }
         for event in history_for(dossier).order_by("created_at", "id")
     ]
-
-
-def _result_view(result):
-    """A council result ready for the template: unmet minimums by star, knock-out texts."""
-    unmet = [
-        (star, codes)
-        for star in STAR_LEVELS
-        if (codes := (result.unmet_minimums or {}).get(str(star)))
-    ]
-    explanation = result.explanation or {}
-    return {
-        "result": result,
-        "unmet": unmet,
-        "knockouts": explanation.get("knockouts", []),
-        "stop_note_vi": explanation.get("stop_note_vi"),
-        "gap_messages": (result.gap_report or {}).get("messages_vi", []),
-    }
 
 
 # --------------------------------------------------------------------------------------
@@ -321,7 +254,7 @@ def dossier_detail(request, pk):
         "waiting_for": [WAITING_FOR[role] for role in sorted(needed - roles)],
         "seat": seat,
         "can_advise": council is not None and can_advise(user, dossier, council, seat=seat),
-        "attachments": _attachment_rows(dossier),
+        "attachments": attachment_rows(dossier),
         "review": CommuneReview.objects.visible_to(user)
         .filter(dossier=dossier)
         .select_related("reviewer")
@@ -332,7 +265,7 @@ def dossier_detail(request, pk):
         .filter(dossier=dossier)
         .select_related("result_document"),
         "results": [
-            _result_view(result)
+            result_view(result)
             for result in CouncilResult.objects.visible_to(user)
             .filter(dossier=dossier)
             .select_related("council__round", "closed_by")
@@ -348,7 +281,7 @@ def dossier_detail(request, pk):
     if (Actor.PROVINCE in roles and dossier.status == S.ACCEPTED) or (
         Actor.CENTRAL in roles and dossier.status == S.SENT_CENTRAL
     ):
-        context["round_form"] = RoundChoiceForm(rounds=_open_rounds(user, dossier))
+        context["round_form"] = RoundChoiceForm(rounds=open_rounds(user, dossier))
     return render(request, "evaluations/dossier_detail.html", context)
 
 
@@ -382,7 +315,7 @@ def dossier_document(request, pk, document_pk):
 def dossier_self_assessment(request, pk):
     """The self-assessment as it was filed: the answers, total and star frozen on the dossier at
     submission, read-only, for anyone who may see the dossier."""
-    dossier = _dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     if dossier.self_assessment_total is None:
         raise Http404  # a draft: nothing is frozen yet
     version = dossier.rubric_version.slug
@@ -407,16 +340,6 @@ def dossier_self_assessment(request, pk):
     return render(request, "evaluations/dossier_self_assessment.html", context)
 
 
-def _open_rounds(user, dossier):
-    """The open rounds the user organises that the dossier could join."""
-    rounds = Round.objects.editable_by(user).filter(
-        status=Round.Status.OPEN, decide_before__gt=timezone.localdate()
-    )
-    if dossier.status == S.SENT_CENTRAL:
-        return rounds.filter(level=Round.Level.CENTRAL)
-    return rounds.filter(level=Round.Level.PROVINCE, province_id=dossier.province_id)
-
-
 # --------------------------------------------------------------------------------------
 # The producer
 # --------------------------------------------------------------------------------------
@@ -431,14 +354,14 @@ def dossier_create(request):
         initial["product"] = product_id
     if request.GET.get("kind") in Dossier.Kind.values:  # a re-rating started from a certificate
         initial["kind"] = request.GET["kind"]
-    form = DossierCreateForm(_posted(request), user=request.user, initial=initial)
+    form = DossierCreateForm(form_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = create_dossier(
                 form.cleaned_data["product"], actor=request.user, kind=form.cleaned_data["kind"]
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _messages_of(error))
+            form.add_error(None, messages_of(error))
         else:
             messages.success(
                 request, _("The dossier was opened. Check and complete the registration form.")
@@ -451,11 +374,11 @@ def dossier_create(request):
 @require_http_methods(["GET", "POST"])
 def dossier_edit(request, pk):
     """The registration form (Mẫu 01) of a draft or returned dossier."""
-    dossier = _dossier_as(request, pk, Actor.PRODUCER)
+    dossier = dossier_as(request, pk, Actor.PRODUCER)
     if not dossier.is_editable_by_producer:
-        return _nothing_to_do(request, dossier)
+        return nothing_to_do(request, dossier)
     # The form works on its own copy; the service reloads and locks the row.
-    form = DossierForm(_posted(request), instance=Dossier.objects.get(pk=dossier.pk))
+    form = DossierForm(form_data(request), instance=Dossier.objects.get(pk=dossier.pk))
     if request.method == "POST" and form.is_valid():
         try:
             update_dossier(dossier, actor=request.user, data=form.cleaned_data)
@@ -470,12 +393,12 @@ def dossier_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_attachments(request, pk):
     """Choose the documents of the producer's evidence locker that go with the dossier."""
-    dossier = _dossier_as(request, pk, Actor.PRODUCER)
+    dossier = dossier_as(request, pk, Actor.PRODUCER)
     if not dossier.is_editable_by_producer:
-        return _nothing_to_do(request, dossier)
+        return nothing_to_do(request, dossier)
     documents = ProducerDocument.objects.filter(producer_id=dossier.producer_id)
     chosen = set(dossier.attachment_rows.values_list("document_id", flat=True))
-    form = AttachmentsForm(_posted(request), documents=documents)
+    form = AttachmentsForm(form_data(request), documents=documents)
     if request.method == "POST" and form.is_valid():
         try:
             set_attachments(dossier, actor=request.user, documents=form.cleaned_data["documents"])
@@ -495,15 +418,15 @@ def dossier_attachments(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_submit(request, pk):
     """Check (GET) and file (POST) the dossier at the commune. Every problem is listed."""
-    dossier = _dossier_as(request, pk, Actor.PRODUCER)
-    if not _may_move(dossier, Actor.PRODUCER) or not dossier.is_editable_by_producer:
-        return _nothing_to_do(request, dossier)
+    dossier = dossier_as(request, pk, Actor.PRODUCER)
+    if not may_move(dossier, Actor.PRODUCER) or not dossier.is_editable_by_producer:
+        return nothing_to_do(request, dossier)
     errors = []
     if request.method == "POST":
         try:
             dossier = submit_dossier(dossier, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
-            errors = _messages_of(error)
+            errors = messages_of(error)
         else:
             messages.success(
                 request,
@@ -522,17 +445,17 @@ def dossier_submit(request, pk):
         "errors": errors,
         "problems": [] if errors else submission_problems(dossier),
         "assessment": newest_finished_self_assessment(dossier.product_id),
-        "attachments": _attachment_rows(dossier),
+        "attachments": attachment_rows(dossier),
     }
     return render(request, "evaluations/dossier_submit.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def dossier_withdraw(request, pk):
-    dossier = _dossier_as(request, pk, Actor.PRODUCER)
+    dossier = dossier_as(request, pk, Actor.PRODUCER)
     if not dossier.can_transition_to(S.WITHDRAWN, Actor.PRODUCER):
-        return _nothing_to_do(request, dossier)
-    form = ReasonForm(_posted(request), label=_("Why is the dossier withdrawn? (optional)"))
+        return nothing_to_do(request, dossier)
+    form = ReasonForm(form_data(request), label=_("Why is the dossier withdrawn? (optional)"))
     if request.method == "POST" and form.is_valid():
         try:
             withdraw_dossier(dossier, actor=request.user, reason=form.cleaned_data["comment"])
@@ -552,10 +475,10 @@ def dossier_withdraw(request, pk):
 @require_http_methods(["GET", "POST"])
 def dossier_review(request, pk):
     """The commune's review (Mẫu 03): completeness, the four points, forward or return."""
-    dossier = _dossier_as(request, pk, Actor.COMMUNE)
-    if not _may_move(dossier, Actor.COMMUNE):
-        return _nothing_to_do(request, dossier)
-    form = CommuneReviewForm(_posted(request))
+    dossier = dossier_as(request, pk, Actor.COMMUNE)
+    if not may_move(dossier, Actor.COMMUNE):
+        return nothing_to_do(request, dossier)
+    form = CommuneReviewForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             review = review_dossier(
@@ -576,7 +499,7 @@ def dossier_review(request, pk):
     context = {
         "form": form,
         "dossier": dossier,
-        "attachments": _attachment_rows(dossier),
+        "attachments": attachment_rows(dossier),
         "today": timezone.localdate(),
     }
     return render(request, "evaluations/dossier_review.html", context)
@@ -590,7 +513,7 @@ def dossier_review(request, pk):
 def _check_page(request, dossier, *, accept_form=None, return_form=None, status=200):
     context = {
         "dossier": dossier,
-        "attachments": _attachment_rows(dossier),
+        "attachments": attachment_rows(dossier),
         "review": CommuneReview.objects.visible_to(request.user)
         .filter(dossier=dossier)
         .select_related("reviewer")
@@ -608,10 +531,10 @@ def _check_page(request, dossier, *, accept_form=None, return_form=None, status=
 @require_http_methods(["GET", "POST"])
 def dossier_accept(request, pk):
     """The provincial office checks a forwarded dossier and accepts it (or returns it)."""
-    dossier = _dossier_as(request, pk, Actor.PROVINCE)
-    if not _may_move(dossier, Actor.PROVINCE) or dossier.status not in (S.FORWARDED, S.ACCEPTED):
-        return _nothing_to_do(request, dossier)
-    form = ReasonForm(_posted(request), label=_("Comment (optional)"))
+    dossier = dossier_as(request, pk, Actor.PROVINCE)
+    if not may_move(dossier, Actor.PROVINCE) or dossier.status not in (S.FORWARDED, S.ACCEPTED):
+        return nothing_to_do(request, dossier)
+    form = ReasonForm(form_data(request), label=_("Comment (optional)"))
     if request.method == "POST" and form.is_valid():
         try:
             accept_dossier(dossier, actor=request.user, comment=form.cleaned_data["comment"])
@@ -625,10 +548,12 @@ def dossier_accept(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def dossier_return(request, pk):
-    dossier = _dossier_as(request, pk, Actor.PROVINCE)
+    dossier = dossier_as(request, pk, Actor.PROVINCE)
     if not dossier.can_transition_to(S.RETURNED, Actor.PROVINCE):
-        return _nothing_to_do(request, dossier)
-    form = ReasonForm(_posted(request), label=_("What must the producer complete?"), required=True)
+        return nothing_to_do(request, dossier)
+    form = ReasonForm(
+        form_data(request), label=_("What must the producer complete?"), required=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             return_dossier(dossier, actor=request.user, reason=form.cleaned_data["comment"])
@@ -643,8 +568,8 @@ def dossier_return(request, pk):
 @require_POST
 def dossier_assign(request, pk):
     """Put one dossier in a round, from the dossier's page."""
-    dossier = _dossier_as(request, pk, Actor.PROVINCE, Actor.CENTRAL)
-    form = RoundChoiceForm(request.POST, rounds=_open_rounds(request.user, dossier))
+    dossier = dossier_as(request, pk, Actor.PROVINCE, Actor.CENTRAL)
+    form = RoundChoiceForm(request.POST, rounds=open_rounds(request.user, dossier))
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
@@ -653,7 +578,7 @@ def dossier_assign(request, pk):
     try:
         assign_dossier_to_round(dossier, form.cleaned_data["round"], actor=request.user)
     except (ValidationError, PermissionDenied) as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -666,10 +591,10 @@ def dossier_assign(request, pk):
 def dossier_decide(request, pk):
     """After a council: approve for the central round or keep at the province (90 points or
     more), or recognise the central score or evaluate again (below 5 stars centrally)."""
-    dossier = _dossier_as(request, pk, Actor.PROVINCE)
-    if dossier.status not in DecisionForm.CHOICES or not _may_move(dossier, Actor.PROVINCE):
-        return _nothing_to_do(request, dossier)
-    form = DecisionForm(_posted(request), status=dossier.status)
+    dossier = dossier_as(request, pk, Actor.PROVINCE)
+    if dossier.status not in DecisionForm.CHOICES or not may_move(dossier, Actor.PROVINCE):
+        return nothing_to_do(request, dossier)
+    form = DecisionForm(form_data(request), status=dossier.status)
     if request.method == "POST" and form.is_valid():
         service = DECISION_SERVICES[form.cleaned_data["decision"]]
         try:
@@ -680,7 +605,7 @@ def dossier_decide(request, pk):
             messages.success(request, _("The decision was recorded."))
             return redirect(dossier)
     results = [
-        _result_view(result)
+        result_view(result)
         for result in CouncilResult.objects.visible_to(request.user)
         .filter(dossier=dossier)
         .select_related("council__round", "closed_by")
@@ -696,7 +621,7 @@ def dossier_decide(request, pk):
 
 def _advisory_dossier(request, pk):
     """A dossier being scored, for the advisory team, the chair or the organising office."""
-    dossier = _dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     council = current_council(dossier) if dossier.status in SCORING_STATUSES else None
     if council is None or not can_advise(request.user, dossier, council):
         raise Http404
@@ -706,12 +631,12 @@ def _advisory_dossier(request, pk):
 @require_http_methods(["GET", "POST"])
 def sitevisit_create(request, pk):
     dossier = _advisory_dossier(request, pk)
-    form = SiteVisitForm(_posted(request), initial={"visited_on": timezone.localdate()})
+    form = SiteVisitForm(form_data(request), initial={"visited_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             record_site_visit(dossier, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, _as_validation_error(error), {"future": "visited_on"})
+            add_service_error(form, as_validation_error(error), {"future": "visited_on"})
         else:
             messages.success(request, _("The site visit was recorded."))
             return redirect(dossier)
@@ -722,12 +647,12 @@ def sitevisit_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def labtest_create(request, pk):
     dossier = _advisory_dossier(request, pk)
-    form = LabTestForm(_posted(request))
+    form = LabTestForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             order_lab_test(dossier, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, _as_validation_error(error))
+            add_service_error(form, as_validation_error(error))
         else:
             messages.success(request, _("The laboratory test was ordered."))
             return redirect(dossier)
@@ -750,7 +675,7 @@ def labtest_result(request, pk):
         messages.error(request, _("The result of this test is already recorded."))
         return redirect(dossier)
     documents = ProducerDocument.objects.filter(producer_id=dossier.producer_id)
-    form = LabResultForm(_posted(request), documents=documents)
+    form = LabResultForm(form_data(request), documents=documents)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -762,7 +687,7 @@ def labtest_result(request, pk):
                 document=data["document"],
             )
         except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, _as_validation_error(error))
+            add_service_error(form, as_validation_error(error))
         else:
             messages.success(request, _("The result of the laboratory test was recorded."))
             return redirect(dossier)
@@ -773,10 +698,6 @@ def labtest_result(request, pk):
         "title": _("Record a laboratory result"),
     }
     return render(request, "evaluations/advisory_form.html", context)
-
-
-def _as_validation_error(error):
-    return error if isinstance(error, ValidationError) else ValidationError(str(error))
 
 
 # --------------------------------------------------------------------------------------
@@ -812,7 +733,7 @@ def round_list(request):
 def round_create(request):
     if not _can_open_rounds(request.user):
         raise PermissionDenied
-    form = RoundForm(_posted(request), user=request.user)
+    form = RoundForm(form_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -828,7 +749,7 @@ def round_create(request):
                 decide_before=data["decide_before"],
             )
         except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, _as_validation_error(error), RoundForm.ERROR_FIELDS)
+            add_service_error(form, as_validation_error(error), RoundForm.ERROR_FIELDS)
         else:
             messages.success(request, _("The round was opened. Set up its council."))
             return redirect(round_)
@@ -917,13 +838,13 @@ def round_assign(request, pk):
     """Put accepted dossiers (or, centrally, dossiers sent by the provinces) in the round."""
     round_ = _editable_round(request, pk)
     candidates = _assign_candidates(request.user, round_)
-    form = AssignForm(_posted(request), candidates=candidates)
+    form = AssignForm(form_data(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["dossiers"])
         try:
             assign_dossiers_to_round(round_, chosen, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
-            add_service_error(form, _as_validation_error(error))
+            add_service_error(form, as_validation_error(error))
         else:
             messages.success(
                 request,
@@ -940,7 +861,7 @@ def round_close(request, pk):
     try:
         close_round(round_, actor=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The round was closed."))
     return redirect(round_)
@@ -952,7 +873,7 @@ def council_create(request, pk):
     council = Council.objects.filter(round=round_).first()
     if council is not None:
         return redirect("evaluations:council_edit", pk=council.pk)
-    form = CouncilForm(_posted(request))
+    form = CouncilForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             council = create_council(round_, actor=request.user, data=form.service_data())
@@ -1057,7 +978,7 @@ def councilmember_remove(request, pk, member_pk):
     try:
         remove_council_member(member, actor=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("%(user)s was removed from the council.") % {"user": member.user}
@@ -1153,10 +1074,10 @@ def _seat_for(request, dossier):
 @require_http_methods(["GET", "POST"])
 def conflict_declare(request, pk):
     """A member declares, before scoring, whether they have a conflict of interest."""
-    dossier = _dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     _council, seat = _seat_for(request, dossier)
     if dossier.status not in SCORING_STATUSES:
-        return _nothing_to_do(request, dossier)
+        return nothing_to_do(request, dossier)
     declaration = ConflictDeclaration.objects.filter(member=seat, dossier=dossier).first()
     initial = {}
     if declaration is not None:
@@ -1164,7 +1085,7 @@ def conflict_declare(request, pk):
             "has_conflict": "yes" if declaration.has_conflict else "no",
             "note": declaration.note,
         }
-    form = ConflictForm(_posted(request), initial=initial)
+    form = ConflictForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             declaration = declare_conflict(
@@ -1176,7 +1097,7 @@ def conflict_declare(request, pk):
         except (ValidationError, PermissionDenied) as error:
             add_service_error(
                 form,
-                _as_validation_error(error),
+                as_validation_error(error),
                 {"conflict_note": "note", "tied_to_producer": "has_conflict"},
             )
         else:
@@ -1236,7 +1157,7 @@ def _sheet_context(
 
 def _scoring_seat(request, pk):
     """The dossier and the user's scoring seat on its council; 404 for anyone without one."""
-    dossier = _dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     council, seat = _seat_for(request, dossier)
     sheet = ScoreSheet.objects.filter(
         dossier=dossier, member=seat, round_id=council.round_id
@@ -1274,7 +1195,7 @@ def scoresheet_detail(request, pk):
                     note=flags.cleaned_data["note"],
                 )
             except (ValidationError, PermissionDenied) as refusal:
-                error = " ".join(_messages_of(refusal))
+                error = " ".join(messages_of(refusal))
         if not error:
             if request.POST.get("action") == "submit":
                 return redirect("evaluations:scoresheet_submit", pk=dossier.pk)
@@ -1314,7 +1235,7 @@ def scoresheet_answer(request, pk):
         try:
             sheet = save_score_answer(dossier, actor=request.user, code=code, option=_option(value))
         except (ValidationError, PermissionDenied) as refusal:
-            error = " ".join(_messages_of(refusal))
+            error = " ".join(messages_of(refusal))
     if not is_htmx(request):
         if error:
             messages.error(request, error)
@@ -1336,7 +1257,7 @@ def scoresheet_submit(request, pk):
         try:
             submit_score_sheet(sheet, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
-            _refused(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("Your sheet was submitted and is now locked."))
         return redirect("evaluations:scoresheet_detail", pk=dossier.pk)
@@ -1379,7 +1300,7 @@ def _scoring_page(request, dossier, *, close_form=None, status=200):
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
         return redirect(dossier)
     is_chair = any(
         item.member.user_id == request.user.pk and item.member.role == CouncilMember.Role.CHAIR
@@ -1400,12 +1321,12 @@ def _scoring_page(request, dossier, *, close_form=None, status=200):
 def dossier_scoring(request, pk):
     """The chair's view (and the organising office's): who has declared and submitted, the
     quorum and the spread; no member's total or answers."""
-    return _scoring_page(request, _dossier(request, pk))
+    return _scoring_page(request, visible_dossier(request, pk))
 
 
 @require_POST
 def dossier_close_scoring(request, pk):
-    dossier = _dossier_as(request, pk, Actor.CHAIR)
+    dossier = dossier_as(request, pk, Actor.CHAIR)
     form = CloseScoringForm(request.POST)
     if form.is_valid():
         try:
@@ -1430,7 +1351,7 @@ def dossier_close_scoring(request, pk):
 @require_POST
 def scoresheet_return(request, pk, member_pk):
     """The chair sends one submitted sheet back to its member, with a comment."""
-    dossier = _dossier_as(request, pk, Actor.CHAIR)
+    dossier = dossier_as(request, pk, Actor.CHAIR)
     council = current_council(dossier)
     sheet = get_object_or_404(
         ScoreSheet.objects.select_related("member__user"),
@@ -1448,7 +1369,7 @@ def scoresheet_return(request, pk, member_pk):
     try:
         return_score_sheet(sheet, actor=request.user, comment=form.cleaned_data["comment"])
     except (ValidationError, PermissionDenied) as error:
-        _refused(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
