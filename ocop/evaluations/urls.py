@@ -3,25 +3,28 @@
 from django.urls import path
 
 from . import views
+from .views import dossiers
 
 app_name = "evaluations"
 urlpatterns = [
     # Dossiers
-    path("", views.dossier_list, name="dossier_list"),
-    path("new/", views.dossier_create, name="dossier_create"),
-    path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
-    path("<int:pk>/edit/", views.dossier_edit, name="dossier_edit"),
-    path("<int:pk>/documents/", views.dossier_attachments, name="dossier_attachments"),
+    path("", dossiers.dossier_list, name="dossier_list"),
+    path("new/", dossiers.dossier_create, name="dossier_create"),
+    path("<int:pk>/", dossiers.dossier_detail, name="dossier_detail"),
+    path("<int:pk>/edit/", dossiers.dossier_edit, name="dossier_edit"),
+    path("<int:pk>/documents/", dossiers.dossier_attachments, name="dossier_attachments"),
     path(
         "<int:pk>/documents/<int:document_pk>/download/",
-        views.dossier_document,
+        dossiers.dossier_document,
         name="dossier_document",
     ),
     path(
-        "<int:pk>/self-assessment/", views.dossier_self_assessment, name="dossier_self_assessment"
+        "<int:pk>/self-assessment/",
+        dossiers.dossier_self_assessment,
+        name="dossier_self_assessment",
     ),
-    path("<int:pk>/submit/", views.dossier_submit, name="dossier_submit"),
-    path("<int:pk>/withdraw/", views.dossier_withdraw, name="dossier_withdraw"),
+    path("<int:pk>/submit/", dossiers.dossier_submit, name="dossier_submit"),
+    path("<int:pk>/withdraw/", dossiers.dossier_withdraw, name="dossier_withdraw"),
     path("<int:pk>/review/", views.dossier_review, name="dossier_review"),
     path("<int:pk>/accept/", views.dossier_accept, name="dossier_accept"),
     path("<int:pk>/return/", views.dossier_return, name="dossier_return"),
