@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .views import dossiers
+from .views import dossiers, review
 
 app_name = "evaluations"
 urlpatterns = [
@@ -25,9 +25,9 @@ urlpatterns = [
     ),
     path("<int:pk>/submit/", dossiers.dossier_submit, name="dossier_submit"),
     path("<int:pk>/withdraw/", dossiers.dossier_withdraw, name="dossier_withdraw"),
-    path("<int:pk>/review/", views.dossier_review, name="dossier_review"),
-    path("<int:pk>/accept/", views.dossier_accept, name="dossier_accept"),
-    path("<int:pk>/return/", views.dossier_return, name="dossier_return"),
+    path("<int:pk>/review/", review.dossier_review, name="dossier_review"),
+    path("<int:pk>/accept/", review.dossier_accept, name="dossier_accept"),
+    path("<int:pk>/return/", review.dossier_return, name="dossier_return"),
     path("<int:pk>/assign/", views.dossier_assign, name="dossier_assign"),
     path("<int:pk>/decide/", views.dossier_decide, name="dossier_decide"),
     # The advisory team
