@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .views import dossiers, review
+from .views import dossiers, review, rounds
 
 app_name = "evaluations"
 urlpatterns = [
@@ -28,7 +28,7 @@ urlpatterns = [
     path("<int:pk>/review/", review.dossier_review, name="dossier_review"),
     path("<int:pk>/accept/", review.dossier_accept, name="dossier_accept"),
     path("<int:pk>/return/", review.dossier_return, name="dossier_return"),
-    path("<int:pk>/assign/", views.dossier_assign, name="dossier_assign"),
+    path("<int:pk>/assign/", rounds.dossier_assign, name="dossier_assign"),
     path("<int:pk>/decide/", views.dossier_decide, name="dossier_decide"),
     # The advisory team
     path("<int:pk>/site-visits/new/", views.sitevisit_create, name="sitevisit_create"),
@@ -48,17 +48,17 @@ urlpatterns = [
         name="scoresheet_return",
     ),
     # Rounds, councils, results
-    path("rounds/", views.round_list, name="round_list"),
-    path("rounds/new/", views.round_create, name="round_create"),
-    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
-    path("rounds/<int:pk>/assign/", views.round_assign, name="round_assign"),
-    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
-    path("rounds/<int:pk>/council/new/", views.council_create, name="council_create"),
-    path("councils/<int:pk>/", views.council_edit, name="council_edit"),
-    path("councils/<int:pk>/members/new/", views.councilmember_add, name="councilmember_add"),
+    path("rounds/", rounds.round_list, name="round_list"),
+    path("rounds/new/", rounds.round_create, name="round_create"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/assign/", rounds.round_assign, name="round_assign"),
+    path("rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("rounds/<int:pk>/council/new/", rounds.council_create, name="council_create"),
+    path("councils/<int:pk>/", rounds.council_edit, name="council_edit"),
+    path("councils/<int:pk>/members/new/", rounds.councilmember_add, name="councilmember_add"),
     path(
         "councils/<int:pk>/members/<int:member_pk>/remove/",
-        views.councilmember_remove,
+        rounds.councilmember_remove,
         name="councilmember_remove",
     ),
     path("results/", views.result_list, name="result_list"),
