@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .views import dossiers, review, rounds
+from .views import advisory, dossiers, review, rounds
 
 app_name = "evaluations"
 urlpatterns = [
@@ -31,9 +31,9 @@ urlpatterns = [
     path("<int:pk>/assign/", rounds.dossier_assign, name="dossier_assign"),
     path("<int:pk>/decide/", views.dossier_decide, name="dossier_decide"),
     # The advisory team
-    path("<int:pk>/site-visits/new/", views.sitevisit_create, name="sitevisit_create"),
-    path("<int:pk>/lab-tests/new/", views.labtest_create, name="labtest_create"),
-    path("lab-tests/<int:pk>/result/", views.labtest_result, name="labtest_result"),
+    path("<int:pk>/site-visits/new/", advisory.sitevisit_create, name="sitevisit_create"),
+    path("<int:pk>/lab-tests/new/", advisory.labtest_create, name="labtest_create"),
+    path("lab-tests/<int:pk>/result/", advisory.labtest_result, name="labtest_result"),
     # Council members and the chair
     path("sheets/", views.scoresheet_list, name="scoresheet_list"),
     path("<int:pk>/conflict/", views.conflict_declare, name="conflict_declare"),
