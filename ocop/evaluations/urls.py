@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .views import advisory, dossiers, review, rounds
+from .views import advisory, dossiers, review, rounds, scoring
 
 app_name = "evaluations"
 urlpatterns = [
@@ -35,16 +35,16 @@ urlpatterns = [
     path("<int:pk>/lab-tests/new/", advisory.labtest_create, name="labtest_create"),
     path("lab-tests/<int:pk>/result/", advisory.labtest_result, name="labtest_result"),
     # Council members and the chair
-    path("sheets/", views.scoresheet_list, name="scoresheet_list"),
-    path("<int:pk>/conflict/", views.conflict_declare, name="conflict_declare"),
-    path("<int:pk>/sheet/", views.scoresheet_detail, name="scoresheet_detail"),
-    path("<int:pk>/sheet/answer/", views.scoresheet_answer, name="scoresheet_answer"),
-    path("<int:pk>/sheet/submit/", views.scoresheet_submit, name="scoresheet_submit"),
+    path("sheets/", scoring.scoresheet_list, name="scoresheet_list"),
+    path("<int:pk>/conflict/", scoring.conflict_declare, name="conflict_declare"),
+    path("<int:pk>/sheet/", scoring.scoresheet_detail, name="scoresheet_detail"),
+    path("<int:pk>/sheet/answer/", scoring.scoresheet_answer, name="scoresheet_answer"),
+    path("<int:pk>/sheet/submit/", scoring.scoresheet_submit, name="scoresheet_submit"),
     path("<int:pk>/scoring/", views.dossier_scoring, name="dossier_scoring"),
     path("<int:pk>/scoring/close/", views.dossier_close_scoring, name="dossier_close_scoring"),
     path(
         "<int:pk>/scoring/return/<int:member_pk>/",
-        views.scoresheet_return,
+        scoring.scoresheet_return,
         name="scoresheet_return",
     ),
     # Rounds, councils, results
