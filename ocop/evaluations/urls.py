@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views
-from .views import advisory, dossiers, review, rounds, scoring
+from .views import advisory, dossiers, results, review, rounds, scoring
 
 app_name = "evaluations"
 urlpatterns = [
@@ -40,8 +40,8 @@ urlpatterns = [
     path("<int:pk>/sheet/", scoring.scoresheet_detail, name="scoresheet_detail"),
     path("<int:pk>/sheet/answer/", scoring.scoresheet_answer, name="scoresheet_answer"),
     path("<int:pk>/sheet/submit/", scoring.scoresheet_submit, name="scoresheet_submit"),
-    path("<int:pk>/scoring/", views.dossier_scoring, name="dossier_scoring"),
-    path("<int:pk>/scoring/close/", views.dossier_close_scoring, name="dossier_close_scoring"),
+    path("<int:pk>/scoring/", results.dossier_scoring, name="dossier_scoring"),
+    path("<int:pk>/scoring/close/", results.dossier_close_scoring, name="dossier_close_scoring"),
     path(
         "<int:pk>/scoring/return/<int:member_pk>/",
         scoring.scoresheet_return,
@@ -61,5 +61,5 @@ urlpatterns = [
         rounds.councilmember_remove,
         name="councilmember_remove",
     ),
-    path("results/", views.result_list, name="result_list"),
+    path("results/", results.result_list, name="result_list"),
 ]

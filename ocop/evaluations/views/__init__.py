@@ -14,32 +14,20 @@ one service call; a refusal comes back as a message or as form errors and change
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from ocop.core.pagination import paginate, query_without_page
-
-from ..forms import CloseScoringForm, DecisionForm, ResultFilterForm, add_service_error
-from ..models import Actor, CouncilMember, CouncilResult, Dossier
+from ..forms import DecisionForm, add_service_error
+from ..models import Actor, CouncilResult, Dossier
 from ..services.central import (
     approve_for_central,
     keep_at_province,
     reassess_at_province,
     recognise_central_score,
 )
-from ..services.results import close_scoring, scoring_status
-from .common import (
-    dossier_as,
-    form_data,
-    may_move,
-    nothing_to_do,
-    result_view,
-    show_refusal,
-    visible_dossier,
-)
+from .common import dossier_as, form_data, may_move, nothing_to_do, result_view
 
 S = Dossier.Status
 
@@ -81,79 +69,3 @@ def dossier_decide(request, pk):
     ]
     context = {"form": form, "dossier": dossier, "results": results}
     return render(request, "evaluations/dossier_decide.html", context)
-
-
-# --------------------------------------------------------------------------------------
-# Results
-# --------------------------------------------------------------------------------------
-
-
-@require_GET
-def result_list(request):
-    filters = ResultFilterForm(request.GET)
-    results = filters.filter(CouncilResult.objects.visible_to(request.user).with_list_data())
-    context = {
-        "filters": filters,
-        "page": paginate(request, results),
-        "query": query_without_page(request),
-    }
-    return render(request, "evaluations/result_list.html", context)
-
-
-# --------------------------------------------------------------------------------------
-# The chair
-# --------------------------------------------------------------------------------------
-
-
-def _scoring_page(request, dossier, *, close_form=None, status=200):
-    try:
-        scoring = scoring_status(dossier, actor=request.user)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        show_refusal(request, error)
-        return redirect(dossier)
-    is_chair = any(
-        item.member.user_id == request.user.pk and item.member.role == CouncilMember.Role.CHAIR
-        for item in scoring.members
-    )
-    outliers = {member.pk for member in (*scoring.highest, *scoring.lowest)}
-    context = {
-        "dossier": dossier,
-        "scoring": scoring,
-        "is_chair": is_chair,
-        "outliers": outliers,
-        "close_form": close_form or CloseScoringForm(),
-    }
-    return render(request, "evaluations/dossier_scoring.html", context, status=status)
-
-
-@require_GET
-def dossier_scoring(request, pk):
-    """The chair's view (and the organising office's): who has declared and submitted, the
-    quorum and the spread; no member's total or answers."""
-    return _scoring_page(request, visible_dossier(request, pk))
-
-
-@require_POST
-def dossier_close_scoring(request, pk):
-    dossier = dossier_as(request, pk, Actor.CHAIR)
-    form = CloseScoringForm(request.POST)
-    if form.is_valid():
-        try:
-            result = close_scoring(
-                dossier,
-                actor=request.user,
-                confirm_spread=form.cleaned_data["confirm_spread"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error, {"spread_exceeded": "comment"})
-        else:
-            messages.success(
-                request,
-                _("The scoring is closed: mean %(total)s points, %(star)s stars.")
-                % {"total": result.mean_total, "star": result.star},
-            )
-            return redirect(dossier)
-    return _scoring_page(request, dossier, close_form=form)
