@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from . import views
-from .views import advisory, dossiers, results, review, rounds, scoring
+from .views import advisory, central, dossiers, results, review, rounds, scoring
 
 app_name = "evaluations"
 urlpatterns = [
@@ -29,7 +28,7 @@ urlpatterns = [
     path("<int:pk>/accept/", review.dossier_accept, name="dossier_accept"),
     path("<int:pk>/return/", review.dossier_return, name="dossier_return"),
     path("<int:pk>/assign/", rounds.dossier_assign, name="dossier_assign"),
-    path("<int:pk>/decide/", views.dossier_decide, name="dossier_decide"),
+    path("<int:pk>/decide/", central.dossier_decide, name="dossier_decide"),
     # The advisory team
     path("<int:pk>/site-visits/new/", advisory.sitevisit_create, name="sitevisit_create"),
     path("<int:pk>/lab-tests/new/", advisory.labtest_create, name="labtest_create"),

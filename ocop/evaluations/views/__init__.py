@@ -1,71 +1,18 @@
 """Evaluation pages (/manage/evaluations/): one dossier's way from the producer's draft to the
-council's result, a page for each role.
+council's result, a page for each role, one module per stage of the procedure (the same stages
+as ``services``):
 
-- Producer members: their dossiers, the registration form, the documents, submission.
-- Commune officers: the inbox of submitted dossiers with the 15-working-day deadline, the
-  review (Mẫu 03).
-- The provincial (or central) OCOP office: intake, rounds, councils, results and decisions.
-- Council members: their sheets (conflict declaration first, then the scoring sheet).
-- Chairs: each dossier's scoring status (quorum, spread), sending sheets back, closing.
+- ``dossiers``: the list and one dossier for everyone who may see it; the producer's pages
+  (open, registration form, documents, submit, withdraw);
+- ``review``: the commune's review (Mẫu 03) and the province's check of a forwarded dossier;
+- ``rounds``: rounds, councils and their members, putting dossiers in a round;
+- ``advisory``: the advisory team's site visits and laboratory tests;
+- ``scoring``: council members' sheets (conflict declaration first, then the sheet);
+- ``results``: the chair's scoring page (quorum, spread), closing, the results list;
+- ``central``: the province's decision after a council (the way to the central round);
+- ``common``: what they all use (fetching the dossier for a role, refusals as messages).
 
 Every dossier is fetched through ``Dossier.objects.visible_to``; a page for one role answers 404
 to anyone who does not hold that role for the dossier (``permissions.has_role``). Every change is
 one service call; a refusal comes back as a message or as form errors and changes nothing.
 """
-
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
-
-from ..forms import DecisionForm, add_service_error
-from ..models import Actor, CouncilResult, Dossier
-from ..services.central import (
-    approve_for_central,
-    keep_at_province,
-    reassess_at_province,
-    recognise_central_score,
-)
-from .common import dossier_as, form_data, may_move, nothing_to_do, result_view
-
-S = Dossier.Status
-
-DECISION_SERVICES = {
-    "approve_for_central": approve_for_central,
-    "keep_at_province": keep_at_province,
-    "recognise_central_score": recognise_central_score,
-    "reassess_at_province": reassess_at_province,
-}
-
-
-# --------------------------------------------------------------------------------------
-# The province (and the central office)
-# --------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def dossier_decide(request, pk):
-    """After a council: approve for the central round or keep at the province (90 points or
-    more), or recognise the central score or evaluate again (below 5 stars centrally)."""
-    dossier = dossier_as(request, pk, Actor.PROVINCE)
-    if dossier.status not in DecisionForm.CHOICES or not may_move(dossier, Actor.PROVINCE):
-        return nothing_to_do(request, dossier)
-    form = DecisionForm(form_data(request), status=dossier.status)
-    if request.method == "POST" and form.is_valid():
-        service = DECISION_SERVICES[form.cleaned_data["decision"]]
-        try:
-            service(dossier, actor=request.user, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            add_service_error(form, error, {"comment": "comment"})
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect(dossier)
-    results = [
-        result_view(result)
-        for result in CouncilResult.objects.visible_to(request.user)
-        .filter(dossier=dossier)
-        .select_related("council__round", "closed_by")
-    ]
-    context = {"form": form, "dossier": dossier, "results": results}
-    return render(request, "evaluations/dossier_decide.html", context)
