@@ -40,7 +40,7 @@ from .models import (
     grace_days,
     revoking_office_filter,
 )
-from .services import _notify_producers, revoke_certificate
+from .recognition.services import _notify_producers, revoke_certificate
 
 MAX_FINDINGS = 50
 TRIGGER_MAX_LENGTH = 200

@@ -21,9 +21,9 @@ from ocop.core.pagination import paginate, query_without_page
 
 from .models import CertificateStatus, ProblemReport
 from .problem_reports import handle_problem_report, reopen_problem_report
-from .public_views import STATUS_CLASSES
+from .recognition.public_views import STATUS_CLASSES
+from .recognition.services import can_revoke
 from .report_forms import HandleProblemReportForm, ProblemReportFilterForm
-from .services import can_revoke
 
 OTHER_REPORTS_SHOWN = 20
 HISTORY_SHOWN = 20

@@ -46,13 +46,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ocop.certificates import services
-from ocop.certificates.models import (
-    Authority,
-    Certificate,
-    RecognitionDecision,
-    RevocationGround,
-)
+from ocop.certificates.models import Authority, Certificate, RecognitionDecision, RevocationGround
+from ocop.certificates.recognition import services
 from ocop.core.deadlines import add_months
 from ocop.products.models import Product
 from ocop.regions.models import Province

@@ -12,8 +12,8 @@ from ocop.producers.tests.factories import ProducerFactory
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune, province
 
-from .. import services
 from ..models import Authority
+from ..recognition import services
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=VN)

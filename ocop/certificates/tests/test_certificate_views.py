@@ -21,8 +21,8 @@ from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune
 
-from .. import services
 from ..models import Certificate
+from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate, proposal, signed_decision, tea_product
 
 

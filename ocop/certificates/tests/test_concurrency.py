@@ -15,8 +15,8 @@ from ocop.evaluations.tests.factories import file_database_for_threads, load_ref
 from ocop.evaluations.tests.test_concurrency import run_together
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import Certificate, RecognitionDecision
+from ..recognition import services
 from .factories import NOW, TODAY, proposal
 
 

@@ -17,19 +17,15 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
-from ocop.accounts.tests.factories import (
-    central_officer,
-    commune_officer,
-    province_officer,
-)
+from ocop.accounts.tests.factories import central_officer, commune_officer, province_officer
 from ocop.core.models import AuditEvent
 from ocop.core.text import fold
 from ocop.evaluations.models import Dossier
 from ocop.producers.tests.factories import producer_member
 
-from .. import services, views
-from ..forms import ConfirmForm, DecisionCreateForm
 from ..models import Certificate, DecisionItem, RecognitionDecision
+from ..recognition import services, views
+from ..recognition.forms import ConfirmForm, DecisionCreateForm
 from .factories import NOW, TODAY, historical_certificate, proposal, tea_product
 
 

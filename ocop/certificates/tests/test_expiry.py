@@ -23,7 +23,7 @@ from ocop.evaluations.tests.factories import dossier_row
 from ocop.producers.tests.factories import producer_member
 
 from .. import expiry
-from ..services import revoke_certificate
+from ..recognition.services import revoke_certificate
 from ..tasks import daily_certificate_pass
 from .factories import NOW, VN, historical_certificate, tea_product
 

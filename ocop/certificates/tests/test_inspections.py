@@ -17,7 +17,6 @@ from ocop.core.models import AuditEvent
 from ocop.producers.tests.factories import producer_member
 from ocop.rubric.models import Criterion
 
-from .. import services
 from ..inspections import (
     FindingInput,
     cancel_inspection,
@@ -28,13 +27,8 @@ from ..inspections import (
     record_follow_up,
     record_inspection,
 )
-from ..models import (
-    Certificate,
-    CertificateStatus,
-    Inspection,
-    InspectionFinding,
-    RevocationGround,
-)
+from ..models import Certificate, CertificateStatus, Inspection, InspectionFinding, RevocationGround
+from ..recognition import services
 from .factories import (
     NOW,
     TODAY,

@@ -17,7 +17,7 @@ from ocop.producers.tests.factories import producer_member
 from ocop.rubric.models import Criterion
 
 from ..models import Certificate, Inspection, InspectionFinding
-from ..services import revoke_certificate
+from ..recognition.services import revoke_certificate
 from .factories import (
     NOW,
     TODAY,

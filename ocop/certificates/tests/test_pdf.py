@@ -14,9 +14,9 @@ from ocop.producers.tests.factories import ProducerFactory
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune
 
-from .. import pdf
 from ..models import Certificate
-from ..qr import qr_png, verification_url
+from ..recognition import pdf
+from ..recognition.qr import qr_png, verification_url
 from .factories import NOW, TODAY, historical_certificate
 
 NAME = "Trà xanh Shan tuyết cổ thụ Tủa Chùa"

@@ -26,7 +26,6 @@ from ocop.core.models import AuditEvent
 from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import ProblemReport
 from ..problem_reports import (
     CONTACT_LEFT,
@@ -35,6 +34,7 @@ from ..problem_reports import (
     reopen_problem_report,
     report_problem,
 )
+from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate, tea_product
 
 MESSAGE = "Bán ở chợ Mường Thanh với tem đã hết hạn."

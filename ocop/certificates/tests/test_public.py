@@ -18,8 +18,8 @@ from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune
 
-from .. import services
 from ..models import Certificate, ProblemReport, RevocationGround
+from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate
 
 PHONE = "0912 345 678"

@@ -14,8 +14,8 @@ from ocop.core.models import AuditEvent
 from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
-from .. import services
 from ..models import Authority, Certificate, DecisionItem, RecognitionDecision, RevocationGround
+from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate, proposal, signed_decision, tea_product
 
 

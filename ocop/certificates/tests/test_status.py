@@ -22,7 +22,7 @@ from ..models import (
     RevocationGround,
     certificate_status,
 )
-from ..services import revoke_certificate
+from ..recognition.services import revoke_certificate
 from .factories import NOW, historical_certificate, tea_product
 
 S = CertificateStatus

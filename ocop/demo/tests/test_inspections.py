@@ -7,8 +7,8 @@ import time_machine
 from django.test import TestCase
 
 from ocop.accounts.tests.factories import province_officer
-from ocop.certificates import services
 from ocop.certificates.models import Certificate, Inspection
+from ocop.certificates.recognition import services
 from ocop.certificates.tests.factories import NOW, TODAY, tea_product
 from ocop.core.audit import verify_chain
 from ocop.core.models import AuditEvent

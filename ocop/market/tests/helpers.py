@@ -7,8 +7,8 @@ import itertools
 from django.utils import timezone
 
 from ocop.accounts.tests.factories import central_officer, province_officer
-from ocop.certificates import services
 from ocop.certificates.models import Authority
+from ocop.certificates.recognition import services
 from ocop.producers.choices import ProducerKind
 from ocop.producers.tests.factories import ProducerFactory
 from ocop.products.tests.factories import ProductFactory

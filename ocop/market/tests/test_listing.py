@@ -9,8 +9,8 @@ import time_machine
 from django.test import TestCase
 
 from ocop.accounts.tests.factories import province_officer
-from ocop.certificates import services
 from ocop.certificates.models import Certificate, RevocationGround
+from ocop.certificates.recognition import services
 from ocop.certificates.tests.factories import NOW, TODAY, historical_certificate, tea_product
 from ocop.evaluations.models import Dossier
 from ocop.evaluations.tests.factories import dossier_row

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ocop.accounts.tests.factories import province_officer
 from ocop.certificates.models import Certificate
-from ocop.certificates.services import revoke_certificate
+from ocop.certificates.recognition.services import revoke_certificate
 from ocop.products.tests.factories import ProductPhotoFactory, image_bytes
 
 from ..models import SearchEntry

@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from ocop.accounts.tests.factories import UserFactory
-from ocop.certificates import services
 from ocop.certificates.models import Authority
+from ocop.certificates.recognition import services
 from ocop.evaluations.models import Council, CouncilResult, Dossier, Round
 from ocop.evaluations.tests.factories import dossier_row
 from ocop.producers.choices import ProducerKind

@@ -21,7 +21,7 @@ from ocop.accounts.tests.factories import (
     province_officer,
 )
 from ocop.certificates.models import RevocationGround
-from ocop.certificates.services import revoke_certificate
+from ocop.certificates.recognition.services import revoke_certificate
 from ocop.producers.tests.factories import producer_member
 from ocop.products.models import Product
 from ocop.stats.models import CertificateFact

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ocop.accounts.tests.factories import central_officer, province_officer
 from ocop.certificates.models import Certificate, RevocationGround
-from ocop.certificates.services import revoke_certificate
+from ocop.certificates.recognition.services import revoke_certificate
 from ocop.demo.seed import read_data, seed
 from ocop.demo.tests.base import FilesInTemporaryFolder
 from ocop.stats import summary

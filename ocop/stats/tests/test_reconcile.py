@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from ocop.accounts.tests.factories import province_officer
-from ocop.certificates import services
 from ocop.certificates.models import Certificate, RevocationGround
+from ocop.certificates.recognition import services
 from ocop.stats import summary
 from ocop.stats.models import CertificateFact, CriterionLoss
 

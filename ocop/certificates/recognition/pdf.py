@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from .models import Authority
+from ..models import Authority
 from .qr import qr_png, verification_url
 
 FONT = "DejaVu"

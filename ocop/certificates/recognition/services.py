@@ -31,7 +31,7 @@ from ocop.evaluations.models import Dossier
 from ocop.producers.models import ProducerMember
 from ocop.products.models import Product
 
-from .models import (
+from ..models import (
     AUTHORITY_STARS,
     DISTRICTS_ABOLISHED,
     Authority,
@@ -40,7 +40,7 @@ from .models import (
     RecognitionDecision,
     RevocationGround,
 )
-from .signals import announce_change
+from ..signals import announce_change
 
 # --------------------------------------------------------------------------------------
 # Authority

@@ -1,5 +1,5 @@
 """Public verification addresses, mounted at /v/ by config/urls.py:
-``path("v/", include("ocop.certificates.public_urls"))``."""
+``path("v/", include("ocop.certificates.recognition.public_urls"))``."""
 
 from django.urls import path
 

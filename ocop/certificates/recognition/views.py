@@ -41,6 +41,7 @@ from ocop.evaluations.permissions import is_producer_member
 from ocop.products.models import Product
 from ocop.regions.models import Province
 
+from ..models import Authority, Certificate, CertificateStatus, DecisionItem, RecognitionDecision
 from . import services
 from .forms import (
     HISTORICAL_MAX_ROWS,
@@ -53,13 +54,6 @@ from .forms import (
     ProductLookup,
     RevokeForm,
     historical_formset,
-)
-from .models import (
-    Authority,
-    Certificate,
-    CertificateStatus,
-    DecisionItem,
-    RecognitionDecision,
 )
 from .public_views import STATUS_CLASSES
 

@@ -18,7 +18,7 @@ from ocop.core.text import fold, normalize
 from ocop.products.codes import normalize_code
 from ocop.regions.models import Province
 
-from .models import (
+from ..models import (
     AUTHORITY_STARS,
     DISTRICTS_ABOLISHED,
     Authority,
