@@ -12,7 +12,7 @@ urlpatterns = [
     path("manage/products/", include("ocop.products.urls")),
     path("manage/self-assessments/", include("ocop.rubric.urls")),
     path("manage/evaluations/", include("ocop.evaluations.urls")),
-    path("manage/certificates/", include("ocop.certificates.expiry_urls")),
+    path("manage/certificates/", include("ocop.certificates.expiry.urls")),
     path("manage/certificates/", include("ocop.certificates.recognition.urls")),
     path("manage/inspections/", include("ocop.certificates.inspection_urls")),
     path("manage/problem-reports/", include("ocop.certificates.report_urls")),

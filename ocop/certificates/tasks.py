@@ -5,13 +5,13 @@ import datetime
 from django.tasks import task
 from django.utils import timezone
 
-from . import expiry
+from .expiry import notices
 
 
 @task
 def daily_certificate_pass(day: str | None = None) -> dict:
-    """The daily expiry pass (``ocop.certificates.expiry``) for ``day`` (ISO date; today in
+    """The daily expiry pass (``ocop.certificates.expiry.notices``) for ``day`` (ISO date; today in
     Asia/Ho_Chi_Minh when empty). Returns how many notices of each kind went out."""
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    report = expiry.run_daily_pass(on)
+    report = notices.run_daily_pass(on)
     return {"day": on.isoformat(), "checked": report.checked, **report.sent}

@@ -1,5 +1,5 @@
 """Back-office pages of decisions and certificates, mounted at /manage/certificates/ (next to
-``expiry_urls``: ``expiring/``)."""
+``expiry.urls``: ``expiring/``)."""
 
 from django.urls import path
 

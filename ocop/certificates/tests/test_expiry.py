@@ -22,7 +22,7 @@ from ocop.evaluations.models import Dossier
 from ocop.evaluations.tests.factories import dossier_row
 from ocop.producers.tests.factories import producer_member
 
-from .. import expiry
+from ..expiry import notices
 from ..recognition.services import revoke_certificate
 from ..tasks import daily_certificate_pass
 from .factories import NOW, VN, historical_certificate, tea_product
@@ -53,7 +53,7 @@ class DailyPassTests(TestCase):
         mail.outbox.clear()
         with at(day), self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(timezone.localdate(), day)
-            return expiry.run_daily_pass(timezone.localdate())
+            return notices.run_daily_pass(timezone.localdate())
 
     def notices(self):
         return list(
@@ -66,7 +66,7 @@ class DailyPassTests(TestCase):
 
     def test_the_legal_dates_are_the_ones_this_test_uses(self):
         self.assertEqual(self.certificate.valid_until, EXPIRES)
-        periods = {p.kind: p.starts_on for p in expiry.notice_periods(EXPIRES)}
+        periods = {p.kind: p.starts_on for p in notices.notice_periods(EXPIRES)}
         self.assertEqual(
             periods,
             {
@@ -156,8 +156,8 @@ class DailyPassTests(TestCase):
 
     def test_send_notice_twice_records_and_sends_once(self):
         with at(WINDOW_OPENS), self.captureOnCommitCallbacks(execute=True):
-            first = expiry.send_notice(self.certificate, kind="window_opens", day=WINDOW_OPENS)
-            second = expiry.send_notice(self.certificate, kind="window_opens", day=WINDOW_OPENS)
+            first = notices.send_notice(self.certificate, kind="window_opens", day=WINDOW_OPENS)
+            second = notices.send_notice(self.certificate, kind="window_opens", day=WINDOW_OPENS)
         self.assertEqual((first, second), (True, False))
         self.assertEqual(len(mail.outbox), 2)
 
@@ -225,7 +225,7 @@ class NoticeDueTests(TestCase):
         valid_until = EXPIRES
 
     def due(self, day, pending=False):
-        return expiry.notice_due(self.Cert, on=day, pending_re_rating=pending)
+        return notices.notice_due(self.Cert, on=day, pending_re_rating=pending)
 
     def test_edges(self):
         one = datetime.timedelta(days=1)

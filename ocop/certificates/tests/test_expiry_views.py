@@ -28,7 +28,7 @@ from .factories import NOW, TODAY, historical_certificate, tea_product
 
 urlpatterns = [
     path("", include("config.urls")),
-    path("manage/certificates/", include("ocop.certificates.expiry_urls")),
+    path("manage/certificates/", include("ocop.certificates.expiry.urls")),
 ]
 
 

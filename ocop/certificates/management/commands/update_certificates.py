@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ocop.certificates import expiry
+from ocop.certificates.expiry import notices
 from ocop.certificates.tasks import daily_certificate_pass
 
 
@@ -39,6 +39,6 @@ class Command(BaseCommand):
             result = daily_certificate_pass.enqueue(day.isoformat())
             self.stdout.write(f"Certificate pass for {day} queued (task {result.id}).")
             return
-        report = expiry.run_daily_pass(day)
+        report = notices.run_daily_pass(day)
         for line in report.lines():
             self.stdout.write(line)

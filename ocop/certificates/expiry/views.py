@@ -18,8 +18,8 @@ from ocop.core.htmx import is_htmx
 from ocop.core.pagination import paginate, query_without_page
 from ocop.regions.models import Province
 
-from .expiry import HORIZON_DAYS
-from .models import Certificate, certificate_status
+from ..models import Certificate, certificate_status
+from .notices import HORIZON_DAYS
 
 WINDOW_OPEN = "window"
 WINDOW_CLOSED = "closed"

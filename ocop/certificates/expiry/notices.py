@@ -47,7 +47,7 @@ from ocop.core.models import AuditEvent
 from ocop.core.tasks import queue_email
 from ocop.producers.models import ProducerMember
 
-from .models import Certificate
+from ..models import Certificate
 
 NOTICE_LEAD_DAYS = 30  # "30 days before the window closes" and "30 days before expiry"
 #: How far ahead the officials' list and the pass look (the window opens 180 days before expiry).
