@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ocop.certificates.control import urls as control_urls
+
 urlpatterns = [
     path("", include("ocop.market.urls")),
     path("", include("ocop.core.urls")),
@@ -14,8 +16,8 @@ urlpatterns = [
     path("manage/evaluations/", include("ocop.evaluations.urls")),
     path("manage/certificates/", include("ocop.certificates.expiry.urls")),
     path("manage/certificates/", include("ocop.certificates.recognition.urls")),
-    path("manage/inspections/", include("ocop.certificates.inspection_urls")),
-    path("manage/problem-reports/", include("ocop.certificates.report_urls")),
+    path("manage/inspections/", include((control_urls.inspections, "inspections"))),
+    path("manage/problem-reports/", include((control_urls.problem_reports, "problem_reports"))),
     path("manage/stats/", include("ocop.stats.urls")),
     path("open-data/", include("ocop.stats.open_data_urls")),
     path("v/", include("ocop.certificates.recognition.public_urls")),

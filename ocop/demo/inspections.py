@@ -33,7 +33,7 @@ import datetime
 from django.utils import timezone
 
 from ocop.accounts.models import Membership
-from ocop.certificates.inspections import (
+from ocop.certificates.control.inspections import (
     FindingInput,
     inspectable_certificates,
     inspection_criteria,

@@ -111,7 +111,7 @@ def historical_certificate(actor, product, *, issued_on, star=3, number=None, **
 
 def planned_inspection(actor, certificate, *, kind="periodic", planned_on=None, **kwargs):
     """An inspection planned through the service (``planned_on`` defaults to the issue day)."""
-    from ..inspections import plan_inspection
+    from ..control.inspections import plan_inspection
 
     values = {"team": "Lò Văn Thắng (Văn phòng OCOP tỉnh), Cà Thị Hoa (Sở Công Thương)"}
     values.update(kwargs)
@@ -129,7 +129,7 @@ def recorded_inspection(
 ):
     """An inspection planned and recorded through the services; a corrective outcome gets a
     deadline 30 days after the visit and one finding about the stamp."""
-    from ..inspections import FindingInput, record_inspection
+    from ..control.inspections import FindingInput, record_inspection
 
     visited_on = visited_on or certificate.issued_on
     inspection = planned_inspection(actor, certificate, planned_on=visited_on)

@@ -17,7 +17,7 @@ from ocop.core.models import AuditEvent
 from ocop.producers.tests.factories import producer_member
 from ocop.rubric.models import Criterion
 
-from ..inspections import (
+from ..control.inspections import (
     FindingInput,
     cancel_inspection,
     escalate_to_revocation,

@@ -26,14 +26,14 @@ from ocop.core.models import AuditEvent
 from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
-from ..models import ProblemReport
-from ..problem_reports import (
+from ..control.problem_reports import (
     CONTACT_LEFT,
     NO_CONTACT_LEFT,
     handle_problem_report,
     reopen_problem_report,
     report_problem,
 )
+from ..models import ProblemReport
 from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate, tea_product
 

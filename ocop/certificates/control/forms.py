@@ -1,6 +1,8 @@
-"""Forms of the inspection pages. They check the shape of the input and limit the choices to
-what the user may pick; the rules are the services' (``inspections.py``) and come back as a
-``ValidationError`` that the view puts on the form. No form saves anything."""
+"""Forms of the post-recognition control pages: inspections, and the offices' inbox of problem
+reports (its filters and the note of what was done). They check the shape of the input and
+limit the choices to what the user may pick; the rules are the services' (``inspections.py``,
+``problem_reports.py``) and come back as a ``ValidationError`` that the view puts on the form.
+No form saves anything."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from ocop.evaluations.forms import add_service_error  # noqa: F401 (re-exported for the views)
 from ocop.producers.forms import DateInput, LayoutMixin
 
+from ..models import Inspection, InspectionFinding, ProblemReport, RevocationGround
 from .inspections import MAX_FINDINGS, FindingInput
-from .models import Inspection, InspectionFinding, RevocationGround
+from .problem_reports import NOTE_MAX_LENGTH
+
+# --------------------------------------------------------------------------------------
+# Inspections
+# --------------------------------------------------------------------------------------
+
 
 TEXTAREA = {"rows": 3}
 OVERDUE = "overdue"
@@ -235,3 +243,44 @@ class CancelForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A confirmation without input (closing an inspection on a revocation already made)."""
+
+
+# --------------------------------------------------------------------------------------
+# Problem reports
+# --------------------------------------------------------------------------------------
+
+
+class ProblemReportFilterForm(forms.Form):
+    """The inbox's filters; a value that does not fit is ignored and shown as an error."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *ProblemReport.Status.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("What is wrong"),
+        required=False,
+        choices=[("", _("All")), *ProblemReport.Kind.choices],
+    )
+
+    def filter(self, reports):
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("status"):
+            reports = reports.filter(status=data["status"])
+        if data.get("kind"):
+            reports = reports.filter(kind=data["kind"])
+        return reports
+
+
+class HandleProblemReportForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For the office's record: what was checked, who was contacted, what was decided."
+        ),
+        error_messages={"required": _("Write what was checked and what was done.")},
+    )

@@ -30,7 +30,7 @@ from ocop.core.audit import record_event
 from ocop.core.ratelimit import take_hourly_slot
 from ocop.core.tasks import queue_email
 
-from .models import Certificate, ProblemReport
+from ..models import Certificate, ProblemReport
 
 DEFAULT_REPORTS_PER_HOUR = 5
 CODE_MAX_LENGTH = 64

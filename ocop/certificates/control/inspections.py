@@ -31,7 +31,7 @@ from ocop.core.audit import record_event
 from ocop.rubric.models import Criterion, Sheet
 from ocop.rubric.services import version_in_force
 
-from .models import (
+from ..models import (
     Certificate,
     CertificateStatus,
     Inspection,
@@ -40,7 +40,7 @@ from .models import (
     grace_days,
     revoking_office_filter,
 )
-from .recognition.services import _notify_producers, revoke_certificate
+from ..recognition.services import _notify_producers, revoke_certificate
 
 MAX_FINDINGS = 50
 TRIGGER_MAX_LENGTH = 200
