@@ -1,0 +1,697 @@
+"""Every change to decisions and certificates is one function here: ``verb_noun(obj, *, actor,
+...)``, in one transaction, with the rows it changes locked, the actor's authority checked, a
+hash-chained audit event written in the same transaction, and the producer told by e-mail once
+it commits.
+
+A refusal raises ``PermissionDenied`` (wrong person) or ``ValidationError`` (wrong state or
+input) with a message for the person who tried, and leaves the database as it was.
+
+Who decides (art. 7(3), 12): the provincial chairman recognises and revokes 3★ and 4★ products,
+through the province's OCOP office; the Minister 5★, through the central OCOP office.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop.accounts.scope import official_scope
+from ocop.core.audit import record_event
+from ocop.core.deadlines import certificate_expires_on
+from ocop.core.tasks import queue_email
+from ocop.evaluations.models import Dossier
+from ocop.producers.models import ProducerMember
+from ocop.products.models import Product
+
+from ..models import (
+    AUTHORITY_STARS,
+    DISTRICTS_ABOLISHED,
+    Authority,
+    Certificate,
+    DecisionItem,
+    RecognitionDecision,
+    RevocationGround,
+)
+from ..signals import announce_change
+
+# --------------------------------------------------------------------------------------
+# Authority
+# --------------------------------------------------------------------------------------
+
+
+def _is_active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can_decide(user, *, authority, province_id) -> bool:
+    """The Minister's decisions are prepared by the central office; the others by the OCOP
+    office of the decision's province (superusers both)."""
+    if not _is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    scope = official_scope(user)
+    if authority == Authority.MINISTER:
+        return scope.is_national
+    return province_id is not None and province_id in scope.province_codes
+
+
+def can_revoke(user, certificate) -> bool:
+    """5★: the central office (the Minister revokes); 3★ and 4★: the product's province."""
+    authority = Authority.MINISTER if certificate.star == 5 else Authority.PROVINCE_CHAIRMAN
+    return can_decide(user, authority=authority, province_id=_province_of(certificate.product))
+
+
+def _province_of(product) -> str:
+    return product.producer.province_id
+
+
+def _refuse_authority(authority):
+    if authority == Authority.MINISTER:
+        raise PermissionDenied(
+            _("Only the central OCOP office can prepare the Minister's decisions.")
+        )
+    raise PermissionDenied(_("Only the OCOP office of the province can do this."))
+
+
+# --------------------------------------------------------------------------------------
+# Notifications
+# --------------------------------------------------------------------------------------
+
+
+def _notify_producers(products, *, subject, body, params) -> None:
+    """One e-mail to the active members of each product's producer, in the site's language,
+    once the transaction commits."""
+    producer_ids = {product.producer_id for product in products}
+    recipients = sorted(
+        {
+            address
+            for address in ProducerMember.objects.filter(
+                producer_id__in=producer_ids, user__is_active=True
+            ).values_list("user__email", flat=True)
+            if address
+        }
+    )
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = str(subject), str(body) % {key: str(value) for key, value in params.items()}
+    transaction.on_commit(lambda: queue_email(subject=subject, body=body, recipients=recipients))
+
+
+# --------------------------------------------------------------------------------------
+# Decisions from council results
+# --------------------------------------------------------------------------------------
+
+
+def _check_number(number, decided_on, signer_name):
+    errors = {}
+    if not (number or "").strip():
+        errors["number"] = ValidationError(
+            _("Enter the decision number, e.g. 1234/QĐ-UBND."), code="no_number"
+        )
+    if decided_on is None:
+        errors["decided_on"] = ValidationError(_("Enter the date of the decision."), code="no_date")
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = ValidationError(
+            _("The date of the decision cannot be in the future."), code="future_date"
+        )
+    if not (signer_name or "").strip():
+        errors["signer_name"] = ValidationError(
+            _("Enter the name of the person who signs the decision."), code="no_signer"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_decision(decision):
+    """Save a new decision; a number already used by the same body that year is refused."""
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "number": ValidationError(
+                    _("Decision number %(number)s is already recorded for %(year)s."),
+                    code="duplicate_number",
+                    params={"number": decision.number, "year": decision.decided_on.year},
+                )
+            }
+        ) from None
+
+
+@transaction.atomic
+def create_decision_from_results(
+    province,
+    *,
+    actor,
+    results,
+    number,
+    decided_on,
+    signer_name,
+    note="",
+) -> RecognitionDecision:
+    """A draft decision recognising the products of ``results`` (council results on which a
+    dossier's proposal rests). Dossiers ``proposed`` (3★, 4★) make a provincial chairman's
+    decision for ``province``; dossiers ``proposed_central`` (5★) a Minister's decision."""
+    results = list(results)
+    if not results:
+        raise ValidationError(_("Choose at least one proposed product."), code="no_results")
+    _check_number(number, decided_on, signer_name)
+    dossiers = list(
+        Dossier.objects.select_for_update(of=("self",))
+        .filter(decisive_result_id__in=[result.pk for result in results])
+        .select_related("product")
+        .order_by("pk")
+    )
+    by_result = {dossier.decisive_result_id: dossier for dossier in dossiers}
+    statuses = {dossier.status for dossier in dossiers}
+    if statuses == {Dossier.Status.PROPOSED_CENTRAL}:
+        authority = Authority.MINISTER
+    elif statuses == {Dossier.Status.PROPOSED}:
+        authority = Authority.PROVINCE_CHAIRMAN
+    else:
+        authority = None
+    candidates = [authority] if authority else [Authority.PROVINCE_CHAIRMAN, Authority.MINISTER]
+    if not any(can_decide(actor, authority=a, province_id=province.pk) for a in candidates):
+        _refuse_authority(authority)
+    problems = []
+    for result in results:
+        dossier = by_result.get(result.pk)
+        if dossier is None or dossier.status not in (
+            Dossier.Status.PROPOSED,
+            Dossier.Status.PROPOSED_CENTRAL,
+        ):
+            problems.append(
+                ValidationError(
+                    _("Council result %(result)s is not a proposal for recognition."),
+                    code="not_proposed",
+                    params={"result": result},
+                )
+            )
+        elif authority != Authority.MINISTER and dossier.province_id != province.pk:
+            # The Minister's decisions recognise 5-star products of any province together.
+            problems.append(
+                ValidationError(
+                    _("%(product)s belongs to another province."),
+                    code="other_province",
+                    params={"product": dossier.product},
+                )
+            )
+    if authority is None and not problems:
+        problems.append(
+            ValidationError(
+                _(
+                    "5-star products are recognised by the Minister and 3- and 4-star products "
+                    "by the province: put them in separate decisions."
+                ),
+                code="mixed_authorities",
+            )
+        )
+    taken = DecisionItem.objects.filter(dossier__in=dossiers).select_related("decision")
+    for item in taken:
+        problems.append(
+            ValidationError(
+                _("%(product)s is already in decision %(decision)s."),
+                code="already_in_decision",
+                params={"product": item.product, "decision": item.decision},
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+
+    decision = RecognitionDecision(
+        number=number.strip(),
+        decided_on=decided_on,
+        authority=authority,
+        signer_name=signer_name.strip(),
+        province=None if authority == Authority.MINISTER else province,
+        note=note,
+        created_by=actor,
+    )
+    _save_decision(decision)
+    for position, result in enumerate(results, start=1):
+        dossier = by_result[result.pk]
+        DecisionItem.objects.create(
+            decision=decision,
+            position=position,
+            product=dossier.product,
+            star=dossier.proposed_star,
+            dossier=dossier,
+            council_result=result,
+        )
+    record_event(
+        actor=actor,
+        action="decision.created",
+        obj=decision,
+        changes={
+            "number": [None, decision.number],
+            "decided_on": [None, decided_on],
+            "authority": [None, authority],
+            "products": [None, ", ".join(f"{by_result[r.pk].product_id}" for r in results)],
+        },
+        new_status=decision.status,
+    )
+    return decision
+
+
+def _lock_products(product_ids):
+    """Lock the products' rows (in a fixed order), so that two issuers for the same product
+    run one after the other."""
+    return {
+        product.pk: product
+        for product in Product.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(product_ids))
+        .select_related("producer")
+        .order_by("pk")
+    }
+
+
+def _certificate_number(decision, item) -> str:
+    """``<province code or TW>-<year>-<decision id>-<line>``: unique by construction."""
+    scope = decision.province_id or "TW"
+    return f"{scope}-{decision.decided_on.year}-{decision.pk:05d}-{item.position:03d}"
+
+
+def _issue(decision, item, product, *, actor, number, issued_on, valid_until, is_sample=False):
+    """Issue one certificate; the product's current certificate, if older, is superseded by it
+    (a newer one already recorded supersedes this one instead)."""
+    previous = (
+        Certificate.objects.select_for_update().filter(product=product, is_current=True).first()
+    )
+    newer_exists = previous is not None and previous.issued_on > issued_on
+    if previous is not None and not newer_exists:
+        previous.is_current = False
+        previous.save(update_fields=["is_current", "updated_at"])
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                number=number,
+                decision=decision,
+                item=item,
+                product=product,
+                star=item.star,
+                council_result=item.council_result,
+                issued_on=issued_on,
+                valid_until=valid_until,
+                is_current=not newer_exists,
+                superseded_by=previous if newer_exists else None,
+                superseded_on=previous.issued_on if newer_exists else None,
+                is_sample=is_sample,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "A certificate for %(product)s was issued at the same moment, or certificate "
+                "number %(number)s is already used. Reload the page and check the product's "
+                "certificates."
+            ),
+            code="certificate_conflict",
+            params={"product": product, "number": number},
+        ) from None
+    record_event(
+        actor=actor,
+        action="certificate.issued",
+        obj=certificate,
+        changes={
+            "product": [None, product.pk],
+            "star": [None, certificate.star],
+            "issued_on": [None, issued_on],
+            "valid_until": [None, valid_until],
+            "decision": [None, decision.number],
+        },
+        new_status="current" if certificate.is_current else "superseded",
+    )
+    announce_change([product.pk])
+    if previous is not None and not newer_exists:
+        previous.superseded_by = certificate
+        previous.superseded_on = issued_on
+        previous.save(update_fields=["superseded_by", "superseded_on", "updated_at"])
+        record_event(
+            actor=actor,
+            action="certificate.superseded",
+            obj=previous,
+            changes={"superseded_by": [None, certificate.number]},
+            old_status="current",
+            new_status="superseded",
+        )
+    return certificate
+
+
+@transaction.atomic
+def sign_decision(decision, *, actor) -> RecognitionDecision:
+    """Record that the decision is signed and issue its certificates, dated the decision's
+    date and valid 36 months."""
+    locked = RecognitionDecision.objects.select_for_update().filter(pk=decision.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("You cannot act on this decision."))
+    if not can_decide(actor, authority=locked.authority, province_id=locked.province_id):
+        _refuse_authority(locked.authority)
+    if locked.is_signed:
+        raise ValidationError(
+            _("Decision %(number)s is already signed; its certificates are issued."),
+            code="already_signed",
+            params={"number": locked.number},
+        )
+    items = list(locked.items.select_related("council_result").order_by("position"))
+    if not items:
+        raise ValidationError(_("The decision recognises no product."), code="no_items")
+    products = _lock_products(item.product_id for item in items)
+    valid_until = certificate_expires_on(locked.decided_on)
+    certificates = [
+        _issue(
+            locked,
+            item,
+            products[item.product_id],
+            actor=actor,
+            number=_certificate_number(locked, item),
+            issued_on=locked.decided_on,
+            valid_until=valid_until,
+            is_sample=locked.is_sample,
+        )
+        for item in items
+    ]
+    locked.status = RecognitionDecision.Status.SIGNED
+    locked.signed_at = timezone.now()
+    locked.save(update_fields=["status", "signed_at", "updated_at"])
+    record_event(
+        actor=actor,
+        action="decision.signed",
+        obj=locked,
+        changes={"certificates": [None, ", ".join(c.number for c in certificates)]},
+        old_status=RecognitionDecision.Status.DRAFT,
+        new_status=RecognitionDecision.Status.SIGNED,
+    )
+    _notify_producers(
+        products.values(),
+        subject=gettext_lazy("Your product is recognised as an OCOP product"),
+        body=gettext_lazy(
+            "Decision %(number)s of %(date)s recognises your product. Its certificate is "
+            "valid until %(until)s."
+        ),
+        params={
+            "number": locked.number,
+            "date": date_format(locked.decided_on, "SHORT_DATE_FORMAT"),
+            "until": date_format(valid_until, "SHORT_DATE_FORMAT"),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def discard_decision(decision, *, actor) -> None:
+    """Delete a draft decision and its lines (nothing was issued from it); its dossiers can
+    then go into another decision. The audit event keeps its number and products."""
+    locked = RecognitionDecision.objects.select_for_update().filter(pk=decision.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("You cannot act on this decision."))
+    if not can_decide(actor, authority=locked.authority, province_id=locked.province_id):
+        _refuse_authority(locked.authority)
+    if locked.is_signed:
+        raise ValidationError(
+            _("Decision %(number)s is signed and cannot be discarded."),
+            code="signed",
+            params={"number": locked.number},
+        )
+    product_ids = list(locked.items.order_by("position").values_list("product_id", flat=True))
+    record_event(
+        actor=actor,
+        action="decision.discarded",
+        obj=locked,
+        changes={
+            "number": [locked.number, None],
+            "decided_on": [locked.decided_on, None],
+            "products": [", ".join(str(pk) for pk in product_ids), None],
+        },
+        old_status=RecognitionDecision.Status.DRAFT,
+        new_status="discarded",
+    )
+    locked.items.all().delete()
+    locked.delete()
+
+
+# --------------------------------------------------------------------------------------
+# Decisions taken before the platform
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoricalCertificate:
+    """One product of a historical decision, as written on its certificate."""
+
+    product: Product
+    star: int
+    number: str
+    issued_on: datetime.date | None = None  # the decision's date when empty
+    valid_until: datetime.date | None = None  # 36 months after issue when empty
+
+
+@transaction.atomic
+def record_historical_decision(
+    province,
+    *,
+    actor,
+    number,
+    decided_on,
+    signer_name,
+    certificates,
+    authority=Authority.PROVINCE_CHAIRMAN,
+    is_sample=False,
+    note="",
+) -> RecognitionDecision:
+    """Record a decision taken before the platform and its certificates (signed at once)."""
+    if not can_decide(actor, authority=authority, province_id=province.pk):
+        _refuse_authority(authority)
+    _check_number(number, decided_on, signer_name)
+    if authority == Authority.DISTRICT_CHAIRMAN and decided_on >= DISTRICTS_ABOLISHED:
+        raise ValidationError(
+            {
+                "authority": ValidationError(
+                    _(
+                        "Districts were abolished on 1 July 2025: from then on, the provincial "
+                        "chairman decides."
+                    ),
+                    code="district_abolished",
+                )
+            }
+        )
+    entries = list(certificates)
+    problems = []
+    if not entries:
+        problems.append(ValidationError(_("Add at least one product."), code="no_items"))
+    products = _lock_products(entry.product.pk for entry in entries)
+    for entry in entries:
+        product = products[entry.product.pk]
+        if entry.star not in (3, 4, 5):
+            problems.append(
+                ValidationError(
+                    _("%(product)s: the star must be 3, 4 or 5."),
+                    code="star",
+                    params={"product": product},
+                )
+            )
+        elif entry.star not in AUTHORITY_STARS.get(authority, ()):
+            problems.append(
+                ValidationError(
+                    _("%(product)s: %(authority)s does not recognise %(star)s-star products."),
+                    code="star_authority",
+                    params={
+                        "product": product,
+                        "authority": Authority(authority).label,
+                        "star": entry.star,
+                    },
+                )
+            )
+        if product.producer.province_id != province.pk:
+            problems.append(
+                ValidationError(
+                    _("%(product)s belongs to another province."),
+                    code="other_province",
+                    params={"product": product},
+                )
+            )
+        if not entry.number.strip():
+            problems.append(
+                ValidationError(
+                    _("%(product)s: enter the certificate number."),
+                    code="no_certificate_number",
+                    params={"product": product},
+                )
+            )
+    if len({entry.product.pk for entry in entries}) != len(entries):
+        problems.append(ValidationError(_("A product is listed twice."), code="duplicate_product"))
+    if problems:
+        raise ValidationError(problems)
+
+    decision = RecognitionDecision(
+        number=number.strip(),
+        decided_on=decided_on,
+        authority=authority,
+        signer_name=signer_name.strip(),
+        province=None if authority == Authority.MINISTER else province,
+        status=RecognitionDecision.Status.SIGNED,
+        signed_at=timezone.now(),
+        is_historical=True,
+        is_sample=is_sample,
+        note=note,
+        created_by=actor,
+    )
+    _save_decision(decision)
+    for position, entry in enumerate(sorted(entries, key=lambda e: e.issued_on or decided_on), 1):
+        product = products[entry.product.pk]
+        item = DecisionItem.objects.create(
+            decision=decision, position=position, product=product, star=entry.star
+        )
+        issued_on = entry.issued_on or decided_on
+        _issue(
+            decision,
+            item,
+            product,
+            actor=actor,
+            number=entry.number.strip(),
+            issued_on=issued_on,
+            valid_until=entry.valid_until or certificate_expires_on(issued_on),
+            is_sample=is_sample,
+        )
+    record_event(
+        actor=actor,
+        action="decision.historical_recorded",
+        obj=decision,
+        changes={
+            "number": [None, decision.number],
+            "decided_on": [None, decided_on],
+            "certificates": [None, len(entries)],
+        },
+        new_status=decision.status,
+    )
+    return decision
+
+
+# --------------------------------------------------------------------------------------
+# Revocation
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_certificate(
+    certificate, *, actor, ground, decision_number, decided_on, note=""
+) -> Certificate:
+    """Revoke a certificate on one of the six legal grounds (art. 12), effective on the day of
+    the revocation decision."""
+    locked = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("product__producer")
+        .filter(pk=certificate.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("You cannot act on this certificate."))
+    if not can_revoke(actor, locked):
+        if locked.star == 5:
+            raise PermissionDenied(
+                _("Only the central OCOP office can revoke a 5-star certificate.")
+            )
+        raise PermissionDenied(
+            _("Only the OCOP office of the product's province can revoke this certificate.")
+        )
+    errors = {}
+    if ground not in RevocationGround.values:
+        errors["ground"] = ValidationError(
+            _("Choose one of the legal grounds for revocation."), code="ground"
+        )
+    if not (decision_number or "").strip():
+        errors["decision_number"] = ValidationError(
+            _("Enter the number of the revocation decision."), code="no_number"
+        )
+    if decided_on is None:
+        errors["decided_on"] = ValidationError(
+            _("Enter the date of the revocation decision."), code="no_date"
+        )
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = ValidationError(
+            _("The date of the revocation decision cannot be in the future."), code="future_date"
+        )
+    elif decided_on < locked.issued_on:
+        errors["decided_on"] = ValidationError(
+            _("The revocation cannot be dated before the certificate was issued."),
+            code="before_issue",
+        )
+    if errors:
+        raise ValidationError(errors)
+    if locked.revoked_on is not None:
+        raise ValidationError(
+            _("This certificate was already revoked on %(date)s."),
+            code="already_revoked",
+            params={"date": date_format(locked.revoked_on, "SHORT_DATE_FORMAT")},
+        )
+    if locked.superseded_by_id is not None:
+        raise ValidationError(
+            _("This certificate was replaced by a newer one; revoke the newer one."),
+            code="superseded",
+        )
+    locked.revoked_on = decided_on
+    locked.revocation_ground = ground
+    locked.revocation_decision_number = decision_number.strip()
+    locked.revocation_note = note
+    locked.is_current = False
+    locked.save(
+        update_fields=[
+            "revoked_on",
+            "revocation_ground",
+            "revocation_decision_number",
+            "revocation_note",
+            "is_current",
+            "updated_at",
+        ]
+    )
+    record_event(
+        actor=actor,
+        action="certificate.revoked",
+        obj=locked,
+        changes={
+            "revoked_on": [None, decided_on],
+            "revocation_ground": [None, ground],
+            "revocation_decision_number": [None, locked.revocation_decision_number],
+        },
+        old_status="current",
+        new_status="revoked",
+        comment=note,
+    )
+    announce_change([locked.product_id])
+    _notify_producers(
+        [locked.product],
+        subject=gettext_lazy("Your OCOP certificate is revoked"),
+        body=gettext_lazy(
+            "Certificate %(number)s for %(product)s is revoked by decision %(decision)s of "
+            "%(date)s (%(ground)s). The OCOP stamp may no longer be used on the product."
+        ),
+        params={
+            "number": locked.number,
+            "product": locked.product,
+            "decision": locked.revocation_decision_number,
+            "date": date_format(decided_on, "SHORT_DATE_FORMAT"),
+            "ground": RevocationGround(ground).label,
+        },
+    )
+    return locked
+
+
+__all__ = [
+    "HistoricalCertificate",
+    "can_decide",
+    "can_revoke",
+    "create_decision_from_results",
+    "discard_decision",
+    "record_historical_decision",
+    "revoke_certificate",
+    "sign_decision",
+]
