@@ -605,7 +605,7 @@ class ProblemReport(TimeStampedModel):
 
 def revoking_office_filter(user, *, prefix=""):
     """The rows whose certificate ``user`` could revoke (the semantics of
-    ``services.can_revoke``): 5★ by the central office, 3★ and 4★ by the OCOP office of the
+    ``guards.can_revoke``): 5★ by the central office, 3★ and 4★ by the OCOP office of the
     product's province; superusers all. None for nobody. ``prefix`` leads from the row to the
     certificate (``"certificate__"`` for inspections, ``""`` for certificates)."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import Authority, Certificate, RecognitionDecision, RevocationGround
 from ocop.certificates.recognition import services
 from ocop.core.deadlines import add_months
@@ -203,7 +204,7 @@ def _revoke(officer, province, today, report):
     if certificate is None or certificate.revoked_on is not None:
         report.unchanged[label] += certificate is not None
         return
-    services.revoke_certificate(
+    revoke_certificate(
         certificate,
         actor=officer,
         ground=RevocationGround.MARK_MISUSE,

@@ -5,9 +5,9 @@ written in the same transaction and the producer told by e-mail once it commits.
 
 The steps: ``plan_inspection`` → ``record_inspection`` (visit, outcome, findings) →
 ``record_follow_up`` (after a corrective-action deadline) → ``escalate_to_revocation`` (calls
-``services.revoke_certificate``); ``cancel_inspection`` drops a planned one.
+``revocation.revoke_certificate``); ``cancel_inspection`` drops a planned one.
 
-Who acts: the office that could revoke the certificate (``services.can_revoke``): the
+Who acts: the office that could revoke the certificate (``guards.can_revoke``): the
 province's OCOP office for 3★ and 4★ products, the central office for 5★ ones.
 
 The revocation is due within 15 days of the finding (art. 8(4)): the visit that recommended it,
@@ -31,6 +31,7 @@ from ocop.core.audit import record_event
 from ocop.rubric.models import Criterion, Sheet
 from ocop.rubric.services import version_in_force
 
+from ..guards import notify_producers
 from ..models import (
     Certificate,
     CertificateStatus,
@@ -40,7 +41,7 @@ from ..models import (
     grace_days,
     revoking_office_filter,
 )
-from ..recognition.services import _notify_producers, revoke_certificate
+from .revocation import revoke_certificate
 
 MAX_FINDINGS = 50
 TRIGGER_MAX_LENGTH = 200
@@ -146,7 +147,7 @@ def _short(day) -> str:
 
 def _notify(inspection, *, subject, body, params):
     params = {"product": inspection.certificate.product, **params}
-    _notify_producers([inspection.certificate.product], subject=subject, body=body, params=params)
+    notify_producers([inspection.certificate.product], subject=subject, body=body, params=params)
 
 
 # --------------------------------------------------------------------------------------
@@ -544,7 +545,7 @@ class Escalation:
 def escalate_to_revocation(
     inspection, *, actor, ground, decision_number, decided_on, note=""
 ) -> Escalation:
-    """Revoke the certificate on the inspection's finding (``services.revoke_certificate``,
+    """Revoke the certificate on the inspection's finding (``revocation.revoke_certificate``,
     with the same checks and the producer's e-mail) and close the inspection. The revocation
     is due 15 days after the finding; a later one is recorded and reported as late."""
     locked = _lock(inspection)

@@ -33,6 +33,7 @@ from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
 
+from ..guards import can_revoke
 from ..models import (
     CertificateStatus,
     Inspection,
@@ -41,7 +42,6 @@ from ..models import (
     revoking_office_filter,
 )
 from ..recognition.public_views import STATUS_CLASSES
-from ..recognition.services import can_revoke
 from . import inspections as services
 from .forms import (
     CancelForm,

@@ -1,13 +1,13 @@
-"""Every change to decisions and certificates is one function here: ``verb_noun(obj, *, actor,
-...)``, in one transaction, with the rows it changes locked, the actor's authority checked, a
-hash-chained audit event written in the same transaction, and the producer told by e-mail once
-it commits.
+"""Recognition decisions and the certificates they issue: a draft decision from council results,
+signing it (which issues the certificates) or discarding it, and recording a decision taken
+before the platform. Each change is one function, ``verb_noun(obj, *, actor, ...)``, in one
+transaction, with the rows it changes locked, the actor's authority checked, a hash-chained
+audit event written in the same transaction, and the producer told by e-mail once it commits.
 
 A refusal raises ``PermissionDenied`` (wrong person) or ``ValidationError`` (wrong state or
 input) with a message for the person who tried, and leaves the database as it was.
 
-Who decides (art. 7(3), 12): the provincial chairman recognises and revokes 3★ and 4★ products,
-through the province's OCOP office; the Minister 5★, through the central OCOP office.
+Who decides is ``guards.can_decide``; revocation is in ``control/revocation.py``.
 """
 
 from __future__ import annotations
@@ -15,22 +15,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ocop.accounts.scope import official_scope
 from ocop.core.audit import record_event
 from ocop.core.deadlines import certificate_expires_on
-from ocop.core.tasks import queue_email
 from ocop.evaluations.models import Dossier
-from ocop.producers.models import ProducerMember
 from ocop.products.models import Product
 
+from ..guards import can_decide, notify_producers
 from ..models import (
     AUTHORITY_STARS,
     DISTRICTS_ABOLISHED,
@@ -38,7 +35,6 @@ from ..models import (
     Certificate,
     DecisionItem,
     RecognitionDecision,
-    RevocationGround,
 )
 from ..signals import announce_change
 
@@ -47,64 +43,12 @@ from ..signals import announce_change
 # --------------------------------------------------------------------------------------
 
 
-def _is_active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def can_decide(user, *, authority, province_id) -> bool:
-    """The Minister's decisions are prepared by the central office; the others by the OCOP
-    office of the decision's province (superusers both)."""
-    if not _is_active(user):
-        return False
-    if user.is_superuser:
-        return True
-    scope = official_scope(user)
-    if authority == Authority.MINISTER:
-        return scope.is_national
-    return province_id is not None and province_id in scope.province_codes
-
-
-def can_revoke(user, certificate) -> bool:
-    """5★: the central office (the Minister revokes); 3★ and 4★: the product's province."""
-    authority = Authority.MINISTER if certificate.star == 5 else Authority.PROVINCE_CHAIRMAN
-    return can_decide(user, authority=authority, province_id=_province_of(certificate.product))
-
-
-def _province_of(product) -> str:
-    return product.producer.province_id
-
-
 def _refuse_authority(authority):
     if authority == Authority.MINISTER:
         raise PermissionDenied(
             _("Only the central OCOP office can prepare the Minister's decisions.")
         )
     raise PermissionDenied(_("Only the OCOP office of the province can do this."))
-
-
-# --------------------------------------------------------------------------------------
-# Notifications
-# --------------------------------------------------------------------------------------
-
-
-def _notify_producers(products, *, subject, body, params) -> None:
-    """One e-mail to the active members of each product's producer, in the site's language,
-    once the transaction commits."""
-    producer_ids = {product.producer_id for product in products}
-    recipients = sorted(
-        {
-            address
-            for address in ProducerMember.objects.filter(
-                producer_id__in=producer_ids, user__is_active=True
-            ).values_list("user__email", flat=True)
-            if address
-        }
-    )
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, body = str(subject), str(body) % {key: str(value) for key, value in params.items()}
-    transaction.on_commit(lambda: queue_email(subject=subject, body=body, recipients=recipients))
 
 
 # --------------------------------------------------------------------------------------
@@ -391,7 +335,7 @@ def sign_decision(decision, *, actor) -> RecognitionDecision:
         old_status=RecognitionDecision.Status.DRAFT,
         new_status=RecognitionDecision.Status.SIGNED,
     )
-    _notify_producers(
+    notify_producers(
         products.values(),
         subject=gettext_lazy("Your product is recognised as an OCOP product"),
         body=gettext_lazy(
@@ -581,117 +525,10 @@ def record_historical_decision(
 # --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def revoke_certificate(
-    certificate, *, actor, ground, decision_number, decided_on, note=""
-) -> Certificate:
-    """Revoke a certificate on one of the six legal grounds (art. 12), effective on the day of
-    the revocation decision."""
-    locked = (
-        Certificate.objects.select_for_update(of=("self",))
-        .select_related("product__producer")
-        .filter(pk=certificate.pk)
-        .first()
-    )
-    if locked is None:
-        raise PermissionDenied(_("You cannot act on this certificate."))
-    if not can_revoke(actor, locked):
-        if locked.star == 5:
-            raise PermissionDenied(
-                _("Only the central OCOP office can revoke a 5-star certificate.")
-            )
-        raise PermissionDenied(
-            _("Only the OCOP office of the product's province can revoke this certificate.")
-        )
-    errors = {}
-    if ground not in RevocationGround.values:
-        errors["ground"] = ValidationError(
-            _("Choose one of the legal grounds for revocation."), code="ground"
-        )
-    if not (decision_number or "").strip():
-        errors["decision_number"] = ValidationError(
-            _("Enter the number of the revocation decision."), code="no_number"
-        )
-    if decided_on is None:
-        errors["decided_on"] = ValidationError(
-            _("Enter the date of the revocation decision."), code="no_date"
-        )
-    elif decided_on > timezone.localdate():
-        errors["decided_on"] = ValidationError(
-            _("The date of the revocation decision cannot be in the future."), code="future_date"
-        )
-    elif decided_on < locked.issued_on:
-        errors["decided_on"] = ValidationError(
-            _("The revocation cannot be dated before the certificate was issued."),
-            code="before_issue",
-        )
-    if errors:
-        raise ValidationError(errors)
-    if locked.revoked_on is not None:
-        raise ValidationError(
-            _("This certificate was already revoked on %(date)s."),
-            code="already_revoked",
-            params={"date": date_format(locked.revoked_on, "SHORT_DATE_FORMAT")},
-        )
-    if locked.superseded_by_id is not None:
-        raise ValidationError(
-            _("This certificate was replaced by a newer one; revoke the newer one."),
-            code="superseded",
-        )
-    locked.revoked_on = decided_on
-    locked.revocation_ground = ground
-    locked.revocation_decision_number = decision_number.strip()
-    locked.revocation_note = note
-    locked.is_current = False
-    locked.save(
-        update_fields=[
-            "revoked_on",
-            "revocation_ground",
-            "revocation_decision_number",
-            "revocation_note",
-            "is_current",
-            "updated_at",
-        ]
-    )
-    record_event(
-        actor=actor,
-        action="certificate.revoked",
-        obj=locked,
-        changes={
-            "revoked_on": [None, decided_on],
-            "revocation_ground": [None, ground],
-            "revocation_decision_number": [None, locked.revocation_decision_number],
-        },
-        old_status="current",
-        new_status="revoked",
-        comment=note,
-    )
-    announce_change([locked.product_id])
-    _notify_producers(
-        [locked.product],
-        subject=gettext_lazy("Your OCOP certificate is revoked"),
-        body=gettext_lazy(
-            "Certificate %(number)s for %(product)s is revoked by decision %(decision)s of "
-            "%(date)s (%(ground)s). The OCOP stamp may no longer be used on the product."
-        ),
-        params={
-            "number": locked.number,
-            "product": locked.product,
-            "decision": locked.revocation_decision_number,
-            "date": date_format(decided_on, "SHORT_DATE_FORMAT"),
-            "ground": RevocationGround(ground).label,
-        },
-    )
-    return locked
-
-
 __all__ = [
     "HistoricalCertificate",
-    "can_decide",
-    "can_revoke",
     "create_decision_from_results",
     "discard_decision",
     "record_historical_decision",
-    "revoke_certificate",
     "sign_decision",
 ]

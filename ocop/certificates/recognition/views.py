@@ -9,8 +9,8 @@ provincial OCOP offices and the central office:
 
 The pages are the offices' only: anyone without a provincial or central office role (a producer,
 a commune officer) gets 404, as does an office for another province's decision or certificate.
-Acting (sign, discard, revoke) is for who may decide (``services.can_decide`` /
-``services.can_revoke``); everyone else gets 404 there too. Every change is one service call;
+Acting (sign, discard, revoke) is for who may decide (``guards.can_decide`` /
+``guards.can_revoke``); everyone else gets 404 there too. Every change is one service call;
 a refusal comes back as form errors or a message and changes nothing.
 
 Two fragments are loaded by htmx into pages of other apps, which may not import this one: the
@@ -41,6 +41,8 @@ from ocop.evaluations.permissions import is_producer_member
 from ocop.products.models import Product
 from ocop.regions.models import Province
 
+from ..control.revocation import revoke_certificate
+from ..guards import can_decide, can_revoke
 from ..models import Authority, Certificate, CertificateStatus, DecisionItem, RecognitionDecision
 from . import services
 from .forms import (
@@ -76,7 +78,7 @@ def _require_office(request):
 
 
 def _can_decide(user, decision) -> bool:
-    return services.can_decide(user, authority=decision.authority, province_id=decision.province_id)
+    return can_decide(user, authority=decision.authority, province_id=decision.province_id)
 
 
 def _decision(request, pk) -> RecognitionDecision:
@@ -489,7 +491,7 @@ def decision_record_historical(request):
     authorities = [
         (value, label)
         for value, label in Authority.choices
-        if services.can_decide(request.user, authority=value, province_id=province.pk)
+        if can_decide(request.user, authority=value, province_id=province.pk)
     ]
     lookup = _product_lookup(request.user, province)
     data = request.POST if request.method == "POST" else None
@@ -592,12 +594,12 @@ def _certificate_page(request, certificate, *, revoke_form=None, status=200):
         .with_pending_re_rating()
         .order_by("-issued_on", "-id")
     ]
-    can_revoke = (
-        services.can_revoke(request.user, certificate)
+    revocable = (
+        can_revoke(request.user, certificate)
         and certificate.revoked_on is None
         and certificate.superseded_by_id is None
     )
-    if can_revoke and revoke_form is None:
+    if revocable and revoke_form is None:
         revoke_form = RevokeForm(initial={"decided_on": today})
     context = {
         "certificate": certificate,
@@ -610,8 +612,8 @@ def _certificate_page(request, certificate, *, revoke_form=None, status=200):
         "window": certificate.re_rating_window,
         "grace_end": certificate_valid_through(certificate.valid_until, re_rating_filed=True),
         "history": history,
-        "can_revoke": can_revoke,
-        "revoke_form": revoke_form if can_revoke else None,
+        "can_revoke": revocable,
+        "revoke_form": revoke_form if revocable else None,
         "public_url": request.build_absolute_uri(
             reverse("verify:certificate_verify", args=[certificate.public_code])
         ),
@@ -629,15 +631,15 @@ def certificate_detail(request, pk):
 
 @require_POST
 def certificate_revoke(request, pk):
-    """Revoke the certificate (only who may: ``services.can_revoke``; others 404)."""
+    """Revoke the certificate (only who may: ``guards.can_revoke``; others 404)."""
     certificate = _certificate(request, pk)
-    if not services.can_revoke(request.user, certificate):
+    if not can_revoke(request.user, certificate):
         raise Http404
     form = RevokeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.revoke_certificate(
+            revoke_certificate(
                 certificate,
                 actor=request.user,
                 ground=data["ground"],

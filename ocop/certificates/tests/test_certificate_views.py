@@ -21,6 +21,7 @@ from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune
 
+from ..control.revocation import revoke_certificate
 from ..models import Certificate
 from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate, proposal, signed_decision, tea_product
@@ -62,7 +63,7 @@ class Cast(TestCase):
         cls.revoked = historical_certificate(
             cls.officer, tea_product(), issued_on=TODAY - datetime.timedelta(days=100)
         )
-        services.revoke_certificate(
+        revoke_certificate(
             cls.revoked,
             actor=cls.officer,
             ground="mark_misuse",

@@ -22,8 +22,8 @@ from ocop.evaluations.models import Dossier
 from ocop.evaluations.tests.factories import dossier_row
 from ocop.producers.tests.factories import producer_member
 
+from ..control.revocation import revoke_certificate
 from ..expiry import notices
-from ..recognition.services import revoke_certificate
 from ..tasks import daily_certificate_pass
 from .factories import NOW, VN, historical_certificate, tea_product
 

@@ -21,9 +21,9 @@ from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune, province
 
+from ..control.revocation import revoke_certificate
 from ..models import Certificate, CertificateStatus
 from ..recognition import services
-from ..recognition.services import revoke_certificate
 from .factories import NOW, TODAY, historical_certificate, tea_product
 
 urlpatterns = [

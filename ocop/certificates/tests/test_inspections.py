@@ -27,8 +27,8 @@ from ..control.inspections import (
     record_follow_up,
     record_inspection,
 )
+from ..control.revocation import revoke_certificate
 from ..models import Certificate, CertificateStatus, Inspection, InspectionFinding, RevocationGround
-from ..recognition import services
 from .factories import (
     NOW,
     TODAY,
@@ -155,7 +155,7 @@ class InspectionServiceTests(TestCase):
         self.assertEqual(state(), before)
 
     def test_a_revoked_certificate_is_not_inspected(self):
-        services.revoke_certificate(
+        revoke_certificate(
             self.certificate,
             actor=self.officer,
             ground=RevocationGround.PRODUCTION_STOPPED,
@@ -454,7 +454,7 @@ class InspectionServiceTests(TestCase):
         inspection = recorded_inspection(
             self.officer, self.certificate, outcome="revocation_recommended", visited_on=TODAY
         )
-        services.revoke_certificate(
+        revoke_certificate(
             self.certificate,
             actor=self.officer,
             ground=RevocationGround.MARK_MISUSE,

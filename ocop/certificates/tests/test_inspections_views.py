@@ -16,8 +16,8 @@ from ocop.core.models import AuditEvent
 from ocop.producers.tests.factories import producer_member
 from ocop.rubric.models import Criterion
 
+from ..control.revocation import revoke_certificate
 from ..models import Certificate, Inspection, InspectionFinding
-from ..recognition.services import revoke_certificate
 from .factories import (
     NOW,
     TODAY,

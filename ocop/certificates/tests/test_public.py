@@ -18,8 +18,8 @@ from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune
 
+from ..control.revocation import revoke_certificate
 from ..models import Certificate, ProblemReport, RevocationGround
-from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate
 
 PHONE = "0912 345 678"
@@ -99,7 +99,7 @@ class VerificationPageTests(TestCase):
         cls.revoked = historical_certificate(
             cls.officer, product("Mật ong bánh tổ"), star=4, issued_on=TODAY - days(400)
         )
-        services.revoke_certificate(
+        revoke_certificate(
             cls.revoked,
             actor=cls.officer,
             ground=RevocationGround.MARK_MISUSE,

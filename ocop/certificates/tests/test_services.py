@@ -14,6 +14,7 @@ from ocop.core.models import AuditEvent
 from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
+from ..control.revocation import revoke_certificate
 from ..models import Authority, Certificate, DecisionItem, RecognitionDecision, RevocationGround
 from ..recognition import services
 from .factories import NOW, TODAY, historical_certificate, proposal, signed_decision, tea_product
@@ -187,7 +188,7 @@ class RevocationTests(TestCase):
             "decided_on": TODAY,
         }
         values.update(kwargs)
-        return services.revoke_certificate(certificate, actor=actor, **values)
+        return revoke_certificate(certificate, actor=actor, **values)
 
     def test_province_office_revokes_a_3_star_certificate_on_a_legal_ground(self):
         revoked = self.revoke(self.certificate, self.officer)

@@ -13,6 +13,7 @@ from ocop.accounts.tests.factories import province_officer
 from ocop.evaluations.models import Dossier
 from ocop.evaluations.tests.factories import dossier_row
 
+from ..control.revocation import revoke_certificate
 from ..models import (
     Authority,
     Certificate,
@@ -22,7 +23,6 @@ from ..models import (
     RevocationGround,
     certificate_status,
 )
-from ..recognition.services import revoke_certificate
 from .factories import NOW, historical_certificate, tea_product
 
 S = CertificateStatus

@@ -9,8 +9,8 @@ import time_machine
 from django.test import TestCase
 
 from ocop.accounts.tests.factories import province_officer
+from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import Certificate, RevocationGround
-from ocop.certificates.recognition import services
 from ocop.certificates.tests.factories import NOW, TODAY, historical_certificate, tea_product
 from ocop.evaluations.models import Dossier
 from ocop.evaluations.tests.factories import dossier_row
@@ -56,7 +56,7 @@ class ListingMatchesValidityTests(TestCase):
         cls.grace_over = certificate(TODAY - days(181))
         pending_re_rating(cls.grace_over.product)
         cls.revoked = certificate(TODAY + days(300))
-        services.revoke_certificate(
+        revoke_certificate(
             cls.revoked,
             actor=officer,
             ground=RevocationGround.PRODUCTION_STOPPED,

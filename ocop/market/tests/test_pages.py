@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop.accounts.tests.factories import province_officer
+from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import Certificate
-from ocop.certificates.recognition.services import revoke_certificate
 from ocop.products.tests.factories import ProductPhotoFactory, image_bytes
 
 from ..models import SearchEntry

@@ -20,8 +20,8 @@ from ocop.accounts.tests.factories import (
     commune_officer,
     province_officer,
 )
+from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import RevocationGround
-from ocop.certificates.recognition.services import revoke_certificate
 from ocop.producers.tests.factories import producer_member
 from ocop.products.models import Product
 from ocop.stats.models import CertificateFact

@@ -10,8 +10,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from ocop.accounts.tests.factories import central_officer, province_officer
+from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import Certificate, RevocationGround
-from ocop.certificates.recognition.services import revoke_certificate
 from ocop.demo.seed import read_data, seed
 from ocop.demo.tests.base import FilesInTemporaryFolder
 from ocop.stats import summary

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from ocop.accounts.tests.factories import province_officer
+from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import Certificate, RevocationGround
 from ocop.certificates.recognition import services
 from ocop.stats import summary
@@ -43,7 +44,7 @@ class ReconcileTests(TestCase):
                     services.HistoricalCertificate(product=old[0].product, star=4, number="GCN-R1")
                 ],
             )
-            services.revoke_certificate(
+            revoke_certificate(
                 Certificate.objects.get(number="GCN-R1"),
                 actor=self.officer,
                 ground=RevocationGround.PRODUCTION_STOPPED,
