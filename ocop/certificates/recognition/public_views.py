@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_POST
 from ocop.core.deadlines import certificate_valid_through
 from ocop.core.ratelimit import client_ip
 
+from ..control.forms import ProblemReportForm
 from ..control.problem_reports import CODE_MAX_LENGTH, report_problem, take_report_slot
 from ..models import Certificate, CertificateStatus
 from . import pdf
-from .forms import ProblemReportForm
 
 # The colour of each status on the page (classes of static/css/ocop.css).
 STATUS_CLASSES = {
