@@ -1,0 +1,908 @@
+"""Recognition decisions (Quyết định công nhận) and the certificates (Giấy chứng nhận) they
+issue (Decision 26/2026/QĐ-TTg, art. 4(3), 7(6), 12).
+
+A :class:`RecognitionDecision` is drafted by the provincial office from council results (the
+provincial chairman recognises 3★ and 4★) or by the central office (the Minister recognises
+5★). Each :class:`DecisionItem` names one product and its star. Signing the decision issues one
+:class:`Certificate` per item; the product's previous certificate is then superseded.
+Decisions taken before the platform are recorded as historical, with their certificates.
+
+A certificate's status is never stored: :func:`certificate_status` computes it from its dates
+and events (revocation, supersession, a pending re-rating), with the legal dates of
+``ocop.core.deadlines``. ``Certificate.is_current`` (not revoked, not superseded) is kept by the
+services, and a database constraint allows one current certificate per product, so a product
+never holds two valid certificates.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.scope import official_scope
+from ocop.core.deadlines import (
+    CERTIFICATE_GRACE_DAYS,
+    certificate_valid_through,
+    re_rating_window,
+    revocation_due_on,
+)
+from ocop.core.models import TimeStampedModel
+from ocop.evaluations.models import FINAL_STATUSES, Dossier
+from ocop.producers.models import ProducerMember
+
+PUBLIC_CODE_BYTES = 9  # 72 random bits, 12 URL-safe characters
+
+
+def new_public_code() -> str:
+    """The code of a certificate's public verification address (``/v/<code>``): random, so it
+    cannot be guessed from another certificate's code or number."""
+    return secrets.token_urlsafe(PUBLIC_CODE_BYTES)
+
+
+class Authority(models.TextChoices):
+    PROVINCE_CHAIRMAN = "province_chairman", _("Chairman of the provincial People's Committee")
+    MINISTER = "minister", _("Minister of Agriculture and Environment")
+    DISTRICT_CHAIRMAN = (
+        "district_chairman",
+        _("Chairman of the district People's Committee (before July 2025)"),
+    )
+
+
+#: Districts were abolished on 1 July 2025; their chairmen decided nothing after that day.
+DISTRICTS_ABOLISHED = datetime.date(2025, 7, 1)
+#: The stars each authority recognises (art. 7(3); the district chairman under 148/QĐ-TTg).
+AUTHORITY_STARS = {
+    Authority.PROVINCE_CHAIRMAN: (3, 4),
+    Authority.DISTRICT_CHAIRMAN: (3,),
+    Authority.MINISTER: (5,),
+}
+
+
+class RevocationGround(models.TextChoices):
+    """The six grounds for revoking a certificate (art. 12)."""
+
+    FALSE_DOCUMENTS = "false_documents", _("false or forged documents in the dossier")
+    CRITERIA_NOT_MET = "criteria_not_met", _("the product no longer meets the criteria")
+    LAW_BREACH = (
+        "law_breach",
+        _("breach of quality, food safety, environment, intellectual property or labelling law"),
+    )
+    MARK_MISUSE = "mark_misuse", _("misuse of the OCOP mark")
+    PRODUCTION_STOPPED = "production_stopped", _("production stopped")
+    OTHER_FINDING = "other_finding", _("other findings by a competent authority")
+
+
+def _scope_filter(user, *, province_field):
+    """Officials see their territory's rows (the central office every row); producer members
+    their producers' rows. None for nobody."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    scope = official_scope(user)
+    if scope.is_national:
+        return Q()
+    return Q(**{f"{province_field}__in": scope.province_codes})
+
+
+# --------------------------------------------------------------------------------------
+# Recognition decision
+# --------------------------------------------------------------------------------------
+
+
+class RecognitionDecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The central office sees every decision; a provincial office its province's, signed
+        or draft; everyone else only signed decisions that recognise one of their products."""
+        condition = _scope_filter(user, province_field="province_id")
+        if condition is not None:
+            condition |= _scope_filter(user, province_field="items__product__producer__province_id")
+        if condition is None:
+            return self.none()
+        if official_scope(user).is_national:
+            return self
+        mine = Q(
+            status=RecognitionDecision.Status.SIGNED,
+            items__product__producer_id__in=ProducerMember.objects.filter(user=user).values(
+                "producer_id"
+            ),
+        )
+        return self.filter(condition | mine).distinct()
+
+    def signed(self):
+        return self.filter(status=RecognitionDecision.Status.SIGNED)
+
+
+class RecognitionDecision(TimeStampedModel):
+    """A decision recognising products at 3 to 5 stars (Quyết định công nhận)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SIGNED = "signed", _("signed")
+
+    number = models.CharField(
+        _("decision number"), max_length=50, help_text=_("As written on it, e.g. 1234/QĐ-UBND.")
+    )
+    decided_on = models.DateField(_("date of the decision"))
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    authority = models.CharField(_("authority"), max_length=20, choices=Authority.choices)
+    signer_name = models.CharField(_("signed by"), max_length=150)
+    province = models.ForeignKey(
+        "regions.Province",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The province whose chairman decides; empty for the Minister's decisions."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    is_historical = models.BooleanField(
+        _("recorded from before the platform"),
+        default=False,
+        help_text=_("Taken before the platform; its certificates were entered by hand."),
+    )
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Invented for the demo; not a real decision.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RecognitionDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recognition decision")
+        verbose_name_plural = _("recognition decisions")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            # Decision numbers restart every year at each issuing body.
+            models.UniqueConstraint(
+                fields=["province", "authority", "year", "number"],
+                condition=Q(province__isnull=False),
+                name="%(app_label)s_%(class)s_unique_number_in_province",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "year", "number"],
+                condition=Q(province__isnull=True),
+                name="%(app_label)s_%(class)s_unique_number_central",
+            ),
+            models.CheckConstraint(
+                condition=Q(authority="minister") | Q(province__isnull=False),
+                name="%(app_label)s_%(class)s_local_authority_has_province",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", signed_at__isnull=True)
+                | Q(status="signed", signed_at__isnull=False),
+                name="%(app_label)s_%(class)s_signed_at_iff_signed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        self.year = self.decided_on.year
+        super().save(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+
+class DecisionItem(models.Model):
+    """One product recognised by a decision, at one star; the council result it rests on
+    (none for a historical decision)."""
+
+    decision = models.ForeignKey(
+        RecognitionDecision,
+        verbose_name=_("decision"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    position = models.PositiveSmallIntegerField(_("line"))
+    product = models.ForeignKey(
+        "products.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="decision_items",
+    )
+    star = models.PositiveSmallIntegerField(_("star"))
+    dossier = models.ForeignKey(
+        "evaluations.Dossier",
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    council_result = models.ForeignKey(
+        "evaluations.CouncilResult",
+        verbose_name=_("council result"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("recognised product")
+        verbose_name_plural = _("recognised products")
+        ordering = ["decision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "product"], name="%(app_label)s_%(class)s_unique_product"
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+            # A dossier is recognised once, by one decision.
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(dossier__isnull=False),
+                name="%(app_label)s_%(class)s_one_decision_per_dossier",
+            ),
+            models.CheckConstraint(
+                condition=Q(star__gte=3, star__lte=5), name="%(app_label)s_%(class)s_star_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision} — {self.product} ({self.star}★)"
+
+
+# --------------------------------------------------------------------------------------
+# Certificate
+# --------------------------------------------------------------------------------------
+
+
+class CertificateStatus(models.TextChoices):
+    NOT_YET_VALID = "not_yet_valid", _("not yet valid")
+    VALID = "valid", _("valid")
+    RE_RATING_WINDOW = "re_rating_window", _("valid; re-rating window open")
+    EXTENDED = "extended", _("expired; kept valid until the re-rating is decided")
+    EXPIRED = "expired", _("expired")
+    REVOKED = "revoked", _("revoked")
+    SUPERSEDED = "superseded", _("replaced by a newer certificate")
+
+
+#: The statuses in which the certificate may be shown on a product's packaging.
+VALID_STATUSES = frozenset(
+    {CertificateStatus.VALID, CertificateStatus.RE_RATING_WINDOW, CertificateStatus.EXTENDED}
+)
+
+
+def pending_re_rating():
+    """A submitted re-rating dossier of the certificate's product that is not decided yet
+    (an ``Exists`` for annotating certificates)."""
+    return Exists(
+        Dossier.objects.filter(
+            product_id=OuterRef("product_id"),
+            kind=Dossier.Kind.RE_RATING,
+            submitted_at__isnull=False,
+        ).exclude(status__in=FINAL_STATUSES)
+    )
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Officials see their territory's certificates (the central office all); producer
+        members their products' certificates."""
+        condition = _scope_filter(user, province_field="product__producer__province_id")
+        if condition is None:
+            return self.none()
+        if official_scope(user).is_national:
+            return self
+        mine = Q(
+            product__producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id")
+        )
+        return self.filter(condition | mine)
+
+    def with_pending_re_rating(self):
+        return self.annotate(has_pending_re_rating=pending_re_rating())
+
+    def valid_on(self, day: datetime.date):
+        """Certificates that may be shown as valid on ``day``: issued, not revoked or
+        superseded by then, and not expired (or expired less than 180 days ago with a re-rating
+        still pending). The same rule as :func:`certificate_status`."""
+        in_grace = Q(
+            valid_until__lt=day,
+            valid_until__gte=day - datetime.timedelta(days=grace_days()),
+            has_pending_re_rating=True,
+        )
+        return (
+            self.with_pending_re_rating()
+            .filter(issued_on__lte=day)
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+            .filter(Q(superseded_on__isnull=True) | Q(superseded_on__gt=day))
+            .filter(Q(valid_until__gte=day) | in_grace)
+        )
+
+    def with_list_data(self):
+        return self.select_related(
+            "product", "product__producer", "decision"
+        ).with_pending_re_rating()
+
+
+def grace_days() -> int:
+    """Days a certificate stays valid past expiry while a late re-rating is decided."""
+    return CERTIFICATE_GRACE_DAYS
+
+
+class Certificate(TimeStampedModel):
+    """The certificate of one product's star rating (Giấy chứng nhận), valid 36 months."""
+
+    number = models.CharField(_("certificate number"), max_length=60, unique=True)
+    decision = models.ForeignKey(
+        RecognitionDecision,
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    item = models.OneToOneField(
+        DecisionItem,
+        verbose_name=_("decision line"),
+        on_delete=models.PROTECT,
+        related_name="certificate",
+    )
+    product = models.ForeignKey(
+        "products.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    star = models.PositiveSmallIntegerField(_("star"))
+    council_result = models.ForeignKey(
+        "evaluations.CouncilResult",
+        verbose_name=_("council result"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(
+        _("valid until"), help_text=_("36 months after issue; the last day it is valid.")
+    )
+    public_code = models.CharField(
+        _("verification code"),
+        max_length=24,
+        unique=True,
+        default=new_public_code,
+        editable=False,
+        help_text=_("The random code of the public verification address."),
+    )
+    is_current = models.BooleanField(
+        _("current"),
+        default=True,
+        editable=False,
+        help_text=_("Neither revoked nor replaced; at most one per product."),
+    )
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_ground = models.CharField(
+        _("ground for revocation"), max_length=30, choices=RevocationGround.choices, blank=True
+    )
+    revocation_decision_number = models.CharField(
+        _("revocation decision number"), max_length=50, blank=True
+    )
+    revocation_note = models.TextField(_("revocation note"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    superseded_on = models.DateField(_("replaced on"), null=True, blank=True)
+    scan_count = models.PositiveIntegerField(_("verifications"), default=0, editable=False)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for the demo; not a real certificate."),
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(is_current=True),
+                name="%(app_label)s_%(class)s_one_current_per_product",
+            ),
+            models.CheckConstraint(
+                condition=Q(star__gte=3, star__lte=5), name="%(app_label)s_%(class)s_star_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("issued_on")),
+                name="%(app_label)s_%(class)s_valid_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True, revocation_ground="")
+                | (
+                    Q(revoked_on__isnull=False)
+                    & ~Q(revocation_ground="")
+                    & ~Q(revocation_decision_number="")
+                ),
+                name="%(app_label)s_%(class)s_revocation_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(superseded_by__isnull=True, superseded_on__isnull=True)
+                | Q(superseded_by__isnull=False, superseded_on__isnull=False),
+                name="%(app_label)s_%(class)s_superseded_on_iff_superseded",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False)
+                | Q(revoked_on__isnull=True, superseded_by__isnull=True),
+                name="%(app_label)s_%(class)s_current_not_revoked_or_superseded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def star_mark(self) -> str:
+        return "★" * self.star
+
+    @property
+    def re_rating_window(self):
+        return re_rating_window(self.valid_until)
+
+    def status_on(self, day: datetime.date, *, pending_re_rating: bool | None = None) -> str:
+        """The status on ``day``. Without ``pending_re_rating``, the annotation of
+        ``with_pending_re_rating()`` is used, or one query asks for it."""
+        if pending_re_rating is None:
+            pending_re_rating = getattr(self, "has_pending_re_rating", None)
+        if pending_re_rating is None:
+            pending_re_rating = (
+                Certificate.objects.filter(pk=self.pk)
+                .with_pending_re_rating()
+                .values_list("has_pending_re_rating", flat=True)
+                .first()
+                or False
+            )
+        return certificate_status(self, on=day, pending_re_rating=pending_re_rating)
+
+
+def certificate_status(
+    certificate, *, on: datetime.date, pending_re_rating: bool = False
+) -> CertificateStatus:
+    """What a certificate is on the day ``on`` (pure: reads only the certificate's fields).
+
+    Revoked and superseded win from their day on. Otherwise: valid from the day of issue to the
+    expiry day (``valid_until``) included, with the re-rating window (180 to 120 days before
+    expiry, both included) shown as such; after expiry, a pending re-rating of the current
+    certificate keeps it valid ("extended") for at most 180 days; then expired.
+    """
+    if certificate.revoked_on is not None and certificate.revoked_on <= on:
+        return CertificateStatus.REVOKED
+    if certificate.superseded_on is not None and certificate.superseded_on <= on:
+        return CertificateStatus.SUPERSEDED
+    if on < certificate.issued_on:
+        return CertificateStatus.NOT_YET_VALID
+    expires_on = certificate.valid_until
+    if on <= expires_on:
+        if re_rating_window(expires_on).contains(on):
+            return CertificateStatus.RE_RATING_WINDOW
+        return CertificateStatus.VALID
+    if on <= certificate_valid_through(expires_on, re_rating_filed=pending_re_rating):
+        return CertificateStatus.EXTENDED
+    return CertificateStatus.EXPIRED
+
+
+# --------------------------------------------------------------------------------------
+# Problem reports from the public verification page
+# --------------------------------------------------------------------------------------
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The central office sees every report; a provincial office the reports about its
+        province's products. Reports about unknown codes reach the central office only."""
+        condition = _scope_filter(user, province_field="province_id")
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+
+class ProblemReport(TimeStampedModel):
+    """A problem with a stamp or a product, reported by anyone from the verification page.
+
+    The reporter's name and contact are optional and volunteered; nothing else about them (no
+    IP address) is stored."""
+
+    class Kind(models.TextChoices):
+        FAKE_STAMP = "fake_stamp", _("The stamp looks fake or its code is unknown")
+        NOT_VALID_ON_SALE = (
+            "not_valid_on_sale",
+            _("The product is sold with an expired or revoked stamp"),
+        )
+        DETAILS_DIFFER = (
+            "details_differ",
+            _("The product or producer differs from the package"),
+        )
+        QUALITY = "quality", _("A problem with the product's quality or safety")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        HANDLED = "handled", _("handled")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problem_reports",
+    )
+    code = models.CharField(
+        _("code"), max_length=64, help_text=_("The verification code as scanned or typed.")
+    )
+    province = models.ForeignKey(
+        "regions.Province",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The province whose OCOP office receives it; empty: the central office."),
+    )
+    kind = models.CharField(_("what is wrong"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("message"))
+    reporter_name = models.CharField(_("name"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("phone or e-mail"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    response_note = models.TextField(
+        _("what was done"),
+        blank=True,
+        help_text=_("For the office's record: what was checked and what was done."),
+    )
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["province", "status"], name="certificates_report_inbox")]
+
+    def __str__(self):
+        return f"{self.code} — {self.get_kind_display()}"
+
+
+# --------------------------------------------------------------------------------------
+# Post-recognition inspections (hậu kiểm)
+# --------------------------------------------------------------------------------------
+
+
+def revoking_office_filter(user, *, prefix=""):
+    """The rows whose certificate ``user`` could revoke (the semantics of
+    ``guards.can_revoke``): 5★ by the central office, 3★ and 4★ by the OCOP office of the
+    product's province; superusers all. None for nobody. ``prefix`` leads from the row to the
+    certificate (``"certificate__"`` for inspections, ``""`` for certificates)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q()
+    scope = official_scope(user)
+    conditions = []
+    if scope.is_national:
+        conditions.append(Q(**{f"{prefix}star": 5}))
+    if scope.province_codes:
+        conditions.append(
+            Q(
+                **{
+                    f"{prefix}star__lt": 5,
+                    f"{prefix}product__producer__province_id__in": scope.province_codes,
+                }
+            )
+        )
+    if not conditions:
+        return None
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
+    return condition
+
+
+class InspectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The central office sees every inspection, a provincial office its province's;
+        producer members their products' inspections once recorded (never a planned visit)."""
+        condition = _scope_filter(
+            user, province_field="certificate__product__producer__province_id"
+        )
+        if condition is None:
+            return self.none()
+        if official_scope(user).is_national:
+            return self
+        mine = Q(
+            status__in=[Inspection.Status.RECORDED, Inspection.Status.CLOSED],
+            certificate__product__producer_id__in=ProducerMember.objects.filter(user=user).values(
+                "producer_id"
+            ),
+        )
+        return self.filter(condition | mine)
+
+    def editable_by(self, user):
+        """The inspections the user's office may plan, record, follow up and escalate: the
+        office that could revoke the certificate."""
+        condition = revoking_office_filter(user, prefix="certificate__")
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+    def with_list_data(self):
+        return self.select_related(
+            "certificate__product__producer__province", "certificate__decision"
+        )
+
+
+class Inspection(TimeStampedModel):
+    """A post-recognition inspection (hậu kiểm) of one certificate's product: periodic or ad
+    hoc, against the criteria of the product's scoring sheet and the use of the OCOP stamp
+    (Decision 26/2026/QĐ-TTg, art. 9); its outcome may lead to a revocation (art. 8)."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("periodic")
+        AD_HOC = "ad_hoc", _("ad hoc")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        RECORDED = "recorded", _("recorded; action pending")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Outcome(models.TextChoices):
+        COMPLIANT = "compliant", _("compliant")
+        CORRECTIVE_ACTION = "corrective_action", _("corrective action required")
+        REVOCATION_RECOMMENDED = "revocation_recommended", _("revocation recommended")
+
+    class FollowUp(models.TextChoices):
+        CORRECTED = "corrected", _("corrected")
+        NOT_CORRECTED = "not_corrected", _("not corrected")
+
+    class Resolution(models.TextChoices):
+        COMPLIANT = "compliant", _("found compliant")
+        CORRECTED = "corrected", _("corrected in time")
+        REVOKED = "revoked", _("certificate revoked")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    kind = models.CharField(_("kind of inspection"), max_length=10, choices=Kind.choices)
+    trigger = models.CharField(
+        _("reason for the ad hoc inspection"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. problem report no. 12, a request from the market surveillance."),
+    )
+    planned_on = models.DateField(_("planned date"))
+    team = models.TextField(_("inspection team"), help_text=_("Names and organisations."))
+    checks_criteria = models.BooleanField(
+        _("review of the criteria"),
+        default=True,
+        help_text=_("Whether the product still meets the criteria it was rated on."),
+    )
+    checks_stamp_use = models.BooleanField(
+        _("use of the OCOP stamp"),
+        default=True,
+        help_text=_("How the OCOP mark, its information and promotion are used."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    visited_on = models.DateField(_("inspected on"), null=True, blank=True)
+    outcome = models.CharField(_("conclusion"), max_length=30, choices=Outcome.choices, blank=True)
+    corrective_deadline = models.DateField(_("correct by"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    follow_up_on = models.DateField(_("followed up on"), null=True, blank=True)
+    follow_up_result = models.CharField(
+        _("result of the follow-up"), max_length=20, choices=FollowUp.choices, blank=True
+    )
+    follow_up_note = models.TextField(_("follow-up note"), blank=True)
+    resolution = models.CharField(
+        _("how it was closed"), max_length=20, choices=Resolution.choices, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for the demo; not a real inspection."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("planned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-planned_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "corrective_deadline"], name="certificates_insp_open")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["periodic", "ad_hoc"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(checks_criteria=True) | Q(checks_stamp_use=True),
+                name="%(app_label)s_%(class)s_scope_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["planned", "cancelled"], visited_on__isnull=True, outcome=""
+                )
+                | Q(
+                    status__in=["recorded", "closed"],
+                    visited_on__isnull=False,
+                    recorded_at__isnull=False,
+                )
+                & ~Q(outcome=""),
+                name="%(app_label)s_%(class)s_recorded_has_visit_and_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="corrective_action", corrective_deadline__isnull=False)
+                | (~Q(outcome="corrective_action") & Q(corrective_deadline__isnull=True)),
+                name="%(app_label)s_%(class)s_deadline_iff_corrective",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrective_deadline__isnull=True)
+                | Q(corrective_deadline__gte=models.F("visited_on")),
+                name="%(app_label)s_%(class)s_deadline_after_visit",
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_result="", follow_up_on__isnull=True)
+                | (~Q(follow_up_result="") & Q(follow_up_on__isnull=False)),
+                name="%(app_label)s_%(class)s_follow_up_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) & ~Q(resolution="")
+                | (~Q(status="closed") & Q(resolution="", closed_at__isnull=True)),
+                name="%(app_label)s_%(class)s_closed_iff_resolved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.certificate} · {self.planned_on:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:inspection_detail", args=[self.pk])
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        return (
+            self.status == self.Status.RECORDED
+            and self.outcome == self.Outcome.CORRECTIVE_ACTION
+            and not self.follow_up_result
+        )
+
+    @property
+    def awaits_revocation(self) -> bool:
+        return self.status == self.Status.RECORDED and (
+            self.outcome == self.Outcome.REVOCATION_RECOMMENDED
+            or self.follow_up_result == self.FollowUp.NOT_CORRECTED
+        )
+
+    @property
+    def finding_on(self) -> datetime.date | None:
+        """The day of the finding from which the revocation's 15 days run: the follow-up that
+        found the corrections not made, else the visit that recommended revocation."""
+        if self.follow_up_result == self.FollowUp.NOT_CORRECTED:
+            return self.follow_up_on
+        if self.outcome == self.Outcome.REVOCATION_RECOMMENDED:
+            return self.visited_on
+        return None
+
+    @property
+    def revocation_due_on(self) -> datetime.date | None:
+        finding_on = self.finding_on
+        return None if finding_on is None else revocation_due_on(finding_on)
+
+    def is_corrective_overdue(self, today: datetime.date) -> bool:
+        return self.awaits_follow_up and self.corrective_deadline < today
+
+
+class InspectionFinding(models.Model):
+    """One finding of an inspection: against a criterion of the product's scoring sheet, the
+    use of the OCOP stamp, or something else."""
+
+    class Area(models.TextChoices):
+        CRITERION = "criterion", _("a criterion of the scoring sheet")
+        STAMP = "stamp", _("use of the OCOP stamp")
+        OTHER = "other", _("other")
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", _("minor")
+        MAJOR = "major", _("major")
+        SERIOUS = "serious", _("serious")
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.CASCADE,
+        related_name="findings",
+    )
+    position = models.PositiveSmallIntegerField(_("line"))
+    area = models.CharField(_("about"), max_length=10, choices=Area.choices)
+    criterion = models.ForeignKey(
+        "rubric.Criterion",
+        verbose_name=_("criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    criterion_code = models.CharField(_("criterion code"), max_length=20, blank=True)
+    criterion_title = models.TextField(_("criterion"), blank=True)
+    description = models.TextField(_("what was found"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+
+    class Meta:
+        verbose_name = _("inspection finding")
+        verbose_name_plural = _("inspection findings")
+        ordering = ["inspection", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(area="criterion") & ~Q(criterion_code="")
+                | Q(area__in=["stamp", "other"], criterion__isnull=True, criterion_code=""),
+                name="%(app_label)s_%(class)s_criterion_iff_criterion_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=["minor", "major", "serious"]),
+                name="%(app_label)s_%(class)s_severity_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(description=""),
+                name="%(app_label)s_%(class)s_description_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        if self.area == self.Area.CRITERION:
+            return f"{self.criterion_code}: {self.description[:80]}"
+        return f"{self.get_area_display()}: {self.description[:80]}"
