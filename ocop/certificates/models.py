@@ -8,6 +8,14 @@
 Import them from here (``ocop.certificates.models``), as Django does.
 """
 
+from .control.models import (
+    Inspection,
+    InspectionFinding,
+    InspectionQuerySet,
+    ProblemReport,
+    ProblemReportQuerySet,
+    revoking_office_filter,
+)
 from .recognition.models import (
     AUTHORITY_STARS,
     DISTRICTS_ABOLISHED,
@@ -18,11 +26,6 @@ from .recognition.models import (
     CertificateQuerySet,
     CertificateStatus,
     DecisionItem,
-    Inspection,
-    InspectionFinding,
-    InspectionQuerySet,
-    ProblemReport,
-    ProblemReportQuerySet,
     RecognitionDecision,
     RecognitionDecisionQuerySet,
     RevocationGround,
@@ -30,7 +33,6 @@ from .recognition.models import (
     grace_days,
     new_public_code,
     pending_re_rating,
-    revoking_office_filter,
 )
 
 __all__ = [
