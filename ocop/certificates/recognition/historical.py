@@ -1,0 +1,746 @@
+"""Back-office pages of recognition decisions and certificates (/manage/certificates/), for the
+provincial OCOP offices and the central office:
+
+- decisions: the list; a new draft from the council results waiting for a decision; its page,
+  where it is signed (certificates issued) or discarded; the entry of a decision taken before
+  the platform with its certificates;
+- certificates: the list (status as it is today), a certificate's page with its history and
+  PDFs, and its revocation.
+
+The pages are the offices' only: anyone without a provincial or central office role (a producer,
+a commune officer) gets 404, as does an office for another province's decision or certificate.
+Acting (sign, discard, revoke) is for who may decide (``guards.can_decide`` /
+``guards.can_revoke``); everyone else gets 404 there too. Every change is one service call;
+a refusal comes back as form errors or a message and changes nothing.
+
+Two fragments are loaded by htmx into pages of other apps, which may not import this one: the
+certificates of a product (product page) and the decision of a dossier (dossier page).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ocop.accounts.scope import official_scope
+from ocop.core.deadlines import certificate_valid_through
+from ocop.core.forms import add_service_error
+from ocop.core.htmx import is_htmx
+from ocop.core.ids import parse_id
+from ocop.core.models import AuditEvent
+from ocop.core.pagination import paginate, query_without_page
+from ocop.core.text import normalize
+from ocop.evaluations.models import Dossier
+from ocop.evaluations.permissions import is_producer_member
+from ocop.products.models import Product
+from ocop.regions.models import Province
+
+from ..control.revocation import revoke_certificate
+from ..guards import can_decide, can_revoke
+from ..models import Authority, Certificate, CertificateStatus, DecisionItem, RecognitionDecision
+from . import services
+from .forms import (
+    HISTORICAL_MAX_ROWS,
+    CertificateFilterForm,
+    ConfirmForm,
+    DecisionCreateForm,
+    DecisionFilterForm,
+    HistoricalCertificateForm,
+    HistoricalDecisionForm,
+    ProductLookup,
+    RevokeForm,
+    historical_formset,
+)
+from .public_views import STATUS_CLASSES
+
+HISTORICAL_ROWS = 5
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
+
+
+def _is_office(user) -> bool:
+    """A provincial or the central OCOP office (superusers count as central)."""
+    scope = official_scope(user)
+    return scope.is_national or bool(scope.province_codes)
+
+
+def _require_office(request):
+    if not _is_office(request.user):
+        raise Http404
+
+
+def _can_decide(user, decision) -> bool:
+    return can_decide(user, authority=decision.authority, province_id=decision.province_id)
+
+
+def _decision(request, pk) -> RecognitionDecision:
+    """The decision if the user is an office that may see it, else 404."""
+    _require_office(request)
+    return get_object_or_404(
+        RecognitionDecision.objects.visible_to(request.user).select_related(
+            "province", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def _decision_to_act_on(request, pk) -> RecognitionDecision:
+    """The decision if the user may decide on it (sign, discard), else 404."""
+    decision = _decision(request, pk)
+    if not _can_decide(request.user, decision):
+        raise Http404
+    return decision
+
+
+def _certificate_queryset(user):
+    return (
+        Certificate.objects.visible_to(user)
+        .select_related(
+            "product__producer__province",
+            "product__producer__commune",
+            "decision__province",
+            "superseded_by",
+        )
+        .with_pending_re_rating()
+    )
+
+
+def _certificate(request, pk) -> Certificate:
+    _require_office(request)
+    return get_object_or_404(_certificate_queryset(request.user), pk=pk)
+
+
+def _status_row(certificate, today):
+    status = certificate.status_on(today)
+    return {
+        "certificate": certificate,
+        "status": status,
+        "status_class": STATUS_CLASSES[status],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Decisions
+# --------------------------------------------------------------------------------------
+
+
+@require_GET
+def decision_list(request):
+    """The decisions of the office's territory (the central office: all), newest first."""
+    _require_office(request)
+    filters = DecisionFilterForm(request.GET)
+    item_count = (
+        DecisionItem.objects.filter(decision=OuterRef("pk"))
+        .order_by()
+        .values("decision")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    decisions = filters.filter(
+        RecognitionDecision.objects.visible_to(request.user)
+        .select_related("province")
+        .annotate(item_count=Subquery(item_count))
+        .order_by("-decided_on", "-id")
+    )
+    scope = official_scope(request.user)
+    context = {
+        "filters": filters,
+        "page": paginate(request, decisions),
+        "query": query_without_page(request),
+        "is_national": scope.is_national,
+        "is_htmx": is_htmx(request),
+    }
+    template = "certificates/decision_list.html"
+    response = render(request, f"{template}#results" if context["is_htmx"] else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _candidates(user):
+    """The proposed dossiers the user may put into a new decision: ``proposed`` ones of the
+    office's province (3★, 4★, the provincial chairman decides), ``proposed_central`` ones for
+    the central office (5★, the Minister); each with its council result and not yet in a
+    decision."""
+    scope = official_scope(user)
+    condition = Q(pk__in=[])
+    if scope.is_national:
+        condition |= Q(status=Dossier.Status.PROPOSED_CENTRAL)
+    if user.is_superuser:
+        condition |= Q(status=Dossier.Status.PROPOSED)
+    elif scope.province_codes:
+        condition |= Q(status=Dossier.Status.PROPOSED, province_id__in=scope.province_codes)
+    return (
+        Dossier.objects.visible_to(user)
+        .filter(condition, decisive_result__isnull=False)
+        .exclude(Exists(DecisionItem.objects.filter(dossier_id=OuterRef("pk"))))
+        .select_related("product", "producer", "province", "decisive_result__council__round")
+        .order_by("province_id", "proposed_star", "product_name", "pk")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_create(request):
+    """A draft decision from the council results waiting for one. The office ticks the
+    products, enters the number, date and signer; nothing is issued until it is signed."""
+    _require_office(request)
+    candidates = _candidates(request.user)
+    chosen_id = parse_id(request.GET.get("dossier", ""))
+    form = DecisionCreateForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        initial={"decided_on": timezone.localdate(), "dossiers": [str(chosen_id)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = sorted(form.cleaned_data["dossiers"], key=lambda dossier: dossier.pk)
+        data = form.cleaned_data
+        try:
+            decision = services.create_decision_from_results(
+                chosen[0].province,
+                actor=request.user,
+                results=[dossier.decisive_result for dossier in chosen],
+                number=data["number"],
+                decided_on=data["decided_on"],
+                signer_name=data["signer_name"],
+                note=data["note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Draft decision %(number)s was created. Check it, then sign it.")
+                % {"number": decision.number},
+            )
+            return redirect("certificates:decision_detail", pk=decision.pk)
+    if request.method == "POST" and (created := _decision_already_created(request, form)):
+        # The same form sent twice (a double click): the first request made the decision,
+        # before this one was checked or while the service waited for it.
+        messages.info(
+            request,
+            _("Decision %(number)s with these products was already created.")
+            % {"number": created.number},
+        )
+        return redirect("certificates:decision_detail", pk=created.pk)
+    context = {
+        "form": form,
+        "candidates": list(form.fields["dossiers"].queryset),
+        "is_national": official_scope(request.user).is_national,
+    }
+    return render(request, "certificates/decision_create.html", context)
+
+
+def _decision_already_created(request, form):
+    """The decision, visible to the user, that already holds exactly the posted dossiers under
+    the posted number (looked for only when the form or the service refused them)."""
+    if not form.errors:
+        return None
+    ids = {parse_id(value) for value in request.POST.getlist("dossiers")}
+    number = normalize(request.POST.get("number", ""))
+    if not ids or None in ids or not number:
+        return None
+    items = list(
+        DecisionItem.objects.filter(
+            dossier_id__in=ids,
+            decision__in=RecognitionDecision.objects.visible_to(request.user),
+        ).select_related("decision")
+    )
+    decisions = {item.decision for item in items}
+    if len(decisions) != 1 or {item.dossier_id for item in items} != ids:
+        return None
+    (decision,) = decisions
+    return decision if decision.number == number else None
+
+
+@require_GET
+def decision_detail(request, pk):
+    """A decision: its header, its products with their council results and, once signed, the
+    certificates it issued."""
+    decision = _decision(request, pk)
+    today = timezone.localdate()
+    items = decision.items.select_related(
+        "product__producer", "dossier", "council_result"
+    ).order_by("position")
+    certificates = {}
+    if decision.is_signed:
+        certificates = {
+            certificate.item_id: certificate
+            for certificate in Certificate.objects.visible_to(request.user)
+            .filter(decision=decision)
+            .with_pending_re_rating()
+            .order_by()
+        }
+    rows = []
+    for item in items:
+        certificate = certificates.get(item.pk)
+        status = certificate.status_on(today) if certificate else None
+        rows.append({"item": item, "certificate": certificate, "status": status})
+    can_act = _can_decide(request.user, decision)
+    context = {
+        "decision": decision,
+        "rows": rows,
+        "can_act": can_act,
+        "is_draft": not decision.is_signed,
+        "confirm_form": ConfirmForm(),
+    }
+    return render(request, "certificates/decision_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_sign(request, pk):
+    """Record that the decision is signed: its certificates are issued at once (a tick to
+    confirm, as it cannot be undone)."""
+    decision = _decision_to_act_on(request, pk)
+    if decision.is_signed:
+        messages.info(request, _("This decision is already signed."))
+        return redirect("certificates:decision_detail", pk=decision.pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_decision(decision, actor=request.user)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "already_signed":
+                # Signed by a request that ran at the same moment (a double click).
+                messages.info(request, _("This decision is already signed."))
+                return redirect("certificates:decision_detail", pk=decision.pk)
+            add_service_error(form, error)
+        except PermissionDenied as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Decision %(number)s is signed; its certificates are issued.")
+                % {"number": decision.number},
+            )
+            return redirect("certificates:decision_detail", pk=decision.pk)
+    context = {
+        "decision": decision,
+        "form": form,
+        "items": decision.items.select_related("product__producer").order_by("position"),
+    }
+    return render(request, "certificates/decision_sign.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_discard(request, pk):
+    """Delete a draft decision; its dossiers wait for a decision again."""
+    try:
+        decision = _decision_to_act_on(request, pk)
+    except Http404:
+        if _discarded_by(request.user, pk):
+            # The form sent again (a double click, the back button): it is done already.
+            return _already_discarded(request)
+        raise
+    if decision.is_signed:
+        messages.error(
+            request,
+            _("Decision %(number)s is signed and cannot be discarded.")
+            % {"number": decision.number},
+        )
+        return redirect("certificates:decision_detail", pk=decision.pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.discard_decision(decision, actor=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            if not RecognitionDecision.objects.filter(pk=decision.pk).exists():
+                return _already_discarded(request)  # by a request that ran at the same moment
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Draft decision %(number)s was discarded.") % {"number": decision.number}
+            )
+            return redirect("certificates:decision_list")
+    context = {"decision": decision, "form": form}
+    return render(request, "certificates/decision_discard.html", context)
+
+
+def _discarded_by(user, pk) -> bool:
+    """Whether ``user`` discarded the decision ``pk`` (its audit event; ids are never reused)."""
+    return AuditEvent.objects.filter(
+        action="decision.discarded",
+        object_type=RecognitionDecision._meta.label_lower,
+        object_id=str(pk),
+        actor=user,
+    ).exists()
+
+
+def _already_discarded(request):
+    messages.info(request, _("This draft decision was already discarded."))
+    return redirect("certificates:decision_list")
+
+
+def _provinces_for_history(user):
+    scope = official_scope(user)
+    provinces = Province.objects.order_by("folded_name")
+    if not scope.is_national:
+        provinces = provinces.filter(code__in=scope.province_codes)
+    return list(provinces)
+
+
+def _chosen_province(request, provinces):
+    """The province the historical decision is entered for: the office's own, or (for the
+    central office, or an office of several provinces) the one chosen with ``?province=``."""
+    if len(provinces) == 1:
+        return provinces[0]
+    code = request.POST.get("province") or request.GET.get("province") or ""
+    return next((province for province in provinces if province.pk == code), None)
+
+
+def _product_lookup(user, province) -> ProductLookup:
+    """The products of ``province`` the user may see, for the rows (one query)."""
+    products = (
+        Product.objects.visible_to(user)
+        .filter(producer__province=province)
+        .select_related("producer")
+        .order_by("folded_name", "pk")
+        .only("pk", "name", "folded_name", "code", "producer__name", "producer__province_id")
+    )
+    return ProductLookup(products, province=province)
+
+
+def _bounded_count(value, default) -> int:
+    """A number of rows from the request, at most ``HISTORICAL_MAX_ROWS``; ``default`` when it
+    is not a number."""
+    text = (value or "").strip()
+    number = 0 if text == "0" else parse_id(text)
+    return min(default if number is None else number, HISTORICAL_MAX_ROWS)
+
+
+def _row_count(request) -> int:
+    return max(1, _bounded_count(request.GET.get("rows"), HISTORICAL_ROWS))
+
+
+def _with_more_rows(data, *, authorities, lookup):
+    """The header and the rows as typed, unbound (no errors shown yet), with
+    ``HISTORICAL_ROWS`` more blank rows: "More rows" keeps what was typed."""
+    header = {name: data.get(name, "") for name in HistoricalDecisionForm.base_fields}
+    typed = _bounded_count(data.get("rows-TOTAL_FORMS"), 0)
+    rows = [
+        {
+            name: data.get(f"rows-{index}-{name}", "")
+            for name in HistoricalCertificateForm.base_fields
+        }
+        for index in range(typed)
+    ]
+    total = min(typed + HISTORICAL_ROWS, HISTORICAL_MAX_ROWS)
+    form = HistoricalDecisionForm(initial=header, authorities=authorities)
+    formset = historical_formset(extra=total)(prefix="rows", lookup=lookup, row_initial=rows)
+    return form, formset
+
+
+def _historical_entries(formset, lookup):
+    """The rows as the service takes them."""
+    return [
+        services.HistoricalCertificate(
+            product=lookup.products[row.cleaned_data["product"]],
+            star=row.cleaned_data["star"],
+            number=row.cleaned_data["number"],
+            issued_on=row.cleaned_data.get("issued_on"),
+            valid_until=row.cleaned_data.get("valid_until"),
+        )
+        for row in formset.filled_forms
+    ]
+
+
+def _historical_already_recorded(request, header, formset):
+    """The historical decision, visible to the user, already recorded from this very form: the
+    same authority, number and date, and the same certificate numbers (looked for only when the
+    rows or the service were refused)."""
+    numbers = {
+        normalize(row.data.get(row.add_prefix("number"), ""))
+        for row in formset.forms
+        if row.has_changed()
+    } - {""}
+    decision = (
+        RecognitionDecision.objects.visible_to(request.user)
+        .filter(
+            is_historical=True,
+            authority=header["authority"],
+            number=header["number"],
+            decided_on=header["decided_on"],
+        )
+        .first()
+    )
+    if not numbers or decision is None:
+        return None
+    recorded = set(decision.certificates.values_list("number", flat=True))
+    return decision if recorded == numbers else None
+
+
+@require_http_methods(["GET", "POST"])
+def decision_record_historical(request):
+    """Enter a decision taken before the platform (a provincial, a district or the Minister's)
+    and its certificates as written on them; all rows are saved together or none. "More rows"
+    (a second submit button) shows the form again with blank rows added, keeping what was
+    typed and saving nothing."""
+    _require_office(request)
+    provinces = _provinces_for_history(request.user)
+    province = _chosen_province(request, provinces)
+    if province is None:
+        # The central office first chooses the province (its products fill the rows).
+        context = {"provinces": provinces, "province": None}
+        return render(request, "certificates/decision_historical.html", context)
+    authorities = [
+        (value, label)
+        for value, label in Authority.choices
+        if can_decide(request.user, authority=value, province_id=province.pk)
+    ]
+    lookup = _product_lookup(request.user, province)
+    data = request.POST if request.method == "POST" else None
+    header = None
+    if data is not None and "more_rows" in data:
+        form, formset = _with_more_rows(data, authorities=authorities, lookup=lookup)
+        data = None
+    else:
+        form = HistoricalDecisionForm(data, authorities=authorities)
+        if data is not None and form.is_valid():
+            header = dict(form.cleaned_data)  # as typed (service errors change the form's)
+        formset = historical_formset(extra=_row_count(request) if data is None else 0)(
+            data, prefix="rows", lookup=lookup, header=header
+        )
+    if header is not None and formset.is_valid():
+        try:
+            decision = services.record_historical_decision(
+                province,
+                actor=request.user,
+                number=header["number"],
+                decided_on=header["decided_on"],
+                signer_name=header["signer_name"],
+                certificates=_historical_entries(formset, lookup),
+                authority=header["authority"],
+                note=header["note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Decision %(number)s and its certificates were recorded.")
+                % {"number": decision.number},
+            )
+            return redirect("certificates:decision_detail", pk=decision.pk)
+    if header is not None and (recorded := _historical_already_recorded(request, header, formset)):
+        # The same form sent twice (a double click): the first request recorded it.
+        messages.info(
+            request,
+            _("Decision %(number)s and its certificates were already recorded.")
+            % {"number": recorded.number},
+        )
+        return redirect("certificates:decision_detail", pk=recorded.pk)
+    context = {
+        "province": province,
+        "provinces": provinces,
+        "form": form,
+        "formset": formset,
+        "can_add_rows": formset.total_form_count() < HISTORICAL_MAX_ROWS,
+        "max_rows": HISTORICAL_MAX_ROWS,
+        "products": lookup.options,
+    }
+    return render(request, "certificates/decision_historical.html", context)
+
+
+# --------------------------------------------------------------------------------------
+# Certificates
+# --------------------------------------------------------------------------------------
+
+
+@require_GET
+def certificate_list(request):
+    """The certificates of the office's territory, with their status today."""
+    _require_office(request)
+    today = timezone.localdate()
+    scope = official_scope(request.user)
+    filters = CertificateFilterForm(request.GET, is_national=scope.is_national)
+    certificates = filters.filter(
+        Certificate.objects.visible_to(request.user)
+        .with_list_data()
+        .select_related("product__producer__province")
+        .order_by("-issued_on", "-id"),
+        today=today,
+    )
+    page = paginate(request, certificates)
+    rows = [_status_row(certificate, today) for certificate in page.object_list]
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "query": query_without_page(request),
+        "today": today,
+        "is_national": scope.is_national,
+        "is_htmx": is_htmx(request),
+    }
+    template = "certificates/certificate_list.html"
+    response = render(request, f"{template}#results" if context["is_htmx"] else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _certificate_page(request, certificate, *, revoke_form=None, status=200):
+    today = timezone.localdate()
+    certificate_status = certificate.status_on(today)
+    history = [
+        _status_row(entry, today)
+        for entry in Certificate.objects.visible_to(request.user)
+        .filter(product_id=certificate.product_id)
+        .select_related("decision")
+        .with_pending_re_rating()
+        .order_by("-issued_on", "-id")
+    ]
+    revocable = (
+        can_revoke(request.user, certificate)
+        and certificate.revoked_on is None
+        and certificate.superseded_by_id is None
+    )
+    if revocable and revoke_form is None:
+        revoke_form = RevokeForm(initial={"decided_on": today})
+    context = {
+        "certificate": certificate,
+        "product": certificate.product,
+        "producer": certificate.product.producer,
+        "decision": certificate.decision,
+        "status": certificate_status,
+        "status_class": STATUS_CLASSES[certificate_status],
+        "Status": CertificateStatus,
+        "window": certificate.re_rating_window,
+        "grace_end": certificate_valid_through(certificate.valid_until, re_rating_filed=True),
+        "history": history,
+        "can_revoke": revocable,
+        "revoke_form": revoke_form if revocable else None,
+        "public_url": request.build_absolute_uri(
+            reverse("verify:certificate_verify", args=[certificate.public_code])
+        ),
+        "today": today,
+    }
+    return render(request, "certificates/certificate_detail.html", context, status=status)
+
+
+@require_GET
+def certificate_detail(request, pk):
+    """A certificate: product, producer, star, decision, dates, status today, re-rating window,
+    the product's certificates, PDFs, the public page and how often it was checked."""
+    return _certificate_page(request, _certificate(request, pk))
+
+
+@require_POST
+def certificate_revoke(request, pk):
+    """Revoke the certificate (only who may: ``guards.can_revoke``; others 404)."""
+    certificate = _certificate(request, pk)
+    if not can_revoke(request.user, certificate):
+        raise Http404
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            revoke_certificate(
+                certificate,
+                actor=request.user,
+                ground=data["ground"],
+                decision_number=data["decision_number"],
+                decided_on=data["decided_on"],
+                note=data["note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Certificate %(number)s is revoked; its public page says so now.")
+                % {"number": certificate.number},
+            )
+            return redirect("certificates:certificate_detail", pk=certificate.pk)
+    certificate = _certificate(request, pk)  # as it is now
+    if certificate.revoked_on is not None or certificate.superseded_by_id is not None:
+        for message in form.non_field_errors():
+            messages.error(request, message)
+        return redirect("certificates:certificate_detail", pk=certificate.pk)
+    return _certificate_page(request, certificate, revoke_form=form)
+
+
+# --------------------------------------------------------------------------------------
+# Fragments for the product and dossier pages (loaded by htmx)
+# --------------------------------------------------------------------------------------
+
+
+@require_GET
+def product_certificates(request, pk):
+    """The certificates of a product the user may see (producer members: their own), for the
+    product's page. Offices get links to the certificate pages, others to the public page."""
+    product = get_object_or_404(
+        Product.objects.visible_to(request.user).only("pk", "producer_id"), pk=pk
+    )
+    today = timezone.localdate()
+    rows = [
+        _status_row(certificate, today)
+        for certificate in Certificate.objects.visible_to(request.user)
+        .filter(product_id=product.pk)
+        .select_related("decision")
+        .with_pending_re_rating()
+        .order_by("-issued_on", "-id")
+    ]
+    current = next((row for row in rows if row["certificate"].is_current), None)
+    context = {
+        "product": product,
+        "rows": rows,
+        "is_office": _is_office(request.user),
+        "next_dossier": _next_dossier_kind(request.user, product, current),
+    }
+    return render(request, "certificates/certificate_product_rows.html", context)
+
+
+def _next_dossier_kind(user, product, current) -> str | None:
+    """The dossier the producer may file from its current certificate (a re-rating or upgrade
+    is started from the certificate, art. 7(6)): a re-rating once the re-rating window has
+    opened (or late, while the certificate is kept valid or just expired), an upgrade while it
+    is valid below 5 stars. Only for the producer's own members."""
+    if current is None or _is_office(user) or not is_producer_member(user, product.producer_id):
+        return None
+    status = current["status"]
+    if status in (
+        CertificateStatus.RE_RATING_WINDOW,
+        CertificateStatus.EXTENDED,
+        CertificateStatus.EXPIRED,
+    ):
+        return Dossier.Kind.RE_RATING
+    if status == CertificateStatus.VALID and current["certificate"].star < 5:
+        return Dossier.Kind.UPGRADE
+    return None
+
+
+@require_GET
+def dossier_decision(request, pk):
+    """The decision that recognises a dossier's product, and its certificate once signed, for
+    the dossier's page. Drafts only for the offices."""
+    dossier = get_object_or_404(Dossier.objects.visible_to(request.user).only("pk"), pk=pk)
+    is_office = _is_office(request.user)
+    items = DecisionItem.objects.filter(
+        dossier_id=dossier.pk, decision__in=RecognitionDecision.objects.visible_to(request.user)
+    ).select_related("decision", "certificate")
+    if not is_office:
+        items = items.filter(decision__status=RecognitionDecision.Status.SIGNED)
+    item = items.first()
+    certificate = None
+    if item is not None:
+        try:
+            certificate = item.certificate
+        except Certificate.DoesNotExist:
+            certificate = None
+    # Waiting for a decision the user may prepare: a link to the new-decision page.
+    can_prepare = (
+        item is None and is_office and _candidates(request.user).filter(pk=dossier.pk).exists()
+    )
+    context = {
+        "dossier": dossier,
+        "item": item,
+        "certificate": certificate,
+        "is_office": is_office,
+        "can_prepare": can_prepare,
+    }
+    return render(request, "certificates/decision_dossier_link.html", context)
