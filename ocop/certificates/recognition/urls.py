@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views
+from . import historical, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     path("decisions/new/", views.decision_create, name="decision_create"),
     path(
         "decisions/historical/",
-        views.decision_record_historical,
+        historical.decision_record_historical,
         name="decision_record_historical",
     ),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),

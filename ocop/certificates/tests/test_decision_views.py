@@ -24,7 +24,7 @@ from ocop.evaluations.models import Dossier
 from ocop.producers.tests.factories import producer_member
 
 from ..models import Certificate, DecisionItem, RecognitionDecision
-from ..recognition import services, views
+from ..recognition import historical, services
 from ..recognition.forms import ConfirmForm, DecisionCreateForm
 from .factories import NOW, TODAY, historical_certificate, proposal, tea_product
 
@@ -892,7 +892,7 @@ class HistoricalDecisionTests(Cast):
         self.assertEqual(snapshot(), before)
 
     def test_the_form_sent_twice_at_the_same_moment_records_the_decision_once(self):
-        real_entries = views._historical_entries
+        real_entries = historical._historical_entries
         rows = [self.row(self.rice, "GCN-1")]
         officer, rice = self.officer, self.rice
 
@@ -907,7 +907,7 @@ class HistoricalDecisionTests(Cast):
             )
             return real_entries(formset, lookup)
 
-        with mock.patch.object(views, "_historical_entries") as entries:
+        with mock.patch.object(historical, "_historical_entries") as entries:
             entries.side_effect = checked_then_recorded_by_the_other_request
             response = self.post(self.officer, rows)
         decision = RecognitionDecision.objects.get()
