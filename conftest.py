@@ -59,7 +59,7 @@ def reference_data(transactional_db):
     from ocop.products.classification import load_classification
     from ocop.products.models import ProductGroup, ScoringSet, Sector
     from ocop.regions.loader import load_all
-    from ocop.rubric.loading import load_version_from_data
+    from ocop.rubric.services import load_version_from_data
 
     load_all()
     load_classification(Sector, ProductGroup, ScoringSet)

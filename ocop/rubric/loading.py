@@ -407,31 +407,24 @@ class LoadResult:
 
 
 @transaction.atomic
-def load_version_from_data(
-    slug: str = DEFAULT_VERSION,
-    *,
-    data_dir: Path | None = None,
-    publish: bool = True,
-    actor=None,
-    apps=None,
+def load_version_rows(
+    slug: str = DEFAULT_VERSION, *, data_dir: Path | None = None, apps=None
 ) -> LoadResult:
-    """Build (or check) the rows of a version from its files, then publish it.
+    """Build (or check) the rows of a version from its files, without publishing it:
 
-    - not loaded yet: the rows are created as a draft, then published (unless
-      ``publish=False``) through ``services.publish_version``, which validates and audits;
+    - not loaded yet: the rows are created as a draft;
     - loaded and published: a no-op when the rows equal the files, otherwise
       :class:`RubricDataMismatch` (a published version is never rewritten);
-    - loaded as a draft: rebuilt from the files when they differ, then published.
+    - loaded as a draft: rebuilt from the files when they differ.
 
-    With ``apps`` (a data migration's registry) the historical models are used and the version
-    is published without an audit event: there is no actor and no audit model to call.
+    ``services.load_version_from_data`` publishes the draft (validated and audited);
+    :func:`load_version_in_migration` publishes it from a data migration.
     """
     if data_dir is None:
         slug, data_dir = resolve_version(slug)
     data = read_version_data(slug, data_dir)
     version_model, *_ = _models(apps)
     version = version_model.objects.filter(slug=slug).first()
-    created = False
     if version is not None:
         problems = version_differences(version, data, apps)
         if version.status == PUBLISHED:
@@ -441,18 +434,22 @@ def load_version_from_data(
         if problems:
             version.delete()
             version = None
-    counts: dict[str, int] = {}
     if version is None:
         version = version_model.objects.create(status=DRAFT, **version_fields(data.info))
-        counts = create_rows(version, data.sheets, apps)
-        created = True
-    if publish:
-        if apps is None:
-            from ocop.rubric.services import publish_version
+        return LoadResult(version, True, create_rows(version, data.sheets, apps))
+    return LoadResult(version, False, {})
 
-            version = publish_version(version, actor=actor, data_dir=data_dir)
-        else:
-            version.status = PUBLISHED
-            version.published_at = timezone.now()
-            version.save(update_fields=["status", "published_at"])
-    return LoadResult(version, created, counts)
+
+@transaction.atomic
+def load_version_in_migration(slug: str, *, data_dir: Path, apps) -> LoadResult:
+    """For a data migration (``apps`` is its registry of historical models): the rows of a
+    version from its files, published at once. The historical models have none of the
+    immutability guards and there is no actor and no audit model to call, so no audit event
+    is written; the files were validated when they were read."""
+    result = load_version_rows(slug, data_dir=data_dir, apps=apps)
+    version = result.version
+    if version.status != PUBLISHED:
+        version.status = PUBLISHED
+        version.published_at = timezone.now()
+        version.save(update_fields=["status", "published_at"])
+    return result

@@ -26,8 +26,8 @@ from ocop.accounts.scope import official_scope
 from ocop.core.audit import diff, record_event
 from ocop.products.models import Product
 
-from .engine import AnswerError, check_answers, score_sheet
-from .loading import check_version, sheets_as_data
+from .engine import DEFAULT_VERSION, AnswerError, check_answers, score_sheet
+from .loading import LoadResult, check_version, load_version_rows, resolve_version, sheets_as_data
 from .models import PublishedVersionError, RubricVersion, SelfAssessment, member_products
 from .validation import RubricValidationError, validate_sheet
 
@@ -48,6 +48,27 @@ def validate_version_rows(version: RubricVersion, data_dir: Path | None = None) 
         errors.append(f"version {version.slug}: sheets are numbered {numbers}, not 1..n")
     # The engine scores from the data files: a version may only be published as they are.
     return errors or check_version(version, data_dir)
+
+
+@transaction.atomic
+def load_version_from_data(
+    slug: str = DEFAULT_VERSION,
+    *,
+    data_dir: Path | None = None,
+    publish: bool = True,
+    actor=None,
+) -> LoadResult:
+    """Build (or check) the rows of a version from its files (``loading.load_version_rows``),
+    then publish it (unless ``publish=False``) through :func:`publish_version`, which validates
+    and audits. A published version whose rows equal its files is left as it is."""
+    if data_dir is None:
+        slug, data_dir = resolve_version(slug)
+    result = load_version_rows(slug, data_dir=data_dir)
+    version = result.version
+    if publish and version.status != RubricVersion.Status.PUBLISHED:
+        version = publish_version(version, actor=actor, data_dir=data_dir)
+        result = LoadResult(version, result.created, result.counts)
+    return result
 
 
 @transaction.atomic

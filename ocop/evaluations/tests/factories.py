@@ -235,7 +235,7 @@ def load_reference_data():
     from ocop.core.holidays import load_public_holidays
     from ocop.products.classification import load_classification
     from ocop.products.models import ProductGroup, ScoringSet, Sector
-    from ocop.rubric.loading import load_version_from_data
+    from ocop.rubric.services import load_version_from_data
 
     load_classification(Sector, ProductGroup, ScoringSet)
     load_version_from_data("26-2026")

@@ -8,9 +8,9 @@ from django.db import migrations
 
 def load(apps, schema_editor):
     from ocop.rubric.engine import DATA_DIR
-    from ocop.rubric.loading import load_version_from_data
+    from ocop.rubric.loading import load_version_in_migration
 
-    load_version_from_data("26-2026", data_dir=DATA_DIR, apps=apps)
+    load_version_in_migration("26-2026", data_dir=DATA_DIR, apps=apps)
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@
 import shutil
 from pathlib import Path
 
-from ocop.rubric.loading import load_version_from_data
+from ..services import load_version_from_data
 
 # A toy version "99/2099" (2 sheets, parts A 35 / B 25 / C 40) beside the real 26/2026.
 TOY_DATA_DIR = Path(__file__).resolve().parent / "data"

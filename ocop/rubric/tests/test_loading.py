@@ -11,13 +11,7 @@ from django.test import TestCase, override_settings
 
 from ocop.core.models import AuditEvent
 from ocop.rubric.engine import DATA_DIR, load_sheet, score_sheet
-from ocop.rubric.loading import (
-    RubricDataMismatch,
-    check_version,
-    load_version_from_data,
-    read_version_data,
-    sheets_as_data,
-)
+from ocop.rubric.loading import RubricDataMismatch, check_version, read_version_data, sheets_as_data
 from ocop.rubric.models import Criterion, RubricVersion, Sheet
 from ocop.rubric.tests.factories import (
     TOY_CODE,
@@ -28,6 +22,8 @@ from ocop.rubric.tests.factories import (
 )
 from ocop.rubric.tests.test_models import snapshot
 from ocop.rubric.validation import RubricValidationError
+
+from ..services import load_version_from_data
 
 
 def rewrite(path, change):

@@ -10,8 +10,9 @@ every loaded version (or the one given) with its files and fails on any differen
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ocop.rubric.loading import RubricDataMismatch, check_version, load_version_from_data
+from ocop.rubric.loading import RubricDataMismatch, check_version
 from ocop.rubric.models import RubricVersion
+from ocop.rubric.services import load_version_from_data
 from ocop.rubric.validation import RubricValidationError
 
 
