@@ -20,8 +20,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from ocop.rubric.engine import Sheet, SheetResult, load_sheet, read_sheet_data
-from ocop.rubric.loading import data_dirs, resolve_version
+from ocop.rubric.engine import SheetResult, read_sheet_data
+from ocop.rubric.loading import located_version
 
 STAR_MARKS = {3: "★★★", 4: "★★★★", 5: "★★★★★"}
 
@@ -186,21 +186,10 @@ def _layout(slug: str, number: int, data_dir: Path) -> SheetLayout:
     )
 
 
-@cache
-def _resolve(version: str, dirs: tuple[Path, ...]) -> tuple[str, Path]:
-    return resolve_version(version)
-
-
 def sheet_layout(version: str, number: int) -> SheetLayout:
     """The printed layout of sheet ``number`` of a version (code or slug), cached."""
-    slug, data_dir = _resolve(version, data_dirs())
+    slug, data_dir = located_version(version)
     return _layout(slug, number, data_dir)
-
-
-def engine_sheet(version: str, number: int) -> Sheet:
-    """The engine's sheet, like ``loading.engine_sheet`` but without a folder scan per call."""
-    slug, data_dir = _resolve(version, data_dirs())
-    return load_sheet(number, slug, data_dir)
 
 
 # --------------------------------------------------------------------------------------

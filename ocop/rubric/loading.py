@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,21 @@ def resolve_version(name: str) -> tuple[str, Path]:
     return find_version(name, data_dirs())
 
 
+@cache
+def _located(version: str, dirs: tuple[Path, ...]) -> tuple[str, Path]:
+    return find_version(version, dirs)
+
+
+def located_version(version: str) -> tuple[str, Path]:
+    """Like :func:`resolve_version`, with the folders searched once per version name and
+    folder list (a version's folder does not move while the site runs)."""
+    return _located(version, data_dirs())
+
+
 def engine_sheet(version: str, number: int) -> Sheet:
-    """The engine's sheet ``number`` of a version (code or slug), read from its files."""
-    slug, data_dir = resolve_version(version)
+    """The engine's sheet ``number`` of a version (code or slug), read from its files once per
+    process (a published version never changes)."""
+    slug, data_dir = located_version(version)
     return load_sheet(number, slug, data_dir)
 
 

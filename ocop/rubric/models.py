@@ -23,6 +23,10 @@ from ocop.core.models import TimeStampedModel
 from ocop.producers.models import ProducerMember
 from ocop.products.models import Product
 
+from .engine import score_sheet
+from .layout import sheet_layout
+from .loading import engine_sheet
+
 
 class PublishedVersionError(Exception):
     """A change to a published rubric version or to one of its sheets, criteria or options."""
@@ -306,8 +310,6 @@ class Sheet(GuardedModel):
 
     def engine_sheet(self):
         """The engine's sheet (``ocop.rubric.engine.Sheet``), read from the data files."""
-        from ocop.rubric.loading import engine_sheet
-
         return engine_sheet(self.version.slug, self.number)
 
 
@@ -622,20 +624,14 @@ class SelfAssessment(TimeStampedModel):
 
     def engine_sheet(self):
         """The engine's sheet this self-assessment is scored on."""
-        from ocop.rubric.layout import engine_sheet
-
         return engine_sheet(self.version.slug, self.sheet_number)
 
     def layout(self):
         """The sheet in printed order (``ocop.rubric.layout.SheetLayout``)."""
-        from ocop.rubric.layout import sheet_layout
-
         return sheet_layout(self.version.slug, self.sheet_number)
 
     def score(self):
         """The engine's result for the stored answers (``engine.SheetResult``)."""
-        from ocop.rubric.engine import score_sheet
-
         return score_sheet(self.engine_sheet(), self.answers)
 
     def apply_result(self, result) -> None:

@@ -24,7 +24,8 @@ from ocop.core.pagination import paginate, query_without_page
 from ocop.producers.models import Producer, ProducerDocument
 from ocop.products.models import Product
 from ocop.rubric.engine import AnswerError, score_sheet
-from ocop.rubric.layout import engine_sheet, sheet_layout, sheet_rows
+from ocop.rubric.layout import sheet_layout, sheet_rows
+from ocop.rubric.loading import engine_sheet
 from ocop.rubric.models import member_products
 
 from ..forms import (

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ocop.core.htmx import is_htmx
 from ocop.core.pagination import paginate, query_without_page
 from ocop.rubric.engine import AnswerError, score_sheet
-from ocop.rubric.layout import engine_sheet, sheet_layout, sheet_rows
+from ocop.rubric.layout import sheet_layout, sheet_rows
+from ocop.rubric.loading import engine_sheet
 
 from ..forms import ConflictForm, ReturnSheetForm, SheetFlagsForm, add_service_error
 from ..models import (
