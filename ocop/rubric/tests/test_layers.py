@@ -72,6 +72,8 @@ class LayerTests(SimpleTestCase):
                     continue
                 target = module.split(".")[2]
                 where = path.relative_to(RUBRIC)
+                if target == name and path.parent != RUBRIC:
+                    continue  # a package's modules (the converter's) import one another
                 if not at_top:
                     problems.append(f"{where} imports {module} inside a function")
                 elif target in LAYER_OF and LAYER_OF[target] >= LAYER_OF[name]:

@@ -28,7 +28,7 @@ from typing import Any
 from ocop.rubric.validation import validate_sheet
 
 VERSION_SLUG = "26-2026"
-DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parent / "data" / VERSION_SLUG
+DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parent.parent / "data" / VERSION_SLUG
 
 VERSION_INFO: dict[str, Any] = {
     "slug": VERSION_SLUG,
@@ -1089,7 +1089,3 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
     print(f"{len(files) - 2} sheets, {len(CORRECTIONS)} corrections applied")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
