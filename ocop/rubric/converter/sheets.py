@@ -1,0 +1,1091 @@
+"""Convert Decision 26/2026/QĐ-TTg (HTML) into the rubric's JSON data files.
+
+Run from the repository root::
+
+    .venv/bin/python -m ocop.rubric.converter \\
+        /work/shared/reference/qd-26-2026-qd-ttg.html ocop/rubric/data/26-2026/
+
+The converter is re-runnable and deterministic: the same HTML always gives byte-identical
+files. It uses the standard library only. Every place where the HTML's transcription of the
+decision is wrong and we use another value is listed in :data:`CORRECTIONS` (and rendered in
+``docs/rubric.md``); a correction whose "HTML says" value no longer matches the source makes
+the run fail, so a corrected source is noticed instead of silently "fixed" twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import textwrap
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from ocop.rubric.validation import validate_sheet
+
+VERSION_SLUG = "26-2026"
+DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parent.parent / "data" / VERSION_SLUG
+
+VERSION_INFO: dict[str, Any] = {
+    "slug": VERSION_SLUG,
+    "instrument": "26/2026/QĐ-TTg",
+    "title_vi": (
+        "Quyết định ban hành Bộ tiêu chí và quy trình đánh giá, phân hạng sản phẩm "
+        "mỗi xã một sản phẩm"
+    ),
+    "title_en": "Decision issuing the OCOP criteria and the evaluation and rating procedure",
+    "issuer_vi": "Thủ tướng Chính phủ",
+    "signed_on": "2026-05-22",
+    # Article 11(1): "Quyết định này có hiệu lực thi hành từ ngày 22 tháng 5 năm 2026."
+    "effective_from": "2026-05-22",
+    # Article 11(2): 148/QĐ-TTg and 1489/QĐ-TTg lapse 60 days after this decision takes
+    # effect, i.e. 2026-05-22 + 60 days.
+    "supersedes": [
+        {"instrument": "148/QĐ-TTg", "signed_on": "2023-02-24", "lapses_on": "2026-07-21"},
+        {"instrument": "1489/QĐ-TTg", "signed_on": "2025-07-06", "lapses_on": "2026-07-21"},
+    ],
+    "legal_basis_vi": {
+        "effective": "Điều 11 khoản 1",
+        "lapse_of_predecessors": "Điều 11 khoản 2",
+        "bands": "Điều 3 khoản 3",
+        "transition": "Điều 12",
+    },
+    "parts": {"A": 40, "B": 25, "C": 35},
+    "total": 100,
+    "bands": [
+        {"star": 5, "min": 90, "max": 100, "max_inclusive": True},
+        {"star": 4, "min": 70, "max": 90, "max_inclusive": False},
+        {"star": 3, "min": 50, "max": 70, "max_inclusive": False},
+        {"star": 2, "min": 30, "max": 50, "max_inclusive": False},
+        {"star": 1, "min": 0, "max": 30, "max_inclusive": False},
+    ],
+    "sheet_count": 26,
+}
+
+# Short English names of the 26 scoring sets (Annex II list), for code and English UI.
+SHEET_NAMES_EN = {
+    1: "Fresh vegetables, fruit and nuts",
+    2: "Fresh meat, fish, eggs and milk",
+    3: "Rice, cereals and other pre-processed grains",
+    4: "Honey, other syrups and other farm foods",
+    5: "Fast food",
+    6: "Processed from rice and cereals",
+    7: "Processed from vegetables, fruit and nuts",
+    8: "Processed from meat, fish, eggs, milk and honey",
+    9: "Sauces, fish sauce and other liquid spices",
+    10: "Other spices",
+    11: "Tea (fresh and processed)",
+    12: "Herbal teas from other plants",
+    13: "Coffee and cocoa",
+    14: "White spirits",
+    15: "Other alcoholic drinks",
+    16: "Natural mineral and bottled water",
+    17: "Other soft drinks",
+    18: "Functional foods, herbal and traditional medicines",
+    19: "Cosmetics with herbal ingredients",
+    20: "Essential oils and other herbs",
+    21: "Handicrafts (household and decorative)",
+    22: "Textiles and garments",
+    23: "Flowers",
+    24: "Ornamental plants",
+    25: "Ornamental animals",
+    26: "Community tourism, ecotourism and tourist sites",
+}
+
+SECTOR_NAMES_EN = {
+    "I": "Food",
+    "II": "Drinks",
+    "III": "Herbal medicine and herbal products",
+    "IV": "Handicrafts",
+    "V": "Ornamental plants and animals",
+    "VI": "Community tourism, ecotourism and tourist sites",
+}
+
+GROUP_NAMES_EN = {
+    "I.1": "Fresh food",
+    "I.1.a": "Fresh vegetables, fruit and nuts",
+    "I.1.b": "Fresh meat, fish, eggs and milk",
+    "I.2": "Raw and pre-processed food",
+    "I.2.a": "Rice, cereals and other pre-processed grains",
+    "I.2.b": "Honey, other syrups and other farm foods",
+    "I.3": "Processed food",
+    "I.3.a": "Fast food",
+    "I.3.b": "Processed from rice and cereals",
+    "I.3.c": "Processed from vegetables, fruit and nuts",
+    "I.3.d": "Processed from meat, eggs, milk, fish, honey and other farm foods",
+    "I.4": "Spices",
+    "I.4.a": "Sauces, fish sauce and other liquid spices",
+    "I.4.b": "Other spices",
+    "I.5": "Tea",
+    "I.5.a": "Fresh and processed tea",
+    "I.5.b": "Tea products from other plants",
+    "I.6": "Coffee and cocoa",
+    "II.1": "Alcoholic drinks",
+    "II.1.a": "White spirits",
+    "II.1.b": "Other alcoholic drinks",
+    "II.2": "Soft drinks",
+    "II.2.a": "Natural mineral and bottled water",
+    "II.2.b": "Other soft drinks",
+    "III.1": "Functional foods, herbal and traditional medicines",
+    "III.2": "Cosmetics with herbal ingredients",
+    "III.3": "Essential oils and other herbs",
+    "IV.1": "Household and decorative handicrafts",
+    "IV.2": "Textiles and garments",
+    "V.1": "Flowers",
+    "V.2": "Ornamental plants",
+    "V.3": "Ornamental animals",
+    "VI.1": "Community tourism, ecotourism and tourist sites",
+}
+
+# Annex II numbers its 26 sets in the order of Annex I's groups and sub-groups; each set maps
+# to exactly one (sub-)group. Checked against the names at conversion time.
+SHEET_GROUPS = {
+    1: "I.1.a",
+    2: "I.1.b",
+    3: "I.2.a",
+    4: "I.2.b",
+    5: "I.3.a",
+    6: "I.3.b",
+    7: "I.3.c",
+    8: "I.3.d",
+    9: "I.4.a",
+    10: "I.4.b",
+    11: "I.5.a",
+    12: "I.5.b",
+    13: "I.6",
+    14: "II.1.a",
+    15: "II.1.b",
+    16: "II.2.a",
+    17: "II.2.b",
+    18: "III.1",
+    19: "III.2",
+    20: "III.3",
+    21: "IV.1",
+    22: "IV.2",
+    23: "V.1",
+    24: "V.2",
+    25: "V.3",
+    26: "VI.1",
+}
+
+
+# --------------------------------------------------------------------------------------
+# Corrections of transcription glitches: the one place where we depart from the HTML.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One departure from the HTML, checked against the source on every run.
+
+    ``target`` says what is corrected: ``"max_points"`` of the criterion ``code``,
+    ``"option_points"`` / ``"option_text"`` / ``"option_star"`` of option ``option``,
+    ``"code"`` (a printed code; ``code`` is then the code we use), ``"part_title"``,
+    ``"duplicate_note"`` (a sheet-level note printed twice) or ``"note_to_criterion"``
+    (a note printed inside an option's cell that belongs to the criterion).
+    """
+
+    sheet: int
+    code: str
+    target: str
+    html: str
+    used: str
+    reason: str
+    option: int | None = None
+
+
+_DOSSIER_NOTE_1 = (
+    "Hồ sơ bị loại khi: Giả mạo hồ sơ hoặc không tuân thủ đầy đủ các quy định về giấy chứng "
+    "nhận cơ sở đủ điều kiện an toàn thực phẩm theo quy định; hoặc không đáp ứng về hồ sơ đăng "
+    "ký theo quy định"
+)
+_IP_NOTE = "Ghi chú: Nếu sản phẩm vi phạm sở hữu trí tuệ, sẽ bị loại bỏ"
+_NO_CERTIFICATE_REASON = (
+    "The points cell of 'Không được cấp giấy chứng nhận chất lượng' is empty; the same option "
+    "is printed with 0 in sheets 1, 3, 6, 8, 12, 13 and 18, and the other options (1, 2) "
+    "leave 0 as the only value below them."
+)
+
+CORRECTIONS: list[Correction] = [
+    Correction(
+        sheet=1,
+        code="",
+        target="duplicate_note",
+        html=_DOSSIER_NOTE_1,
+        used="(printed once)",
+        reason="The dossier-rejection note is printed twice in a row above the table; it is "
+        "one rule, kept once.",
+    ),
+    Correction(
+        sheet=4,
+        code="1.2",
+        option=1,
+        target="option_points",
+        html="",
+        used="0",
+        reason=_NO_CERTIFICATE_REASON,
+    ),
+    Correction(
+        sheet=4,
+        code="7",
+        option=3,
+        target="option_points",
+        html="13",
+        used="3",
+        reason="Criterion 7 (Dinh dưỡng) is worth 3 points and part C only adds up to 35 with "
+        "3; the same option is worth 3 in sheets 1 and 3. A stray '1' was typed before the 3.",
+    ),
+    Correction(
+        sheet=7,
+        code="1.2",
+        option=1,
+        target="option_points",
+        html="",
+        used="0",
+        reason=_NO_CERTIFICATE_REASON,
+    ),
+    Correction(
+        sheet=7,
+        code="1.5",
+        target="heading_format",
+        html="<i>1.5. Liên kết chuỗi trong sản xuất</i>",
+        used="criterion heading 1.5 (3 points)",
+        reason="The heading is printed in italics like a note instead of bold; it has its code, "
+        "its 3 points and its options, and group 1 adds up to 18 only with it.",
+    ),
+    Correction(
+        sheet=7,
+        code="3.1",
+        option=2,
+        target="option_points",
+        html="1",
+        used="2",
+        reason="'Công ty TNHH; hoặc doanh nghiệp tư nhân; ...' scores 2 in the 25 other sheets "
+        "with this same criterion; with 1 it would score like a household business and the "
+        "1-2-3 scale of the criterion would have a hole.",
+    ),
+    Correction(
+        sheet=7,
+        code="7",
+        target="option_bullet",
+        html="o Rất độc đáo và có tính đặc trưng*****",
+        used="option 4 'Rất độc đáo và có tính đặc trưng' (5 points, 5★ minimum)",
+        reason="The tick box '□' of the last option was printed as the letter 'o' (symbol font "
+        "lost); without this option criterion 7 would top at 3 of its 5 points.",
+    ),
+    Correction(
+        sheet=10,
+        code="1.2",
+        option=1,
+        target="option_points",
+        html="",
+        used="0",
+        reason=_NO_CERTIFICATE_REASON,
+    ),
+    Correction(
+        sheet=11,
+        code="1.2",
+        option=1,
+        target="option_points",
+        html="",
+        used="0",
+        reason=_NO_CERTIFICATE_REASON,
+    ),
+    Correction(
+        sheet=11,
+        code="6.1.1",
+        option=2,
+        target="option_points",
+        html="11",
+        used="1",
+        reason="Criterion 6.1.1 (Tạp chất) is worth 2; its options read 0, 11, 2. 'Có rất ít tạp "
+        "chất, chấp nhận được' lies between 0 and 2, and scores 1 in the other tea sheet (12).",
+    ),
+    Correction(
+        sheet=21,
+        code="6.2",
+        option=3,
+        target="note_to_criterion",
+        html=_IP_NOTE,
+        used=_IP_NOTE,
+        reason="The knock-out note on intellectual property is printed inside the cell of the "
+        "5-point option; it applies to the criterion (and the product), not to that option.",
+    ),
+    Correction(
+        sheet=22,
+        code="6.2",
+        option=3,
+        target="note_to_criterion",
+        html=_IP_NOTE,
+        used=_IP_NOTE,
+        reason="As in sheet 21: the intellectual-property knock-out note is printed inside the "
+        "cell of the 5-point option.",
+    ),
+    Correction(
+        sheet=23,
+        code="9",
+        target="max_points",
+        html="4 1",
+        used="4",
+        reason="The points cell of criterion 9 holds two paragraphs, '4' and '1'. Its best "
+        "option is worth 4 and part C adds up to 35 only with 4.",
+    ),
+    Correction(
+        sheet=26,
+        code="A",
+        target="part_title",
+        html="35",
+        used="40",
+        reason="Part A's title says '(35 Điểm)' while its points column and its groups add up "
+        "to 40, and Article 3(1)(a) fixes part A at 40 points.",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------
+# HTML reading
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool
+    italic: bool
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return _clean("".join(run.text for run in self.runs))
+
+    @property
+    def is_bold(self) -> bool:
+        visible = [run for run in self.runs if run.text.strip()]
+        return bool(visible) and all(run.bold for run in visible)
+
+    @property
+    def is_italic(self) -> bool:
+        visible = [run for run in self.runs if run.text.strip()]
+        return bool(visible) and all(run.italic for run in visible)
+
+
+Cell = list[Paragraph]
+TableRow = list[Cell]
+
+
+@dataclass
+class Table:
+    rows: list[TableRow]
+
+
+Block = Paragraph | Table
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\xa0", " "))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _DocumentParser(HTMLParser):
+    """Flattens the decision into paragraphs and tables (rows of cells of paragraphs)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._table_stack: list[list[TableRow]] = []
+        self._row: TableRow | None = None
+        self._cell: Cell | None = None
+        self._paragraph: Paragraph | None = None
+        self._bold = 0
+        self._italic = 0
+
+    def _open_paragraph(self) -> Paragraph:
+        if self._paragraph is None:
+            self._paragraph = Paragraph()
+        return self._paragraph
+
+    def _close_paragraph(self) -> None:
+        paragraph, self._paragraph = self._paragraph, None
+        if paragraph is None:
+            return
+        if self._cell is not None:
+            self._cell.append(paragraph)
+        elif not self._table_stack:
+            self.blocks.append(paragraph)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._close_paragraph()
+            self._table_stack.append([])
+        elif tag == "tr":
+            self._row = []
+        elif tag == "td":
+            self._cell = []
+        elif tag in ("p", "div"):
+            self._close_paragraph()
+        elif tag == "br":
+            self._open_paragraph().runs.append(Run(" ", False, False))
+        elif tag in ("b", "strong"):
+            self._bold += 1
+        elif tag in ("i", "em"):
+            self._italic += 1
+        elif tag == "a":
+            name = dict(attrs).get("name")
+            if name:
+                self._open_paragraph().anchors.append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("p", "div"):
+            self._close_paragraph()
+        elif tag in ("b", "strong"):
+            self._bold = max(0, self._bold - 1)
+        elif tag in ("i", "em"):
+            self._italic = max(0, self._italic - 1)
+        elif tag == "td":
+            self._close_paragraph()
+            if self._row is not None and self._cell is not None:
+                self._row.append(self._cell)
+            self._cell = None
+        elif tag == "tr":
+            if self._table_stack and self._row is not None:
+                self._table_stack[-1].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._close_paragraph()
+            rows = self._table_stack.pop()
+            if not self._table_stack:
+                self.blocks.append(Table(rows))
+
+    def handle_data(self, data: str) -> None:
+        if self._paragraph is None and not data.strip():
+            return
+        self._open_paragraph().runs.append(Run(data, self._bold > 0, self._italic > 0))
+
+
+def read_blocks(html: str) -> list[Block]:
+    parser = _DocumentParser()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+def cell_text(cell: Cell) -> str:
+    return _clean(" ".join(paragraph.text for paragraph in cell))
+
+
+class ConversionError(Exception):
+    """The HTML does not have the shape the converter expects."""
+
+
+def _find_anchor(blocks: list[Block], anchor: str) -> int:
+    for index, block in enumerate(blocks):
+        if isinstance(block, Paragraph) and anchor in block.anchors:
+            return index
+    raise ConversionError(f"anchor {anchor!r} not found")
+
+
+# --------------------------------------------------------------------------------------
+# Annex I (classification) and the Annex II list of scoring sets
+# --------------------------------------------------------------------------------------
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI")
+
+
+def parse_classification(blocks: list[Block]) -> dict[str, Any]:
+    start = _find_anchor(blocks, "chuong_pl_1")
+    annex_one = next(block for block in blocks[start:] if isinstance(block, Table))
+    sectors: list[dict[str, Any]] = []
+    group: dict[str, Any] | None = None
+    for row in annex_one.rows[1:]:
+        number, name = cell_text(row[0]), cell_text(row[1])
+        authority = cell_text(row[2]) if len(row) > 2 else ""
+        authorities = [part.strip() for part in authority.split(";") if part.strip()]
+        if number in _ROMAN:
+            sector_name = name.removeprefix("SẢN PHẨM ").strip()
+            sectors.append(
+                {
+                    "code": number,
+                    "name_vi": "Sản phẩm " + sector_name.lower(),
+                    "name_en": SECTOR_NAMES_EN[number],
+                    "groups": [],
+                }
+            )
+        elif number.isdigit():
+            code = f"{sectors[-1]['code']}.{number}"
+            group = {
+                "code": code,
+                "number": number,
+                "name_vi": _strip_label(name, "Nhóm:"),
+                "name_en": GROUP_NAMES_EN[code],
+                "authorities_vi": authorities,
+                "subgroups": [],
+            }
+            sectors[-1]["groups"].append(group)
+        elif re.fullmatch(r"[a-zđ]", number) and group is not None:
+            code = f"{group['code']}.{number}"
+            group["subgroups"].append(
+                {
+                    "code": code,
+                    "letter": number,
+                    "name_vi": _strip_label(name, "Phân nhóm:"),
+                    "name_en": GROUP_NAMES_EN[code],
+                    "authorities_vi": authorities,
+                }
+            )
+        else:
+            raise ConversionError(f"unexpected Annex I row: {number!r} {name!r}")
+    groups = [group for sector in sectors for group in sector["groups"]]
+    if len(sectors) != 6 or len(groups) != 17:
+        raise ConversionError(f"Annex I: {len(sectors)} sectors, {len(groups)} groups")
+
+    annex_two = _find_anchor(blocks, "chuong_pl_2")
+    index_table = next(block for block in blocks[annex_two:] if isinstance(block, Table))
+    by_code = {group["code"]: group for group in groups}
+    by_code.update({sub["code"]: sub for group in groups for sub in group["subgroups"]})
+    sheets = []
+    for row in index_table.rows[1:]:
+        number = int(cell_text(row[0]))
+        name = _strip_label(cell_text(row[1]), "Bộ sản phẩm:")
+        group_code = SHEET_GROUPS[number]
+        target = by_code[group_code]
+        target["sheet"] = number
+        sector_code, group_number = group_code.split(".")[:2]
+        sheets.append(
+            {
+                "number": number,
+                "name_vi": name,
+                "name_en": SHEET_NAMES_EN[number],
+                "sector": sector_code,
+                "group": f"{sector_code}.{group_number}",
+                "subgroup": group_code if group_code.count(".") == 2 else None,
+            }
+        )
+    if [sheet["number"] for sheet in sheets] != list(range(1, 27)):
+        raise ConversionError("Annex II must list the scoring sets 1..26")
+    for group in groups:
+        # A group is scored by its own set only when it has no sub-groups.
+        if not group["subgroups"] and "sheet" not in group:
+            raise ConversionError(f"group {group['code']} has no scoring set")
+        for sub in group["subgroups"]:
+            if "sheet" not in sub:
+                raise ConversionError(f"sub-group {sub['code']} has no scoring set")
+    return {"version": VERSION_SLUG, "sectors": sectors, "sheets": sheets}
+
+
+def _strip_label(text: str, label: str) -> str:
+    return text.removeprefix(label).strip()
+
+
+# --------------------------------------------------------------------------------------
+# Annex II: the 26 scoring sheets
+# --------------------------------------------------------------------------------------
+
+_CODE_RE = re.compile(r"^(\d+(?:\s*\.\s*\d+)*)\s*\.?\s+(\S.*)$")
+_PART_RE = re.compile(r"^ph[ầa]n\s+([ABC])\s*:?\s*(.*)$", re.IGNORECASE)
+_CASE_RE = re.compile(r"^([a-z])\s*\.\s*(Trường hợp\s+\d+)\s*:\s*(.*)$")
+_STARS_RE = re.compile(r"\s*\(?\s*(\*{3,5})\s*\)?\s*$")
+_POINTS_LABEL_RE = re.compile(r"\s*\((\d+)\s*điểm\)\s*$", re.IGNORECASE)
+_BOX = "□"
+
+
+@dataclass
+class OptionData:
+    text: str
+    points: int | None
+    star: int | None
+    case: str | None = None
+    points_text: str = ""
+
+
+@dataclass
+class NodeData:
+    code: str
+    title: str
+    points_text: str
+    notes: list[str] = field(default_factory=list)
+    options: list[OptionData] = field(default_factory=list)
+    children: list[NodeData] = field(default_factory=list)
+    option_notes: list[tuple[int, str]] = field(default_factory=list)
+    cases: list[dict[str, str]] = field(default_factory=list)
+    is_bold: bool = True
+
+
+@dataclass
+class PartData:
+    code: str
+    title: str
+    points_text: str
+    label_points: int | None
+    children: list[NodeData] = field(default_factory=list)
+
+
+@dataclass
+class RawSheet:
+    number: int
+    heading: str
+    preamble: list[Paragraph]
+    rows: list[TableRow]
+    footer: list[Paragraph]
+
+
+def split_sheets(blocks: list[Block]) -> list[RawSheet]:
+    start = _find_anchor(blocks, "chuong_pl_2")
+    end = _find_anchor(blocks, "chuong_pl_3")
+    sheets: list[RawSheet] = []
+    for block in blocks[start + 1 : end]:
+        if isinstance(block, Paragraph) and any(a.startswith("dieu_") for a in block.anchors):
+            match = re.match(r"^(\d+)\s*\.\s*(.+)$", block.text)
+            if not match:
+                raise ConversionError(f"unexpected sheet heading {block.text!r}")
+            sheets.append(RawSheet(int(match[1]), match[2], [], [], []))
+        elif not sheets:
+            continue
+        elif isinstance(block, Table):
+            header = cell_text(block.rows[0][0]) if block.rows and block.rows[0] else ""
+            if header == "Các tiêu chí":
+                if sheets[-1].rows:
+                    raise ConversionError(f"sheet {sheets[-1].number}: two scoring tables")
+                sheets[-1].rows = block.rows[1:]
+        elif block.text:
+            (sheets[-1].footer if sheets[-1].rows else sheets[-1].preamble).append(block)
+    if [sheet.number for sheet in sheets] != list(range(1, 27)):
+        raise ConversionError("Annex II must contain the sheets 1..26 in order")
+    return sheets
+
+
+def _points(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() else None
+
+
+def _option_bullet(text: str, points_text: str) -> str | None:
+    """The option's tick box as printed: "□", or "o" where the box's font was lost."""
+    if text.startswith(_BOX):
+        return _BOX
+    if text.startswith("o ") and _points(points_text) is not None:
+        return "o"
+    return None
+
+
+def _split_stars(text: str) -> tuple[str, int | None]:
+    match = _STARS_RE.search(text)
+    if not match:
+        if "***" in text:
+            raise ConversionError(f"star mark inside an option text: {text!r}")
+        return text, None
+    return text[: match.start()].rstrip(), len(match[1])
+
+
+def parse_rows(sheet: RawSheet, events: list[tuple[str, str, str]] | None = None) -> list[PartData]:
+    """Turn the scoring table's rows into parts -> nodes -> options, as printed.
+
+    Formatting slips that the parser tolerates (a tick box printed as "o", a criterion heading
+    printed in italics instead of bold) are appended to ``events`` as (code, target, html) so
+    that :func:`convert` can insist on each being listed in :data:`CORRECTIONS`.
+    """
+    events = [] if events is None else events
+    parts: list[PartData] = []
+    stack: list[NodeData] = []
+    current: NodeData | None = None
+    case: str | None = None
+    for row in sheet.rows:
+        left = [p for p in row[0] if p.text] if row else []
+        points_text = cell_text(row[1]) if len(row) > 1 else ""
+        if not left:
+            continue
+        first = left[0].text
+        if first == "TỔNG CỘNG":
+            break
+        if part := _PART_RE.match(first):
+            title = " ".join(p.text for p in left[1:]) or part[2]
+            label = _POINTS_LABEL_RE.search(title)
+            parts.append(
+                PartData(
+                    part[1].upper(),
+                    _POINTS_LABEL_RE.sub("", title).strip(),
+                    points_text,
+                    int(label[1]) if label else None,
+                )
+            )
+            stack, current, case = [], None, None
+            continue
+        bullet = _option_bullet(first, points_text)
+        if bullet:
+            if current is None:
+                raise ConversionError(f"sheet {sheet.number}: option before a criterion")
+            text, star = _split_stars(first.removeprefix(bullet).strip())
+            current.options.append(OptionData(text, _points(points_text), star, case, points_text))
+            if bullet != _BOX:
+                events.append((current.code, "option_bullet", first))
+            for extra in left[1:]:
+                current.option_notes.append((len(current.options), extra.text))
+            continue
+        if case_match := _CASE_RE.match(first):
+            if current is None:
+                raise ConversionError(f"sheet {sheet.number}: case before a criterion")
+            case = case_match[1]
+            current.cases.append(
+                {"key": case, "label_vi": f"{case_match[2]}: {case_match[3]}".strip()}
+            )
+            continue
+        code_match = _CODE_RE.match(first)
+        if code_match and (left[0].is_bold or _points(points_text) is not None):
+            code = re.sub(r"\s+", "", code_match[1])
+            if not any(run.bold for run in left[0].runs if run.text.strip()):
+                events.append((code, "heading_format", f"<i>{first}</i>"))
+            node = NodeData(code, code_match[2].strip(), points_text, is_bold=left[0].is_bold)
+            node.notes.extend(p.text for p in left[1:])
+            depth = code.count(".")
+            while stack and (stack[-1].code.count(".") >= depth):
+                stack.pop()
+            if depth == 0:
+                if not parts:
+                    raise ConversionError(f"sheet {sheet.number}: criterion before part A")
+                parts[-1].children.append(node)
+            else:
+                if not stack or not code.startswith(stack[-1].code + "."):
+                    raise ConversionError(f"sheet {sheet.number}: orphan code {code}")
+                stack[-1].children.append(node)
+            stack.append(node)
+            current, case = node, None
+            continue
+        # Anything else is a note belonging to the criterion (or heading) above it.
+        if current is None:
+            raise ConversionError(f"sheet {sheet.number}: note before a criterion: {first!r}")
+        current.notes.extend(p.text for p in left)
+    return parts
+
+
+# --------------------------------------------------------------------------------------
+# From the printed tree to the data files
+# --------------------------------------------------------------------------------------
+
+_KNOCKOUT_RE = re.compile(r"bị loại|loại bỏ|không đánh giá những sản phẩm", re.IGNORECASE)
+_STOP_RE = re.compile(
+    r"không đánh giá các bước tiếp theo|không xem xét các chỉ tiêu khác", re.IGNORECASE
+)
+_ZERO_STOP_RE = re.compile(r"0 điểm tại một trong các chỉ tiêu trên", re.IGNORECASE)
+_CONDITION_RE = re.compile(r"^chỉ áp dụng khi", re.IGNORECASE)
+_CASE_CHOICE_RE = re.compile(r"^lựa chọn một trong", re.IGNORECASE)
+_DOSSIER_RE = re.compile(r"^(hồ sơ )?bị loại khi", re.IGNORECASE)
+_STAR_NOTE_RE = re.compile(r"dấu sao là yêu cầu tối thiểu", re.IGNORECASE)
+
+
+def _walk(nodes: list[NodeData]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _find_node(parts: list[PartData], code: str) -> NodeData:
+    for part in parts:
+        for node in _walk(part.children):
+            if node.code == code:
+                return node
+    raise ConversionError(f"no criterion {code}")
+
+
+def apply_corrections(
+    number: int, parts: list[PartData], preamble: list[str], corrections: list[Correction]
+) -> list[str]:
+    """Apply this sheet's corrections in place; fail if the HTML no longer says what we fix."""
+    for fix in (c for c in corrections if c.sheet == number):
+
+        def mismatch(actual: object, fix: Correction = fix) -> ConversionError:
+            return ConversionError(
+                f"correction sheet {fix.sheet} {fix.code} {fix.target}: HTML says {actual!r}, "
+                f"expected {fix.html!r}"
+            )
+
+        if fix.target == "duplicate_note":
+            if preamble.count(fix.html) < 2:
+                raise mismatch(preamble)
+            index = len(preamble) - 1 - preamble[::-1].index(fix.html)
+            del preamble[index]
+        elif fix.target == "part_title":
+            part = next(p for p in parts if p.code == fix.code)
+            if str(part.label_points) != fix.html:
+                raise mismatch(part.label_points)
+            part.label_points = int(fix.used)
+        elif fix.target == "max_points":
+            node = _find_node(parts, fix.code)
+            if node.points_text != fix.html:
+                raise mismatch(node.points_text)
+            node.points_text = fix.used
+        elif fix.target == "option_points":
+            option = _find_node(parts, fix.code).options[_option_index(fix)]
+            if option.points_text != fix.html:
+                raise mismatch(option.points_text)
+            option.points, option.points_text = int(fix.used), fix.used
+        elif fix.target in ("option_bullet", "heading_format"):
+            continue  # tolerated while parsing; checked against the parser's events
+        elif fix.target == "note_to_criterion":
+            node = _find_node(parts, fix.code)
+            moved = [text for at, text in node.option_notes if at == fix.option]
+            if moved != [fix.html]:
+                raise mismatch(moved)
+            node.option_notes = [(at, t) for at, t in node.option_notes if at != fix.option]
+            node.notes.append(fix.used)
+        else:
+            raise ConversionError(f"unknown correction target {fix.target!r}")
+    return preamble
+
+
+def _option_index(fix: Correction) -> int:
+    if fix.option is None:
+        raise ConversionError(f"correction {fix} needs an option number")
+    return fix.option - 1
+
+
+def _rules_for(node: NodeData, siblings: list[NodeData]) -> dict[str, Any]:
+    """Split a criterion's notes into plain notes and machine-readable special rules."""
+    notes: list[str] = []
+    rules: dict[str, Any] = {"knockouts": [], "stop": None, "condition": None}
+    for text in node.notes:
+        if _CONDITION_RE.search(text):
+            rules["condition"] = _story_condition(text, siblings)
+        elif _STOP_RE.search(text):
+            if _ZERO_STOP_RE.search(text):
+                above = [s.code for s in siblings[: siblings.index(node) + 1]]
+                rules["stop"] = {"text_vi": text, "trigger": "zero_in", "criteria": above}
+            else:
+                rules["stop"] = {"text_vi": text, "trigger": "flag", "criteria": []}
+        elif _KNOCKOUT_RE.search(text):
+            suffix = f"#{len(rules['knockouts']) + 1}" if rules["knockouts"] else ""
+            rules["knockouts"].append({"id": node.code + suffix, "text_vi": text})
+        elif _CASE_CHOICE_RE.search(text) and node.cases:
+            rules["case_instruction_vi"] = text
+        else:
+            notes.append(text)
+    if node.option_notes:
+        raise ConversionError(f"criterion {node.code}: unplaced option notes {node.option_notes}")
+    rules["notes_vi"] = notes
+    return rules
+
+
+def _story_condition(text: str, siblings: list[NodeData]) -> dict[str, Any]:
+    if "câu chuyện sản phẩm" not in text:
+        raise ConversionError(f"unknown condition {text!r}")
+    story = next(s for s in siblings if s.title.lower() == "câu chuyện sản phẩm")
+    without = [
+        number
+        for number, option in enumerate(story.options, start=1)
+        if option.text.lower().startswith("không có câu chuyện")
+    ]
+    if not without:
+        raise ConversionError(f"criterion {story.code} has no 'no story' option")
+    return {"text_vi": text, "criterion": story.code, "not_applicable_options": without}
+
+
+def build_node(node: NodeData, siblings: list[NodeData]) -> dict[str, Any]:
+    max_points = _points(node.points_text)
+    if max_points is None:
+        raise ConversionError(f"criterion {node.code}: no maximum ({node.points_text!r})")
+    data: dict[str, Any] = {"code": node.code, "title_vi": node.title, "max_points": max_points}
+    rules = _rules_for(node, siblings)
+    if node.children:
+        if node.options:
+            raise ConversionError(f"{node.code} has both sub-criteria and options")
+        data["kind"] = "heading"
+        data["notes_vi"] = rules["notes_vi"]
+        for key in ("condition", "stop"):
+            if rules[key]:
+                raise ConversionError(f"heading {node.code} carries a {key} rule")
+        data["knockouts"] = rules["knockouts"]
+        data["children"] = [build_node(child, node.children) for child in node.children]
+        return data
+    data["kind"] = "criterion"
+    data["notes_vi"] = rules["notes_vi"]
+    data["is_yes_no"] = not node.options
+    options = node.options or [
+        OptionData("Không", 0, None, points_text="0"),
+        OptionData("Có", max_points, None, points_text=str(max_points)),
+    ]
+    data["options"] = []
+    for number, option in enumerate(options, start=1):
+        if option.points is None:
+            raise ConversionError(f"{node.code} option {number}: no points")
+        data["options"].append(
+            {
+                "number": number,
+                "text_vi": option.text,
+                "points": option.points,
+                "star_minimum": option.star,
+                "case": option.case,
+            }
+        )
+    data["cases"] = [
+        {
+            **case,
+            "options": [o["number"] for o in data["options"] if o["case"] == case["key"]],
+        }
+        for case in node.cases
+    ]
+    if "case_instruction_vi" in rules:
+        data["case_instruction_vi"] = rules["case_instruction_vi"]
+    data["condition"] = rules["condition"]
+    data["knockouts"] = rules["knockouts"]
+    data["stop"] = rules["stop"]
+    return data
+
+
+def build_sheet(
+    raw: RawSheet, index_entry: dict[str, Any], corrections: list[Correction]
+) -> dict[str, Any]:
+    events: list[tuple[str, str, str]] = []
+    parts = parse_rows(raw, events)
+    listed = {(c.code, c.target, c.html) for c in corrections if c.sheet == raw.number}
+    for event in events:
+        if event not in listed:
+            raise ConversionError(f"sheet {raw.number}: unlisted formatting slip {event}")
+    for fix in corrections:
+        tolerated = fix.target in ("option_bullet", "heading_format")
+        if tolerated and fix.sheet == raw.number and (fix.code, fix.target, fix.html) not in events:
+            raise ConversionError(f"correction {fix} no longer matches the HTML")
+    preamble = [p.text for p in raw.preamble]
+    preamble = apply_corrections(raw.number, parts, preamble, corrections)
+    category = next((t for t in preamble if t.startswith("(Sản phẩm")), None)
+    dossier = [t for t in preamble if _DOSSIER_RE.search(t)]
+    if len(dossier) > 1:
+        raise ConversionError(f"sheet {raw.number}: several dossier notes {dossier}")
+    star_note = next((p.text for p in raw.footer if _STAR_NOTE_RE.search(p.text)), None)
+    data: dict[str, Any] = {
+        "version": VERSION_SLUG,
+        "number": raw.number,
+        "name_vi": index_entry["name_vi"],
+        "name_en": index_entry["name_en"],
+        "heading_vi": raw.heading,
+        "category_vi": category.strip("()") if category else None,
+        "sector": index_entry["sector"],
+        "group": index_entry["group"],
+        "subgroup": index_entry["subgroup"],
+        "max_points": 100,
+        "dossier_rejection": {"id": "dossier", "text_vi": dossier[0]} if dossier else None,
+        "star_note_vi": star_note,
+        "parts": [],
+    }
+    for part in parts:
+        max_points = _points(part.points_text)
+        if part.label_points is not None and part.label_points != max_points:
+            raise ConversionError(
+                f"sheet {raw.number} part {part.code}: title says {part.label_points}, "
+                f"column says {max_points}"
+            )
+        data["parts"].append(
+            {
+                "code": part.code,
+                "title_vi": part.title,
+                "max_points": max_points,
+                "children": [build_node(node, part.children) for node in part.children],
+            }
+        )
+    return data
+
+
+def convert(html: str, corrections: list[Correction] | None = None) -> dict[str, Any]:
+    """Return every output file's content, keyed by file name."""
+    corrections = CORRECTIONS if corrections is None else corrections
+    blocks = read_blocks(html)
+    classification = parse_classification(blocks)
+    index = {entry["number"]: entry for entry in classification["sheets"]}
+    files: dict[str, Any] = {
+        "version.json": {**VERSION_INFO, "corrections": [_correction_dict(c) for c in corrections]},
+        "classification.json": classification,
+    }
+    for raw in split_sheets(blocks):
+        files[f"sheet-{raw.number:02d}.json"] = build_sheet(raw, index[raw.number], corrections)
+    return files
+
+
+def _correction_dict(fix: Correction) -> dict[str, Any]:
+    return {
+        "sheet": fix.sheet,
+        "code": fix.code,
+        "target": fix.target,
+        "option": fix.option,
+        "html": fix.html,
+        "used": fix.used,
+        "reason": fix.reason,
+    }
+
+
+def corrections_markdown(corrections: list[Correction] | None = None) -> str:
+    """The correction list as the Markdown kept in ``docs/rubric.md`` (lines <= 100)."""
+    corrections = CORRECTIONS if corrections is None else corrections
+    blocks = []
+    for number, fix in enumerate(corrections, start=1):
+        where = f"sheet {fix.sheet}" + (f", {fix.code}" if fix.code else "")
+        if fix.option:
+            where += f", option {fix.option}"
+        text = (
+            f"{number}. **{where}** ({fix.target}). The HTML says: “{fix.html or '(empty)'}”. "
+            f"We use: “{fix.used}”. Why: {fix.reason}"
+        )
+        blocks.append(textwrap.fill(text, width=100, subsequent_indent="   "))
+    return "\n".join(blocks) + "\n"
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_files(files: dict[str, Any], output_dir: Path) -> list[Path]:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in sorted(files.items()):
+        path = output_dir / name
+        path.write_text(dump_json(content), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("source", type=Path, nargs="?", help="the decision's HTML file")
+    parser.add_argument(
+        "--corrections-markdown",
+        action="store_true",
+        help="print the correction list as Markdown (for docs/rubric.md) and exit",
+    )
+    parser.add_argument(
+        "output_dir",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_OUTPUT_DIR,
+        help=f"where to write the JSON files (default: {DEFAULT_OUTPUT_DIR})",
+    )
+    args = parser.parse_args(argv)
+    if args.corrections_markdown:
+        print(corrections_markdown(), end="")
+        return 0
+    if args.source is None:
+        parser.error("the decision's HTML file is required")
+    try:
+        files = convert(args.source.read_text(encoding="utf-8"))
+    except ConversionError as error:
+        print(f"conversion failed: {error}", file=sys.stderr)
+        return 1
+    problems = [
+        problem
+        for name, content in files.items()
+        if name.startswith("sheet-")
+        for problem in validate_sheet(content)
+    ]
+    if problems:
+        print("the converted sheets do not validate:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    for path in write_files(files, args.output_dir):
+        print(path)
+    print(f"{len(files) - 2} sheets, {len(CORRECTIONS)} corrections applied")
+    return 0
