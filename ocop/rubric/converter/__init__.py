@@ -27,151 +27,15 @@ from typing import Any
 
 from ocop.rubric.validation import validate_sheet
 
-VERSION_SLUG = "26-2026"
-DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parent.parent / "data" / VERSION_SLUG
-
-VERSION_INFO: dict[str, Any] = {
-    "slug": VERSION_SLUG,
-    "instrument": "26/2026/QĐ-TTg",
-    "title_vi": (
-        "Quyết định ban hành Bộ tiêu chí và quy trình đánh giá, phân hạng sản phẩm "
-        "mỗi xã một sản phẩm"
-    ),
-    "title_en": "Decision issuing the OCOP criteria and the evaluation and rating procedure",
-    "issuer_vi": "Thủ tướng Chính phủ",
-    "signed_on": "2026-05-22",
-    # Article 11(1): "Quyết định này có hiệu lực thi hành từ ngày 22 tháng 5 năm 2026."
-    "effective_from": "2026-05-22",
-    # Article 11(2): 148/QĐ-TTg and 1489/QĐ-TTg lapse 60 days after this decision takes
-    # effect, i.e. 2026-05-22 + 60 days.
-    "supersedes": [
-        {"instrument": "148/QĐ-TTg", "signed_on": "2023-02-24", "lapses_on": "2026-07-21"},
-        {"instrument": "1489/QĐ-TTg", "signed_on": "2025-07-06", "lapses_on": "2026-07-21"},
-    ],
-    "legal_basis_vi": {
-        "effective": "Điều 11 khoản 1",
-        "lapse_of_predecessors": "Điều 11 khoản 2",
-        "bands": "Điều 3 khoản 3",
-        "transition": "Điều 12",
-    },
-    "parts": {"A": 40, "B": 25, "C": 35},
-    "total": 100,
-    "bands": [
-        {"star": 5, "min": 90, "max": 100, "max_inclusive": True},
-        {"star": 4, "min": 70, "max": 90, "max_inclusive": False},
-        {"star": 3, "min": 50, "max": 70, "max_inclusive": False},
-        {"star": 2, "min": 30, "max": 50, "max_inclusive": False},
-        {"star": 1, "min": 0, "max": 30, "max_inclusive": False},
-    ],
-    "sheet_count": 26,
-}
-
-# Short English names of the 26 scoring sets (Annex II list), for code and English UI.
-SHEET_NAMES_EN = {
-    1: "Fresh vegetables, fruit and nuts",
-    2: "Fresh meat, fish, eggs and milk",
-    3: "Rice, cereals and other pre-processed grains",
-    4: "Honey, other syrups and other farm foods",
-    5: "Fast food",
-    6: "Processed from rice and cereals",
-    7: "Processed from vegetables, fruit and nuts",
-    8: "Processed from meat, fish, eggs, milk and honey",
-    9: "Sauces, fish sauce and other liquid spices",
-    10: "Other spices",
-    11: "Tea (fresh and processed)",
-    12: "Herbal teas from other plants",
-    13: "Coffee and cocoa",
-    14: "White spirits",
-    15: "Other alcoholic drinks",
-    16: "Natural mineral and bottled water",
-    17: "Other soft drinks",
-    18: "Functional foods, herbal and traditional medicines",
-    19: "Cosmetics with herbal ingredients",
-    20: "Essential oils and other herbs",
-    21: "Handicrafts (household and decorative)",
-    22: "Textiles and garments",
-    23: "Flowers",
-    24: "Ornamental plants",
-    25: "Ornamental animals",
-    26: "Community tourism, ecotourism and tourist sites",
-}
-
-SECTOR_NAMES_EN = {
-    "I": "Food",
-    "II": "Drinks",
-    "III": "Herbal medicine and herbal products",
-    "IV": "Handicrafts",
-    "V": "Ornamental plants and animals",
-    "VI": "Community tourism, ecotourism and tourist sites",
-}
-
-GROUP_NAMES_EN = {
-    "I.1": "Fresh food",
-    "I.1.a": "Fresh vegetables, fruit and nuts",
-    "I.1.b": "Fresh meat, fish, eggs and milk",
-    "I.2": "Raw and pre-processed food",
-    "I.2.a": "Rice, cereals and other pre-processed grains",
-    "I.2.b": "Honey, other syrups and other farm foods",
-    "I.3": "Processed food",
-    "I.3.a": "Fast food",
-    "I.3.b": "Processed from rice and cereals",
-    "I.3.c": "Processed from vegetables, fruit and nuts",
-    "I.3.d": "Processed from meat, eggs, milk, fish, honey and other farm foods",
-    "I.4": "Spices",
-    "I.4.a": "Sauces, fish sauce and other liquid spices",
-    "I.4.b": "Other spices",
-    "I.5": "Tea",
-    "I.5.a": "Fresh and processed tea",
-    "I.5.b": "Tea products from other plants",
-    "I.6": "Coffee and cocoa",
-    "II.1": "Alcoholic drinks",
-    "II.1.a": "White spirits",
-    "II.1.b": "Other alcoholic drinks",
-    "II.2": "Soft drinks",
-    "II.2.a": "Natural mineral and bottled water",
-    "II.2.b": "Other soft drinks",
-    "III.1": "Functional foods, herbal and traditional medicines",
-    "III.2": "Cosmetics with herbal ingredients",
-    "III.3": "Essential oils and other herbs",
-    "IV.1": "Household and decorative handicrafts",
-    "IV.2": "Textiles and garments",
-    "V.1": "Flowers",
-    "V.2": "Ornamental plants",
-    "V.3": "Ornamental animals",
-    "VI.1": "Community tourism, ecotourism and tourist sites",
-}
-
-# Annex II numbers its 26 sets in the order of Annex I's groups and sub-groups; each set maps
-# to exactly one (sub-)group. Checked against the names at conversion time.
-SHEET_GROUPS = {
-    1: "I.1.a",
-    2: "I.1.b",
-    3: "I.2.a",
-    4: "I.2.b",
-    5: "I.3.a",
-    6: "I.3.b",
-    7: "I.3.c",
-    8: "I.3.d",
-    9: "I.4.a",
-    10: "I.4.b",
-    11: "I.5.a",
-    12: "I.5.b",
-    13: "I.6",
-    14: "II.1.a",
-    15: "II.1.b",
-    16: "II.2.a",
-    17: "II.2.b",
-    18: "III.1",
-    19: "III.2",
-    20: "III.3",
-    21: "IV.1",
-    22: "IV.2",
-    23: "V.1",
-    24: "V.2",
-    25: "V.3",
-    26: "VI.1",
-}
-
+from .decision import (
+    DEFAULT_OUTPUT_DIR,
+    GROUP_NAMES_EN,
+    SECTOR_NAMES_EN,
+    SHEET_GROUPS,
+    SHEET_NAMES_EN,
+    VERSION_INFO,
+    VERSION_SLUG,
+)
 
 # --------------------------------------------------------------------------------------
 # Corrections of transcription glitches: the one place where we depart from the HTML.
@@ -486,7 +350,7 @@ class ConversionError(Exception):
     """The HTML does not have the shape the converter expects."""
 
 
-def _find_anchor(blocks: list[Block], anchor: str) -> int:
+def find_anchor(blocks: list[Block], anchor: str) -> int:
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph) and anchor in block.anchors:
             return index
@@ -501,7 +365,7 @@ _ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
 def parse_classification(blocks: list[Block]) -> dict[str, Any]:
-    start = _find_anchor(blocks, "chuong_pl_1")
+    start = find_anchor(blocks, "chuong_pl_1")
     annex_one = next(block for block in blocks[start:] if isinstance(block, Table))
     sectors: list[dict[str, Any]] = []
     group: dict[str, Any] | None = None
@@ -547,7 +411,7 @@ def parse_classification(blocks: list[Block]) -> dict[str, Any]:
     if len(sectors) != 6 or len(groups) != 17:
         raise ConversionError(f"Annex I: {len(sectors)} sectors, {len(groups)} groups")
 
-    annex_two = _find_anchor(blocks, "chuong_pl_2")
+    annex_two = find_anchor(blocks, "chuong_pl_2")
     index_table = next(block for block in blocks[annex_two:] if isinstance(block, Table))
     by_code = {group["code"]: group for group in groups}
     by_code.update({sub["code"]: sub for group in groups for sub in group["subgroups"]})
@@ -638,8 +502,8 @@ class RawSheet:
 
 
 def split_sheets(blocks: list[Block]) -> list[RawSheet]:
-    start = _find_anchor(blocks, "chuong_pl_2")
-    end = _find_anchor(blocks, "chuong_pl_3")
+    start = find_anchor(blocks, "chuong_pl_2")
+    end = find_anchor(blocks, "chuong_pl_3")
     sheets: list[RawSheet] = []
     for block in blocks[start + 1 : end]:
         if isinstance(block, Paragraph) and any(a.startswith("dieu_") for a in block.anchors):
@@ -662,7 +526,7 @@ def split_sheets(blocks: list[Block]) -> list[RawSheet]:
     return sheets
 
 
-def _points(text: str) -> int | None:
+def parse_points(text: str) -> int | None:
     text = text.strip()
     return int(text) if text.isdigit() else None
 
@@ -671,7 +535,7 @@ def _option_bullet(text: str, points_text: str) -> str | None:
     """The option's tick box as printed: "□", or "o" where the box's font was lost."""
     if text.startswith(_BOX):
         return _BOX
-    if text.startswith("o ") and _points(points_text) is not None:
+    if text.startswith("o ") and parse_points(points_text) is not None:
         return "o"
     return None
 
@@ -723,7 +587,9 @@ def parse_rows(sheet: RawSheet, events: list[tuple[str, str, str]] | None = None
             if current is None:
                 raise ConversionError(f"sheet {sheet.number}: option before a criterion")
             text, star = _split_stars(first.removeprefix(bullet).strip())
-            current.options.append(OptionData(text, _points(points_text), star, case, points_text))
+            current.options.append(
+                OptionData(text, parse_points(points_text), star, case, points_text)
+            )
             if bullet != _BOX:
                 events.append((current.code, "option_bullet", first))
             for extra in left[1:]:
@@ -738,7 +604,7 @@ def parse_rows(sheet: RawSheet, events: list[tuple[str, str, str]] | None = None
             )
             continue
         code_match = _CODE_RE.match(first)
-        if code_match and (left[0].is_bold or _points(points_text) is not None):
+        if code_match and (left[0].is_bold or parse_points(points_text) is not None):
             code = re.sub(r"\s+", "", code_match[1])
             if not any(run.bold for run in left[0].runs if run.text.strip()):
                 events.append((code, "heading_format", f"<i>{first}</i>"))
@@ -786,7 +652,7 @@ def _walk(nodes: list[NodeData]):
         yield from _walk(node.children)
 
 
-def _find_node(parts: list[PartData], code: str) -> NodeData:
+def find_node(parts: list[PartData], code: str) -> NodeData:
     for part in parts:
         for node in _walk(part.children):
             if node.code == code:
@@ -817,19 +683,19 @@ def apply_corrections(
                 raise mismatch(part.label_points)
             part.label_points = int(fix.used)
         elif fix.target == "max_points":
-            node = _find_node(parts, fix.code)
+            node = find_node(parts, fix.code)
             if node.points_text != fix.html:
                 raise mismatch(node.points_text)
             node.points_text = fix.used
         elif fix.target == "option_points":
-            option = _find_node(parts, fix.code).options[_option_index(fix)]
+            option = find_node(parts, fix.code).options[_option_index(fix)]
             if option.points_text != fix.html:
                 raise mismatch(option.points_text)
             option.points, option.points_text = int(fix.used), fix.used
         elif fix.target in ("option_bullet", "heading_format"):
             continue  # tolerated while parsing; checked against the parser's events
         elif fix.target == "note_to_criterion":
-            node = _find_node(parts, fix.code)
+            node = find_node(parts, fix.code)
             moved = [text for at, text in node.option_notes if at == fix.option]
             if moved != [fix.html]:
                 raise mismatch(moved)
@@ -887,7 +753,7 @@ def _story_condition(text: str, siblings: list[NodeData]) -> dict[str, Any]:
 
 
 def build_node(node: NodeData, siblings: list[NodeData]) -> dict[str, Any]:
-    max_points = _points(node.points_text)
+    max_points = parse_points(node.points_text)
     if max_points is None:
         raise ConversionError(f"criterion {node.code}: no maximum ({node.points_text!r})")
     data: dict[str, Any] = {"code": node.code, "title_vi": node.title, "max_points": max_points}
@@ -974,7 +840,7 @@ def build_sheet(
         "parts": [],
     }
     for part in parts:
-        max_points = _points(part.points_text)
+        max_points = parse_points(part.points_text)
         if part.label_points is not None and part.label_points != max_points:
             raise ConversionError(
                 f"sheet {raw.number} part {part.code}: title says {part.label_points}, "
@@ -998,7 +864,7 @@ def convert(html: str, corrections: list[Correction] | None = None) -> dict[str,
     classification = parse_classification(blocks)
     index = {entry["number"]: entry for entry in classification["sheets"]}
     files: dict[str, Any] = {
-        "version.json": {**VERSION_INFO, "corrections": [_correction_dict(c) for c in corrections]},
+        "version.json": {**VERSION_INFO, "corrections": [correction_dict(c) for c in corrections]},
         "classification.json": classification,
     }
     for raw in split_sheets(blocks):
@@ -1006,7 +872,7 @@ def convert(html: str, corrections: list[Correction] | None = None) -> dict[str,
     return files
 
 
-def _correction_dict(fix: Correction) -> dict[str, Any]:
+def correction_dict(fix: Correction) -> dict[str, Any]:
     return {
         "sheet": fix.sheet,
         "code": fix.code,
