@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from ocop.rubric import converter
+from ocop.rubric.converter.corrections import CORRECTIONS, Correction, corrections_markdown
+from ocop.rubric.converter.document import ConversionError
 from ocop.rubric.engine import (
     DATA_DIR,
     available_versions,
@@ -133,7 +135,7 @@ def test_version_and_classification():
     assert version["signed_on"] == "2026-05-22"
     assert version["effective_from"] == "2026-05-22"  # Article 11(1)
     assert {s["lapses_on"] for s in version["supersedes"]} == {"2026-07-21"}  # Article 11(2)
-    assert len(version["corrections"]) == len(converter.CORRECTIONS)
+    assert len(version["corrections"]) == len(CORRECTIONS)
 
     classification = load_classification()
     sectors = classification["sectors"]
@@ -164,7 +166,7 @@ def test_converter_reproduces_the_committed_files():
 @pytest.mark.skipif(not DECISION_HTML.is_file(), reason="decision HTML not available")
 def test_converter_fails_when_a_correction_no_longer_matches():
     html = DECISION_HTML.read_text(encoding="utf-8")
-    stale = converter.Correction(
+    stale = Correction(
         sheet=11,
         code="6.1.1",
         option=2,
@@ -173,8 +175,8 @@ def test_converter_fails_when_a_correction_no_longer_matches():
         used="1",
         reason="test",
     )
-    with pytest.raises(converter.ConversionError, match="HTML says '11'"):
-        converter.convert(html, [*converter.CORRECTIONS[:9], stale])
+    with pytest.raises(ConversionError, match="HTML says '11'"):
+        converter.convert(html, [*CORRECTIONS[:9], stale])
 
 
 def test_no_stopped_product_can_reach_three_stars():
@@ -194,7 +196,7 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "rubric.md"
 
 @pytest.mark.skipif(not DOCS.is_file(), reason="docs/rubric.md not in this checkout")
 def test_docs_list_the_same_corrections_as_the_converter():
-    assert converter.corrections_markdown() in DOCS.read_text(encoding="utf-8")
+    assert corrections_markdown() in DOCS.read_text(encoding="utf-8")
 
 
 TOY_DATA_DIR = Path(__file__).resolve().parent / "data"
