@@ -8,8 +8,13 @@ provincial OCOP office accepts it and puts it in a :class:`Round` (đợt) whose
 :class:`CouncilResult`. A dossier averaging 90 or more goes, once the province approves, to a
 central round scored by a central council.
 
-Every status change is a service function (``services.py``) checked against
-:data:`ALLOWED_TRANSITIONS`; ``docs/evaluations.md`` draws the state diagram.
+Every status change is a service function (``services/``, one module per stage) checked
+against :data:`ALLOWED_TRANSITIONS`; ``docs/evaluations.md`` draws the state diagram.
+
+One module on purpose, although it is long: it is the single record of the procedure, and its
+parts read one another both ways (a dossier is visible to the members of its round's council,
+and every round, sheet and result points back to the dossier), so splitting it by stage would
+only trade this file's length for imports hidden inside functions. Sections follow the stages.
 """
 
 from django.conf import settings
