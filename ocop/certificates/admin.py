@@ -1,6 +1,7 @@
-"""Read-only admin for decisions and certificates. Every change goes through ``services.py``
-(authority checks, the one-current-certificate rule, the hash-chained audit log); the admin
-does none of that, so it only shows the rows."""
+"""Read-only admin for decisions, certificates, problem reports and inspections. Every change
+goes through the services (``recognition/services.py`` and ``control/``: authority checks, the
+one-current-certificate rule, the hash-chained audit log); the admin does none of that, so it
+only shows the rows."""
 
 from django.contrib import admin
 
@@ -58,7 +59,7 @@ class ProblemReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 # --------------------------------------------------------------------------------------
-# Post-recognition inspections (written only through ``inspections.py``)
+# Post-recognition inspections (written only through ``control/inspections.py``)
 # --------------------------------------------------------------------------------------
 
 from .models import Inspection, InspectionFinding  # noqa: E402

@@ -1,6 +1,6 @@
 """The recognition history of the Điện Biên demo: decisions and certificates of the 59 products,
-recorded through ``ocop.certificates.services`` by the province's demo OCOP office, so the
-audit log is the one the application writes.
+recorded through ``ocop.certificates.recognition.services`` by the province's demo OCOP
+office, so the audit log is the one the application writes.
 
 The real timeline is kept where the sources give it: the 56 products counted in February 2023
 (4×4★, 52×3★; ``recognition_year`` ≤ 2022 in the data file) all hold a valid certificate on

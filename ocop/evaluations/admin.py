@@ -1,6 +1,6 @@
-"""Read-only admin for the evaluation workflow. Every change goes through ``services.py``,
-which checks the allowed transitions and writes the hash-chained audit log; the admin does
-neither, so it only shows the rows (dossiers, reviews, rounds, councils, sheets, results)."""
+"""Read-only admin for the evaluation workflow. Every change goes through ``services/``, which
+checks the allowed transitions and writes the hash-chained audit log; the admin does neither,
+so it only shows the rows (dossiers, reviews, rounds, councils, sheets, results)."""
 
 from django.contrib import admin
 
