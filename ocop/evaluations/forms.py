@@ -468,12 +468,12 @@ class CouncilMemberForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """The province's choice after a council: the options depend on the dossier's status."""
+    """The province's choice after a council: the options depend on the dossier's status, and
+    a central score below 3 stars cannot be recognised (``can_recognise=False``)."""
 
     CHOICES = {
         Dossier.Status.AWAITING_APPROVAL: [
             ("approve_for_central", _("Approve and send to the central round")),
-            ("keep_at_province", _("Keep at the province (at most 4 stars)")),
         ],
         Dossier.Status.CENTRAL_NOT_FIVE: [
             ("recognise_central_score", _("Propose recognition on the central score")),
@@ -481,7 +481,7 @@ class DecisionForm(forms.Form):
         ],
     }
     # Decisions whose service requires a comment.
-    NEEDS_COMMENT = {"keep_at_province", "reassess_at_province"}
+    NEEDS_COMMENT = {"reassess_at_province"}
 
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -493,12 +493,16 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text=_("Required to keep the product at the province or to evaluate it again."),
+        help_text=_("Required to evaluate the product again."),
     )
 
-    def __init__(self, *args, status, **kwargs):
+    def __init__(self, *args, status, can_recognise=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = self.CHOICES.get(status, [])
+        self.fields["decision"].choices = [
+            (value, label)
+            for value, label in self.CHOICES.get(status, [])
+            if can_recognise or value != "recognise_central_score"
+        ]
 
     def clean(self):
         data = super().clean()

@@ -375,12 +375,13 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
         S.PROPOSED: Actor.CHAIR,
         S.AWAITING_APPROVAL: Actor.CHAIR,
     },
-    S.AWAITING_APPROVAL: {S.SENT_CENTRAL: Actor.PROVINCE, S.PROPOSED: Actor.PROVINCE},
+    # 90 points or more is approved and sent up (art. 7(3)(e)); 4★ ends below 90 (art. 3(3)(b)).
+    S.AWAITING_APPROVAL: {S.SENT_CENTRAL: Actor.PROVINCE},
     S.SENT_CENTRAL: {S.IN_CENTRAL_ROUND: Actor.CENTRAL},
+    # Not 5★ centrally, whatever the score, goes back to the province (art. 7(4)(g)).
     S.IN_CENTRAL_ROUND: {
         S.PROPOSED_CENTRAL: Actor.CHAIR,
         S.CENTRAL_NOT_FIVE: Actor.CHAIR,
-        S.RATED_LOW: Actor.CHAIR,
         S.REJECTED: Actor.CHAIR,
     },
     S.CENTRAL_NOT_FIVE: {S.PROPOSED: Actor.PROVINCE, S.ACCEPTED: Actor.PROVINCE},

@@ -1,11 +1,13 @@
 """After the provincial council, the way to 5 stars: the province approves a result of 90 points
-or more for the central round (art. 7(3)(e)) or keeps the product for provincial recognition
-(at most 4 stars); after a central result below 5 stars, it proposes recognition on the
-central score (art. 7(4)(g)) or evaluates the product again itself.
+or more and sends it to the central round (art. 7(3)(e)); it may not keep such a product at
+4 stars, which art. 3(3)(b) defines as 70 to under 90 points. After a central result short of
+5 stars (below 3 stars included), the province proposes recognition at 3 or 4 stars on the
+central score, or evaluates the product again itself (art. 7(4)(g)).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,34 +52,23 @@ def approve_for_central(dossier, *, actor, comment="") -> Dossier:
 
 
 @transaction.atomic
-def keep_at_province(dossier, *, actor, comment) -> Dossier:
-    """The province does not send a 90-point result to the central round and proposes it for
-    provincial recognition instead (at most 4 stars)."""
-    locked = lock_dossier(dossier, actor)
-    require_role(actor, locked, Actor.PROVINCE)
-    check_transition(locked, S.PROPOSED, Actor.PROVINCE)
-    comment = required_text(comment, _("Write why the province keeps this product."), "comment")
-    result = _latest_result(locked, Round.Level.PROVINCE)
-    locked.proposed_star, locked.decisive_result = min(result.star, 4), result
-    return move_dossier(
-        locked,
-        S.PROPOSED,
-        actor=actor,
-        action="dossier.kept_at_province",
-        comment=comment,
-        fields=["proposed_star", "decisive_result"],
-        changes={"proposed_star": [None, locked.proposed_star]},
-    )
-
-
-@transaction.atomic
 def recognise_central_score(dossier, *, actor, comment="") -> Dossier:
     """Below 5 stars centrally, the province proposes recognition at 3 or 4 stars on the
-    central council's score (art. 7(4)(g))."""
+    central council's score (art. 7(4)(g)); a central score below 3 stars cannot be
+    recognised, and the province evaluates the product again instead."""
     locked = lock_dossier(dossier, actor)
     require_role(actor, locked, Actor.PROVINCE)
     check_transition(locked, S.PROPOSED, Actor.PROVINCE)
     result = _latest_result(locked, Round.Level.CENTRAL)
+    if result.star < 3:
+        raise ValidationError(
+            _(
+                "The central council rated this product %(star)s stars (%(total)s points): below "
+                "3 stars it cannot be recognised on that score. Evaluate it again at the province."
+            ),
+            code="below_three_stars",
+            params={"star": result.star, "total": result.mean_total},
+        )
     locked.proposed_star, locked.decisive_result = result.star, result
     return move_dossier(
         locked,

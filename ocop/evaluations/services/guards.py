@@ -158,8 +158,8 @@ _NEXT_STEP = {
     ),
     S.IN_ROUND: gettext_lazy("Your dossier will be scored by the provincial council."),
     S.AWAITING_APPROVAL: gettext_lazy(
-        "Your product scored 90 points or more; the province will decide whether to send it "
-        "to the central round."
+        "Your product scored 90 points or more; the province approves the result and sends it "
+        "to the central round for 5 stars."
     ),
     S.SENT_CENTRAL: gettext_lazy(
         "The province has sent your dossier to the central round for 5 stars."
@@ -167,7 +167,7 @@ _NEXT_STEP = {
     S.IN_CENTRAL_ROUND: gettext_lazy("Your dossier will be scored by the central council."),
     S.CENTRAL_NOT_FIVE: gettext_lazy(
         "The central council did not rate your product 5 stars; the province may recognise "
-        "it on the central score."
+        "it at 3 or 4 stars on the central score, or evaluate it again."
     ),
     S.RATED_LOW: gettext_lazy(
         "Your product was rated below 3 stars. The gap report on the dossier page shows what "

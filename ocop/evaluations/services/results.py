@@ -232,9 +232,9 @@ def _outcome(level, result) -> tuple[str, str, int | None]:
     if level == Round.Level.CENTRAL:
         if result.star == 5:
             return S.PROPOSED_CENTRAL, outcome.FIVE_STAR, 5
-        if result.star >= 3:
-            return S.CENTRAL_NOT_FIVE, outcome.NOT_FIVE_STAR, None
-        return S.RATED_LOW, outcome.RECORDED_LOW, None
+        # "Trường hợp sản phẩm không đạt 90 điểm" (art. 7(4)(g)): any central result short of
+        # 5 stars, below 3 stars included, goes back to the province, which decides.
+        return S.CENTRAL_NOT_FIVE, outcome.NOT_FIVE_STAR, None
     # "đạt từ 90 điểm trở lên": the mean total reaches the 5-star band of the dossier's rubric
     # version (its bands are data), whatever the minimums held the star at.
     if result.band_star == 5 and result.star >= 3:

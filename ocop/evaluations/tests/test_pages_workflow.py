@@ -397,11 +397,15 @@ class UpgradeAndDecisionPagesTests(TestCase):
         self.client.force_login(self.cast.province_officer)
         response = self.client.get(url("dossier_detail", dossier.pk))
         self.assertContains(response, url("dossier_decide", dossier.pk))
+        # Art. 7(3)(e): 90 points or more is approved and sent up; keeping it is no choice.
+        page = self.client.get(url("dossier_decide", dossier.pk))
+        self.assertContains(page, 'value="approve_for_central"')
+        self.assertNotContains(page, 'value="keep_at_province"')
         before = database_state()
         response = self.client.post(
-            url("dossier_decide", dossier.pk), {"decision": "keep_at_province", "comment": ""}
+            url("dossier_decide", dossier.pk), {"decision": "keep_at_province", "comment": "x"}
         )
-        self.assertIn("comment", response.context["form"].errors)
+        self.assertIn("decision", response.context["form"].errors)
         self.assertEqual(database_state(), before)
         response = self.client.post(
             url("dossier_decide", dossier.pk), {"decision": "approve_for_central"}

@@ -6,19 +6,15 @@ from decimal import Decimal
 import time_machine
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.urls import reverse
 
 from ocop.core.audit import history_for
 from ocop.producers.models import Producer
 from ocop.regions.tests.factories import province
 
-from ..models import CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
+from ..models import Actor, CommuneReview, CouncilResult, Dossier, DossierAttachment, Round
 from ..services.advisory import order_lab_test, record_lab_result, record_site_visit
-from ..services.central import (
-    approve_for_central,
-    keep_at_province,
-    reassess_at_province,
-    recognise_central_score,
-)
+from ..services.central import approve_for_central, reassess_at_province, recognise_central_score
 from ..services.dossiers import create_dossier, submit_dossier
 from ..services.results import close_scoring, scoring_status
 from ..services.review import accept_dossier, review_dossier
@@ -30,6 +26,7 @@ from .factories import (
     accepted_dossier,
     answers_for_total,
     complete_review,
+    database_state,
     draft_dossier,
     finished_self_assessment,
     make_cast,
@@ -275,6 +272,34 @@ class CentralPathTests(TestCase):
         self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED, 4))
         self.assertEqual(dossier.decisive_result, result)
 
+    def test_below_three_stars_centrally_the_dossier_goes_back_to_the_province(self):
+        """Art. 7(4)(g): "Trường hợp sản phẩm không đạt 90 điểm, Chủ tịch UBND cấp tỉnh có thể
+        căn cứ vào kết quả đánh giá của Hội đồng cấp trung ương để xem xét, quyết định công nhận
+        ... 3 sao, 4 sao hoặc tổ chức đánh giá và phân hạng sản phẩm theo thẩm quyền". A central
+        result below 3 stars is "không đạt 90 điểm" too: it comes back to the province, which
+        cannot recognise it on that score (nothing changes) but may evaluate it again."""
+        dossier = self._through_the_province()
+        for user in self.central.scorers:
+            score(dossier, user, answers_for_total(45))
+        result = close_scoring(dossier, actor=self.central.chair)
+        dossier.refresh_from_db()
+        self.assertEqual(result.star, 2)
+        self.assertEqual(dossier.status, S.CENTRAL_NOT_FIVE)
+        self.assertEqual(result.outcome, CouncilResult.Outcome.NOT_FIVE_STAR)
+        before = database_state()
+        with self.assertRaises(ValidationError) as refused:
+            recognise_central_score(dossier, actor=self.cast.province_officer)
+        self.assertEqual(refused.exception.code, "below_three_stars")
+        self.assertEqual(database_state(), before)
+        self.client.force_login(self.cast.province_officer)
+        page = self.client.get(reverse("evaluations:dossier_decide", args=[dossier.pk]))
+        self.assertContains(page, 'value="reassess_at_province"')
+        self.assertNotContains(page, 'value="recognise_central_score"')
+        dossier = reassess_at_province(
+            dossier, actor=self.cast.province_officer, comment="Tỉnh tổ chức đánh giá lại."
+        )
+        self.assertEqual((dossier.status, dossier.proposed_star), (S.ACCEPTED, None))
+
     def test_below_90_centrally_the_province_may_evaluate_again(self):
         dossier = self._through_the_province()
         for user in self.central.scorers:
@@ -285,17 +310,27 @@ class CentralPathTests(TestCase):
         )
         self.assertEqual((dossier.status, dossier.proposed_star), (S.ACCEPTED, None))
 
-    def test_the_province_may_keep_a_ninety_point_product_at_four_stars(self):
+    def test_a_ninety_point_result_cannot_be_kept_at_the_province(self):
+        """Art. 7(3)(e): "Đối với các sản phẩm có tiềm năng đạt 5 sao (đạt từ 90 trở lên), Chủ
+        tịch UBND cấp tỉnh xem xét, quyết định phê duyệt kết quả đánh giá; UBND cấp tỉnh có văn
+        bản và gửi hồ sơ ... đề nghị Bộ Nông nghiệp và Môi trường đánh giá", and art. 3(3)(b)
+        makes 4 stars "từ 70 đến dưới 90 điểm": the province approves and sends it up; it has no
+        way to propose it at 4 stars, and trying changes nothing."""
         cast = self.cast
         dossier = accepted_dossier(cast, answers_for_total(95))
         assign_dossier_to_round(dossier, self.panel.round, actor=cast.province_officer)
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(91))
         close_scoring(dossier, actor=self.panel.chair)
-        dossier = keep_at_province(
-            dossier, actor=cast.province_officer, comment="Chủ tịch UBND tỉnh không phê duyệt."
-        )
-        self.assertEqual((dossier.status, dossier.proposed_star), (S.PROPOSED, 4))
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.status, S.AWAITING_APPROVAL)
+        self.assertEqual(dossier.next_statuses([Actor.PROVINCE]), [S.SENT_CENTRAL])
+        self.assertFalse(dossier.can_transition_to(S.PROPOSED, Actor.PROVINCE))
+        before = database_state()
+        with self.assertRaises(ValidationError) as refused:
+            recognise_central_score(dossier, actor=cast.province_officer)
+        self.assertEqual(refused.exception.code, "wrong_status")
+        self.assertEqual(database_state(), before)
 
 
 class DraftWithoutRepresentativeTests(TestCase):

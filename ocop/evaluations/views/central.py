@@ -1,6 +1,6 @@
-"""The province's decision after a council: approve a result of 90 points or more for the central
-round or keep the product at the province, and, after a central result below 5 stars,
-recognise the central score or evaluate the product again.
+"""The province's decision after a council: approve a result of 90 points or more and send it to
+the central round (art. 7(3)(e)), and, after a central result short of 5 stars, recognise the
+central score (when it reaches 3 stars) or evaluate the product again (art. 7(4)(g)).
 """
 
 from django.contrib import messages
@@ -10,13 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..forms import DecisionForm, add_service_error
-from ..models import Actor, CouncilResult, Dossier
-from ..services.central import (
-    approve_for_central,
-    keep_at_province,
-    reassess_at_province,
-    recognise_central_score,
-)
+from ..models import Actor, CouncilResult, Dossier, Round
+from ..services.central import approve_for_central, reassess_at_province, recognise_central_score
 from .common import dossier_as, form_data, may_move, nothing_to_do, result_view
 
 S = Dossier.Status
@@ -24,7 +19,6 @@ S = Dossier.Status
 
 DECISION_SERVICES = {
     "approve_for_central": approve_for_central,
-    "keep_at_province": keep_at_province,
     "recognise_central_score": recognise_central_score,
     "reassess_at_province": reassess_at_province,
 }
@@ -32,12 +26,24 @@ DECISION_SERVICES = {
 
 @require_http_methods(["GET", "POST"])
 def dossier_decide(request, pk):
-    """After a council: approve for the central round or keep at the province (90 points or
-    more), or recognise the central score or evaluate again (below 5 stars centrally)."""
+    """After a council: approve for the central round (90 points or more), or recognise the
+    central score or evaluate again (short of 5 stars centrally)."""
     dossier = dossier_as(request, pk, Actor.PROVINCE)
     if dossier.status not in DecisionForm.CHOICES or not may_move(dossier, Actor.PROVINCE):
         return nothing_to_do(request, dossier)
-    form = DecisionForm(form_data(request), status=dossier.status)
+    results = [
+        result_view(result)
+        for result in CouncilResult.objects.visible_to(request.user)
+        .filter(dossier=dossier)
+        .select_related("council__round", "closed_by")
+    ]
+    # The newest central result first (results are newest first): below 3 stars, nothing to
+    # recognise on it.
+    central = next(
+        (view["result"] for view in results if view["result"].level == Round.Level.CENTRAL), None
+    )
+    can_recognise = central is None or central.star >= 3
+    form = DecisionForm(form_data(request), status=dossier.status, can_recognise=can_recognise)
     if request.method == "POST" and form.is_valid():
         service = DECISION_SERVICES[form.cleaned_data["decision"]]
         try:
@@ -47,11 +53,5 @@ def dossier_decide(request, pk):
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect(dossier)
-    results = [
-        result_view(result)
-        for result in CouncilResult.objects.visible_to(request.user)
-        .filter(dossier=dossier)
-        .select_related("council__round", "closed_by")
-    ]
     context = {"form": form, "dossier": dossier, "results": results}
     return render(request, "evaluations/dossier_decide.html", context)
