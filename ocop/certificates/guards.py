@@ -1,8 +1,9 @@
 """Who may act on decisions and certificates, and how their producers are told: what
 recognition and control both use.
 
-Who decides (art. 7(3), 12): the provincial chairman recognises and revokes 3★ and 4★ products,
-through the province's OCOP office; the Minister 5★, through the central OCOP office.
+Who decides (art. 4(1), 7(3)(e), 7(4)(e), 8(2)): the provincial chairman recognises and revokes
+3★ and 4★ products, through the province's OCOP office; the Minister 5★, through the central
+OCOP office.
 """
 
 from __future__ import annotations

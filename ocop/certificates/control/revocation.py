@@ -1,4 +1,4 @@
-"""Revoking a certificate on one of the six legal grounds (art. 12), from the certificate's page
+"""Revoking a certificate on one of the six legal grounds (art. 8(1)), from the certificate's page
 or at the end of an inspection (``inspections.escalate_to_revocation``), by the office that may
 (``guards.can_revoke``).
 """
@@ -23,7 +23,7 @@ from ..signals import announce_change
 def revoke_certificate(
     certificate, *, actor, ground, decision_number, decided_on, note=""
 ) -> Certificate:
-    """Revoke a certificate on one of the six legal grounds (art. 12), effective on the day of
+    """Revoke a certificate on one of the six legal grounds (art. 8(1)), effective on the day of
     the revocation decision."""
     locked = (
         Certificate.objects.select_for_update(of=("self",))

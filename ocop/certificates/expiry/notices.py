@@ -8,8 +8,9 @@ the "daily status update" is this pass of notices. It is run once a day by
 ``daily_certificate_pass`` task of ``ocop.certificates.tasks`` on the ``db_worker``.
 
 Three notices go to the producer's active members and to the OCOP office of the product's
-province (the art. 12 duty of the issuing body to notify before expiry), computed with
-``ocop.core.deadlines``:
+province, computed with ``ocop.core.deadlines``. They are the platform's own service: Decision
+26/2026/QĐ-TTg sets the dates (art. 4(3), 7(6)(a), 12(3)) but no duty to notify before expiry,
+and each e-mail says so.
 
 - ``window_opens``: the re-rating window opens (180 days before expiry);
 - ``window_closing``: 30 days before the window closes (150 days before expiry);
@@ -64,6 +65,11 @@ SUBJECTS = {
     WINDOW_CLOSING: _("OCOP certificate %(number)s: the re-rating window closes in 30 days"),
     EXPIRY_SOON: _("OCOP certificate %(number)s expires in 30 days"),
 }
+# Every notice ends with this line: the reminder is a courtesy of the platform, not a legal act.
+OWN_SERVICE = _(
+    "This reminder is a service of the OCOP platform; Decision 26/2026/QĐ-TTg does not require "
+    "it, and the dates above are those of the decision."
+)
 BODIES = {
     WINDOW_OPENS: _(
         "The OCOP certificate %(number)s of %(product)s (%(star)s) is valid until %(expires)s. "
@@ -223,7 +229,7 @@ def send_notice(certificate, *, kind: str, day: datetime.date) -> bool:
             "closes": date_format(window.closes_on, "SHORT_DATE_FORMAT"),
         }
         subject = str(SUBJECTS[kind]) % params
-        body = str(BODIES[kind]) % params
+        body = str(BODIES[kind]) % params + "\n\n" + str(OWN_SERVICE)
     record_event(
         actor=None,
         action=action,

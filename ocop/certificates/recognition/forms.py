@@ -513,8 +513,8 @@ class CertificateFilterForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    """Revocation of a certificate (art. 12): one of the six grounds, the decision's number and
-    date."""
+    """Revocation of a certificate (art. 8): one of the six grounds of art. 8(1), the
+    decision's number and date."""
 
     ground = forms.ChoiceField(
         label=_("Ground for revocation"),

@@ -1,5 +1,5 @@
 """Recognition decisions (Quyết định công nhận) and the certificates (Giấy chứng nhận) they
-issue (Decision 26/2026/QĐ-TTg, art. 4(3), 7(6), 12).
+issue (Decision 26/2026/QĐ-TTg, art. 4(3), 7(3)(e), 7(4)(e), 7(6), 12(1), 12(3)).
 
 A :class:`RecognitionDecision` is drafted by the provincial office from council results (the
 provincial chairman recognises 3★ and 4★) or by the central office (the Minister recognises
@@ -57,7 +57,7 @@ AUTHORITY_STARS = {
 
 
 class RevocationGround(models.TextChoices):
-    """The six grounds for revoking a certificate (art. 12)."""
+    """The six grounds for revoking a certificate (art. 8(1)(a)-(e), in that order)."""
 
     FALSE_DOCUMENTS = "false_documents", _("false or forged documents in the dossier")
     CRITERIA_NOT_MET = "criteria_not_met", _("the product no longer meets the criteria")

@@ -90,6 +90,18 @@ class DailyPassTests(TestCase):
         self.assertIn(closes, mail.outbox[0].body)  # the day the window closes
         self.assertEqual(verify_chain(), [])
 
+    def test_every_notice_says_it_is_the_platforms_own_service(self):
+        """Decision 26/2026/QĐ-TTg sets the dates (art. 4(3) validity, art. 7(6)(a) window,
+        art. 12(3) grace) but no duty to notify before expiry: each notice says it is a service
+        of the platform, not a notice the decision requires."""
+        with translation.override(settings.LANGUAGE_CODE):
+            own_service = str(notices.OWN_SERVICE)
+        for day in (WINDOW_OPENS, WINDOW_CLOSING, EXPIRY_SOON):
+            self.run_pass(day)  # clears the outbox first
+            self.assertEqual(len(mail.outbox), 2, day)
+            for message in mail.outbox:
+                self.assertIn(own_service, message.body)
+
     def test_nothing_is_sent_the_day_before_each_notice(self):
         for day in (WINDOW_OPENS, EXPIRY_SOON):
             self.run_pass(day - datetime.timedelta(days=1))
