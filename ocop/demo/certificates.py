@@ -89,7 +89,8 @@ def plan(data, today: datetime.date) -> list[DecisionSpec]:
     by_year = {}
     for producer in data["producers"]:
         for product in producer["products"]:
-            by_year.setdefault(product["recognition_year"], []).append(product["name"])
+            if product["recognition_year"] is not None:  # None: not recognised yet
+                by_year.setdefault(product["recognition_year"], []).append(product["name"])
     first_of_2022, *rest_of_2022 = by_year[2022]
     window_issued = add_months(today + datetime.timedelta(days=WINDOW_DAYS_LEFT), -36)
     revoked_issued = today - datetime.timedelta(days=REVOKED_ISSUED_DAYS_AGO)
@@ -149,6 +150,7 @@ def seed_certificates(data, users, report, today=None):
         product["name"]: product["intended_star"]
         for producer in data["producers"]
         for product in producer["products"]
+        if product["recognition_year"] is not None
     }
     products = {
         product.name: product

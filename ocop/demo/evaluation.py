@@ -414,12 +414,8 @@ def _self_assessment_draft(run, row):
 
 
 def demo_dossier(product, member):
-    """The demo's dossier of a product: the first rating the demo account filed for it."""
-    return (
-        Dossier.objects.filter(product=product, kind=Dossier.Kind.FIRST_RATING, created_by=member)
-        .order_by("pk")
-        .first()
-    )
+    """The demo's dossier of a product: the first one the demo account filed for it."""
+    return Dossier.objects.filter(product=product, created_by=member).order_by("pk").first()
 
 
 def _dossier(run, row, council):
@@ -442,7 +438,8 @@ def _dossier(run, row, council):
         raise ValidationError("the producer's food-safety certificate could not be added.")
 
     _finished_self_assessment(product, member, row["self_assessment"])
-    dossier = create_dossier(product, actor=member, data=row["form"])
+    kind = row.get("kind", Dossier.Kind.FIRST_RATING)
+    dossier = create_dossier(product, actor=member, kind=kind, data=row["form"])
     set_attachments(dossier, actor=member, documents=[certificate])
     if target >= SUBMITTED:
         dossier = submit_dossier(dossier, actor=member)

@@ -118,8 +118,9 @@ def seed(data=None) -> SeedReport:
     users = {
         row["username"]: _seed_user(row, producers, report, password_hash) for row in data["users"]
     }
-    seed_evaluation(data, users, report)
+    # Certificates first: an upgrade or a re-rating starts from the product's certificate.
     seed_certificates(data, users, report)
+    seed_evaluation(data, users, report)
     seed_inspections(users)
     seed_market(report)
     return report

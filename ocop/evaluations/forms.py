@@ -78,6 +78,9 @@ class DossierFilterForm(forms.Form):
     commune = CommuneChoiceField(label=_("Commune"), queryset=None, required=False)
     waiting = forms.BooleanField(label=_("Only those waiting for me"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue at the commune"), required=False)
+    re_rating_overdue = forms.BooleanField(
+        label=_("Only re-ratings past their 45 days"), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +99,7 @@ class DossierFilterForm(forms.Form):
             del self.fields["commune"]
         if not self.is_official:
             del self.fields["overdue"]
+            del self.fields["re_rating_overdue"]
 
     def filter(self, dossiers):
         self.is_valid()
@@ -104,6 +108,8 @@ class DossierFilterForm(forms.Form):
             dossiers = dossiers.filter(pk__in=Dossier.objects.editable_by(self.user).values("pk"))
         if data.get("overdue"):
             dossiers = dossiers.commune_overdue()
+        if data.get("re_rating_overdue"):
+            dossiers = dossiers.re_rating_overdue()
         for name in ("status", "kind", "province", "commune"):
             if data.get(name):
                 dossiers = dossiers.filter(**{name: data[name]})

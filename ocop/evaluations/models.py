@@ -109,6 +109,30 @@ class DossierQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(status=Dossier.Status.SUBMITTED, commune_deadline__lt=today)
 
+    def re_ratings_in_progress(self):
+        """Re-ratings filed at the commune and not decided yet."""
+        return self.filter(kind=Dossier.Kind.RE_RATING, submitted_at__isnull=False).exclude(
+            status__in=FINAL_STATUSES
+        )
+
+    def extending_certificates(self):
+        """The re-ratings that keep their product's certificate valid after it expires
+        (art. 12(3)): filed later than 120 days before the expiry day, and not ended without a
+        recognition. A proposal keeps the certificate valid until the decision replaces it;
+        ``certificates`` caps the extension at 180 days past expiry."""
+        return self.filter(
+            kind=Dossier.Kind.RE_RATING, is_late_re_rating=True, submitted_at__isnull=False
+        ).exclude(status__in=ENDED_WITHOUT_RECOGNITION)
+
+    def re_rating_overdue(self, today=None):
+        """Re-ratings still being evaluated after their 45 days (art. 7(6)(g))."""
+        today = today or timezone.localdate()
+        return self.filter(
+            kind=Dossier.Kind.RE_RATING,
+            re_rating_due_on__lt=today,
+            status__in=RE_RATING_EVALUATION_STATUSES,
+        )
+
 
 class Dossier(TimeStampedModel):
     """A producer's application to have one product rated (hồ sơ sản phẩm)."""
@@ -172,6 +196,34 @@ class Dossier(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="followers",
         help_text=_("The rated dossier an upgrade or re-rating starts from."),
+    )
+    # An upgrade or a re-rating starts from the product's certificate (art. 6(1)(b)-(c)),
+    # issued on the platform or recorded from before it (art. 12(1)): what the certificate says,
+    # as it stood when the dossier was opened, and again when it was submitted.
+    recognised_certificate_number = models.CharField(
+        _("certificate it starts from"), max_length=60, blank=True, editable=False
+    )
+    recognised_star = models.PositiveSmallIntegerField(
+        _("recognised star"), null=True, blank=True, editable=False
+    )
+    recognised_until = models.DateField(
+        _("certificate valid until"), null=True, blank=True, editable=False
+    )
+    is_late_re_rating = models.BooleanField(
+        _("re-rating filed after the window"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Filed later than 120 days before the certificate expires (art. 12(3)): the "
+            "certificate stays valid until the result, at most 180 days past its expiry."
+        ),
+    )
+    re_rating_due_on = models.DateField(
+        _("re-rating to be evaluated by"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("45 days from the receipt of the complete dossier (art. 7(6)(g))."),
     )
     rubric_version = models.ForeignKey(
         "rubric.RubricVersion",
@@ -300,6 +352,20 @@ class Dossier(TimeStampedModel):
                 condition=Q(kind__in=["upgrade", "re_rating"]) | Q(previous__isnull=True),
                 name="%(app_label)s_%(class)s_previous_only_for_upgrade_and_re_rating",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["upgrade", "re_rating"])
+                | Q(
+                    recognised_certificate_number="",
+                    recognised_star__isnull=True,
+                    recognised_until__isnull=True,
+                ),
+                name="%(app_label)s_%(class)s_recognition_only_for_upgrade_and_re_rating",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="re_rating")
+                | Q(is_late_re_rating=False, re_rating_due_on__isnull=True),
+                name="%(app_label)s_%(class)s_re_rating_dates_only_for_re_rating",
+            ),
             models.UniqueConstraint(
                 fields=["product"],
                 condition=~Q(
@@ -342,6 +408,13 @@ class Dossier(TimeStampedModel):
     def is_commune_overdue(self) -> bool:
         return self.status == self.Status.SUBMITTED and is_overdue(
             self.commune_deadline, timezone.localdate()
+        )
+
+    @property
+    def is_re_rating_overdue(self) -> bool:
+        """Still being evaluated after the 45 days of art. 7(6)(g)."""
+        return self.status in RE_RATING_EVALUATION_STATUSES and is_overdue(
+            self.re_rating_due_on, timezone.localdate()
         )
 
     def can_transition_to(self, status, role=None) -> bool:
@@ -388,6 +461,13 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
 }
 FINAL_STATUSES = frozenset({S.RATED_LOW, S.REJECTED, S.PROPOSED, S.PROPOSED_CENTRAL, S.WITHDRAWN})
 SCORING_STATUSES = frozenset({S.IN_ROUND, S.IN_CENTRAL_ROUND})
+# The outcomes that end a dossier with no recognition to come.
+ENDED_WITHOUT_RECOGNITION = frozenset({S.RATED_LOW, S.REJECTED, S.WITHDRAWN})
+# From the receipt of the complete dossier (accepted by the province, or sent to the Ministry)
+# to the council's result: the statuses the 45 days of art. 7(6)(g) run in.
+RE_RATING_EVALUATION_STATUSES = frozenset(
+    {S.ACCEPTED, S.IN_ROUND, S.SENT_CENTRAL, S.IN_CENTRAL_ROUND}
+)
 
 
 def statuses_actionable_by(role) -> list[str]:

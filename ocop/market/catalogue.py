@@ -10,7 +10,7 @@ import datetime
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 
 from ocop.certificates.models import Certificate, grace_days
-from ocop.evaluations.models import FINAL_STATUSES, Dossier
+from ocop.evaluations.models import Dossier
 from ocop.products.models import Product, ProductPhoto
 
 from . import search
@@ -29,9 +29,7 @@ def listed_products(day: datetime.date):
     to sort and count the whole nation's catalogue."""
     grace_from = day - datetime.timedelta(days=grace_days())
     pending_re_rating = Exists(
-        Dossier.objects.filter(
-            product_id=OuterRef("pk"), kind=Dossier.Kind.RE_RATING, submitted_at__isnull=False
-        ).exclude(status__in=FINAL_STATUSES)
+        Dossier.objects.extending_certificates().filter(product_id=OuterRef("pk"))
     )
     return (
         Product.objects.annotate(

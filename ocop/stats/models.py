@@ -24,16 +24,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ocop.certificates.models import grace_days
-from ocop.evaluations.models import FINAL_STATUSES, Dossier
+from ocop.evaluations.models import Dossier
 
 
 def pending_re_rating_products():
-    """The products with a submitted re-rating dossier not decided yet."""
-    return (
-        Dossier.objects.filter(kind=Dossier.Kind.RE_RATING, submitted_at__isnull=False)
-        .exclude(status__in=FINAL_STATUSES)
-        .values("product_id")
-    )
+    """The products whose certificate a late re-rating keeps valid past expiry (art. 12(3);
+    ``Dossier.objects.extending_certificates``)."""
+    return Dossier.objects.extending_certificates().values("product_id")
 
 
 class CertificateFactQuerySet(models.QuerySet):

@@ -82,8 +82,8 @@ BODIES = {
     ),
     EXPIRY_SOON: _(
         "The OCOP certificate %(number)s of %(product)s (%(star)s) expires on %(expires)s. "
-        "After that day the OCOP stamp may not be used on the product unless a re-rating "
-        "dossier is being decided."
+        "After that day the OCOP stamp may not be used on the product, unless a re-rating filed "
+        "after the re-rating window closed is still being decided (for at most 180 days)."
     ),
 }
 
@@ -112,12 +112,13 @@ def notice_periods(expires_on: datetime.date) -> tuple[NoticePeriod, ...]:
     )
 
 
-def notice_due(certificate, *, on: datetime.date, pending_re_rating: bool) -> str | None:
+def notice_due(certificate, *, on: datetime.date, re_rating_filed: bool) -> str | None:
     """The kind of notice due for the certificate on ``on`` (the latest whose period contains
-    the day), or None. Pure: whether it was already sent is for the caller to check."""
+    the day), or None: no reminder to file a re-rating once one is filed. Pure: whether it was
+    already sent is for the caller to check."""
     due = None
     for period in notice_periods(certificate.valid_until):
-        if period.kind != EXPIRY_SOON and pending_re_rating:
+        if period.kind != EXPIRY_SOON and re_rating_filed:
             continue
         if period.contains(on):
             due = period.kind
@@ -164,14 +165,14 @@ def run_daily_pass(day: datetime.date) -> PassReport:
     report = PassReport(day)
     certificates = list(
         expiring_certificates(day)
-        .with_pending_re_rating()
+        .with_re_rating_filed()
         .select_related("product__producer")
         .order_by("valid_until", "pk")
     )
     report.checked = len(certificates)
     sent = _sent_notices(certificate.pk for certificate in certificates)
     for certificate in certificates:
-        kind = notice_due(certificate, on=day, pending_re_rating=certificate.has_pending_re_rating)
+        kind = notice_due(certificate, on=day, re_rating_filed=certificate.has_re_rating_filed)
         if kind is None:
             continue
         if (str(certificate.pk), NOTICE_ACTION.format(kind=kind)) in sent:

@@ -79,6 +79,7 @@ def expiring_list(request):
         )
         .select_related("product__producer__province", "decision")
         .with_pending_re_rating()
+        .with_re_rating_filed()
         .order_by("valid_until", "id"),
         today=today,
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.scope import official_scope
 from ocop.core.deadlines import CERTIFICATE_GRACE_DAYS, certificate_valid_through, re_rating_window
 from ocop.core.models import TimeStampedModel
-from ocop.evaluations.models import FINAL_STATUSES, Dossier
+from ocop.evaluations.models import Dossier
 from ocop.producers.models import ProducerMember
 
 PUBLIC_CODE_BYTES = 9  # 72 random bits, 12 URL-safe characters
@@ -278,14 +278,19 @@ VALID_STATUSES = frozenset(
 
 
 def pending_re_rating():
-    """A submitted re-rating dossier of the certificate's product that is not decided yet
-    (an ``Exists`` for annotating certificates)."""
+    """A re-rating of the certificate's product that keeps the certificate valid past its
+    expiry (art. 12(3): filed after the window closed, no result yet; an ``Exists`` for
+    annotating certificates). ``Dossier.objects.extending_certificates`` says which."""
     return Exists(
-        Dossier.objects.filter(
-            product_id=OuterRef("product_id"),
-            kind=Dossier.Kind.RE_RATING,
-            submitted_at__isnull=False,
-        ).exclude(status__in=FINAL_STATUSES)
+        Dossier.objects.extending_certificates().filter(product_id=OuterRef("product_id"))
+    )
+
+
+def re_rating_filed():
+    """A re-rating of the certificate's product filed and not decided yet, late or on time
+    (an ``Exists``): the reminders to file one stop then."""
+    return Exists(
+        Dossier.objects.re_ratings_in_progress().filter(product_id=OuterRef("product_id"))
     )
 
 
@@ -304,7 +309,12 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(condition | mine)
 
     def with_pending_re_rating(self):
+        """``has_pending_re_rating``: a late re-rating keeps it valid past expiry."""
         return self.annotate(has_pending_re_rating=pending_re_rating())
+
+    def with_re_rating_filed(self):
+        """``has_re_rating_filed``: a re-rating is filed and not decided (late or on time)."""
+        return self.annotate(has_re_rating_filed=re_rating_filed())
 
     def valid_on(self, day: datetime.date):
         """Certificates that may be shown as valid on ``day``: issued, not revoked or
@@ -481,8 +491,10 @@ def certificate_status(
 
     Revoked and superseded win from their day on. Otherwise: valid from the day of issue to the
     expiry day (``valid_until``) included, with the re-rating window (180 to 120 days before
-    expiry, both included) shown as such; after expiry, a pending re-rating of the current
-    certificate keeps it valid ("extended") for at most 180 days; then expired.
+    expiry, both included) shown as such; after expiry, a re-rating filed after the window
+    closed and not decided keeps it valid ("extended") for at most 180 days (art. 12(3)); then
+    expired. A re-rating filed in the window has no such grace: it is decided within 45 days
+    (art. 7(6)(g)), before the expiry day.
     """
     if certificate.revoked_on is not None and certificate.revoked_on <= on:
         return CertificateStatus.REVOKED

@@ -25,12 +25,14 @@ from django.utils.translation import gettext_lazy
 from ocop.core.audit import record_event
 from ocop.core.deadlines import certificate_expires_on
 from ocop.evaluations.models import Dossier
+from ocop.evaluations.recognition import ProductRecognition, Recognition
 from ocop.products.models import Product
 
 from ..guards import can_decide, notify_producers
 from ..models import (
     AUTHORITY_STARS,
     DISTRICTS_ABOLISHED,
+    VALID_STATUSES,
     Authority,
     Certificate,
     DecisionItem,
@@ -170,6 +172,10 @@ def create_decision_from_results(
                 params={"product": item.product, "decision": item.decision},
             )
         )
+    if not taken:
+        problems += _replaced_valid_certificates(
+            [by_result[result.pk] for result in results if result.pk in by_result], decided_on
+        )
     if problems:
         raise ValidationError(problems)
 
@@ -206,6 +212,66 @@ def create_decision_from_results(
         new_status=decision.status,
     )
     return decision
+
+
+def _replaced_valid_certificates(dossiers, decided_on) -> list[ValidationError]:
+    """A first rating may not replace a certificate that is still valid on the decision's day:
+    the product files an upgrade or a re-rating instead (``create_dossier`` refuses such first
+    ratings; this catches a certificate recorded after the dossier was filed)."""
+    first_ratings = {d.product_id: d for d in dossiers if d.kind == Dossier.Kind.FIRST_RATING}
+    if not first_ratings:
+        return []
+    current = (
+        Certificate.objects.filter(product_id__in=first_ratings, is_current=True)
+        .with_pending_re_rating()
+        .select_related("product")
+    )
+    return [
+        ValidationError(
+            _(
+                "%(product)s holds certificate %(number)s, valid until %(until)s: a first "
+                "rating cannot replace a valid certificate. Take the product out of this "
+                "decision; the producer files an upgrade or a re-rating instead."
+            ),
+            code="replaces_valid_certificate",
+            params={
+                "product": certificate.product,
+                "number": certificate.number,
+                "until": date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
+            },
+        )
+        for certificate in current
+        if certificate.status_on(decided_on) in VALID_STATUSES
+    ]
+
+
+def product_recognition(product_id: int, day: datetime.date) -> ProductRecognition:
+    """What the evaluations ask of a product's certificates (the reader registered in
+    ``CertificatesConfig.ready``): its current certificate as it stands on ``day``, and the
+    dossiers that a signed decision has recognised. Two queries."""
+    certificate = (
+        Certificate.objects.filter(product_id=product_id, is_current=True)
+        .select_related("item")
+        .with_pending_re_rating()
+        .first()
+    )
+    decided = DecisionItem.objects.filter(
+        product_id=product_id,
+        dossier__isnull=False,
+        decision__status=RecognitionDecision.Status.SIGNED,
+    ).values_list("dossier_id", flat=True)
+    current = None
+    if certificate is not None:
+        current = Recognition(
+            certificate_id=certificate.pk,
+            number=certificate.number,
+            star=certificate.star,
+            issued_on=certificate.issued_on,
+            valid_until=certificate.valid_until,
+            is_valid=certificate.status_on(day) in VALID_STATUSES,
+            dossier_id=certificate.item.dossier_id,
+        )
+    return ProductRecognition(current=current, decided_dossier_ids=frozenset(decided))
 
 
 def _lock_products(product_ids):
@@ -306,10 +372,15 @@ def sign_decision(decision, *, actor) -> RecognitionDecision:
             code="already_signed",
             params={"number": locked.number},
         )
-    items = list(locked.items.select_related("council_result").order_by("position"))
+    items = list(locked.items.select_related("council_result", "dossier").order_by("position"))
     if not items:
         raise ValidationError(_("The decision recognises no product."), code="no_items")
     products = _lock_products(item.product_id for item in items)
+    problems = _replaced_valid_certificates(
+        [item.dossier for item in items if item.dossier is not None], locked.decided_on
+    )
+    if problems:
+        raise ValidationError(problems)
     valid_until = certificate_expires_on(locked.decided_on)
     certificates = [
         _issue(

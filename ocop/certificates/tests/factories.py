@@ -41,13 +41,13 @@ def _council(level):
     return Council.objects.create(round=round_, name="Hội đồng mẫu")
 
 
-def proposal(product=None, *, star=3):
+def proposal(product=None, *, star=3, kind=Dossier.Kind.FIRST_RATING):
     """A council result on which a dossier's proposal rests: 3★ or 4★ at the province
     (``proposed``), 5★ centrally (``proposed_central``)."""
     product = product or tea_product()
     central = star == 5
     status = Dossier.Status.PROPOSED_CENTRAL if central else Dossier.Status.PROPOSED
-    dossier = dossier_row(product, status=status, proposed_star=star)
+    dossier = dossier_row(product, status=status, proposed_star=star, kind=kind)
     level = Round.Level.CENTRAL if central else Round.Level.PROVINCE
     result = CouncilResult.objects.create(
         dossier=dossier,

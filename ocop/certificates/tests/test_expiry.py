@@ -237,7 +237,7 @@ class NoticeDueTests(TestCase):
         valid_until = EXPIRES
 
     def due(self, day, pending=False):
-        return notices.notice_due(self.Cert, on=day, pending_re_rating=pending)
+        return notices.notice_due(self.Cert, on=day, re_rating_filed=pending)
 
     def test_edges(self):
         one = datetime.timedelta(days=1)

@@ -92,7 +92,7 @@ class VerificationPageTests(TestCase):
             issued_on=datetime.date(2023, 1, 2),
             valid_until=TODAY - days(30),
         )
-        dossier_row(extended_product, kind=Dossier.Kind.RE_RATING)
+        dossier_row(extended_product, kind=Dossier.Kind.RE_RATING, is_late_re_rating=True)
         cls.expired = historical_certificate(
             cls.officer, product("Thịt trâu sấy Lò Duyên"), issued_on=datetime.date(2022, 1, 5)
         )

@@ -11,6 +11,7 @@ from django.test import TestCase
 from ocop.accounts.tests.factories import UserFactory, central_officer, province_officer
 from ocop.core.audit import verify_chain
 from ocop.core.models import AuditEvent
+from ocop.evaluations.models import Dossier
 from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
@@ -138,9 +139,10 @@ class DecisionTests(TestCase):
         self.assertEqual(caught.exception.error_list[0].code, "mixed_authorities")
 
     def test_a_new_certificate_supersedes_the_products_current_one(self):
-        product = self.three.dossier.product
+        product = tea_product()
         old = historical_certificate(self.officer, product, issued_on=datetime.date(2023, 7, 1))
-        signed_decision(self.officer, [self.three])
+        upgrade = proposal(product, star=4, kind=Dossier.Kind.UPGRADE)
+        signed_decision(self.officer, [upgrade])
         old.refresh_from_db()
         new = Certificate.objects.get(product=product, is_current=True)
         self.assertEqual(old.superseded_by, new)

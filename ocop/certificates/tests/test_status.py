@@ -91,6 +91,7 @@ class CertificateStatusTests(TestCase):
             kind=Dossier.Kind.RE_RATING,
             status=Dossier.Status.IN_ROUND,
             submitted_at=datetime.datetime(2029, 1, 10, 9, tzinfo=NOW.tzinfo),
+            is_late_re_rating=True,
         )
         self.assertTrue(self.is_valid_on("2029-04-01"))
         self.assertTrue(self.is_valid_on("2029-09-11"))

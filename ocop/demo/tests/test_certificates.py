@@ -47,7 +47,11 @@ class DemoCertificatesMixin:
         with time_machine.travel(cls.seeded_at, tick=False):
             seed(cls.data)
         cls.today = cls.seeded_at.date()
-        cls.intended = {product["name"]: product for _, product in iter_products(cls.data)}
+        cls.intended = {
+            product["name"]: product
+            for _, product in iter_products(cls.data)
+            if product["recognition_year"] is not None
+        }
 
     def statuses_today(self):
         return {

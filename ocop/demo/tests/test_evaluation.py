@@ -53,10 +53,10 @@ from .base import FilesInTemporaryFolder
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 S = Dossier.Status
 
-CLOSED = "Gạo Điện Biên hạt dài (mẫu)"
-IN_ROUND = "Gạo tám thơm Mường Thanh (mẫu)"
-FORWARDED = "Rau cải mèo Noong Bua (mẫu)"
-SUBMITTED = "Mật ong hoa rừng Tủa Chùa (mẫu)"
+CLOSED = "Gạo nếp Tan Thanh Xương (mẫu)"
+IN_ROUND = "Gạo lứt đỏ Mường Thanh (mẫu)"
+FORWARDED = "Su su Noong Bua (mẫu)"
+SUBMITTED = "Mật ong bạc hà Mường Báng (mẫu)"
 DRAFT = "Trà xanh Shan tuyết cổ thụ Tủa Chùa"  # a real product of Hương Linh
 SELF_ASSESSMENT_DRAFT = "Trà xanh Shan tuyết Sính Phình"  # real too
 STATUSES = {
@@ -149,7 +149,8 @@ class EvaluationDemoTests(FilesInTemporaryFolder, TestCase):
         for name, dossier in dossiers.items():
             member = user(self.rows[name]["member"])
             self.assertEqual(demo_dossier(dossier.product, member), dossier)
-            self.assertEqual(dossier.kind, Dossier.Kind.FIRST_RATING)
+            # Art. 6(1): a first rating of a new product; an upgrade of a certified one.
+            self.assertEqual(dossier.kind, self.rows[name].get("kind", Dossier.Kind.FIRST_RATING))
 
     def test_filed_dossiers_carry_consecutive_receipt_numbers_and_the_communes_deadline(self):
         dossiers = by_product()

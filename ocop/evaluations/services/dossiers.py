@@ -30,6 +30,7 @@ from ocop.rubric.services import version_in_force
 
 from ..models import NO_SAMPLE_SETS, Actor, Dossier, DossierAttachment, ReceiptCounter
 from ..permissions import is_producer_member
+from ..recognition import recognition_of
 from .guards import (
     answers_digest,
     check_transition,
@@ -71,13 +72,15 @@ REQUIRED_AT_SUBMISSION = (
 
 
 @transaction.atomic
-def create_dossier(
-    product, *, actor, kind=Dossier.Kind.FIRST_RATING, previous=None, data=None
-) -> Dossier:
-    """Open a draft dossier for a product. An upgrade or re-rating starts from the product's
-    previous rated dossier (given, or the newest one; refused when the product has none): its
-    registration details and attached documents are copied, so nothing is typed twice. A first
-    rating is refused for a product that already has a rated dossier."""
+def create_dossier(product, *, actor, kind=Dossier.Kind.FIRST_RATING, data=None) -> Dossier:
+    """Open a draft dossier for a product.
+
+    An upgrade or a re-rating starts from the product's certificate (art. 6(1)(b)-(c)), issued
+    on the platform or recorded from a decision taken before it: refused when the product holds
+    none, an upgrade also when the certificate is not valid today or already 5 stars. When the
+    certificate was rated on the platform, that dossier's registration details and documents
+    are copied, so nothing is typed twice. A first rating is refused while the product holds a
+    valid certificate (it would replace it) or waits for the decision on a proposal."""
     product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
     if not is_producer_member(actor, product.producer_id):
         raise PermissionDenied(_("Only a member of the producer can file a dossier."))
@@ -97,44 +100,10 @@ def create_dossier(
             code="dossier_in_progress",
             params={"dossier": str(open_dossier)},
         )
-    rated = Dossier.objects.filter(
-        product=product, status__in=[S.PROPOSED, S.PROPOSED_CENTRAL]
-    ).order_by("-submitted_at", "-pk")
-    if kind == Dossier.Kind.FIRST_RATING:
-        if previous is not None:
-            raise ValidationError(
-                _("A first rating does not start from a previous dossier."), code="previous"
-            )
-        if rated.exists():
-            raise ValidationError(
-                _(
-                    "This product has already been rated. File an upgrade or a re-rating "
-                    "instead of a first rating."
-                ),
-                code="already_rated",
-            )
-    else:
-        # Only a dossier rated on this platform counts as the previous rating. Products
-        # recognised before the platform (a paper certificate only) will be handled by the
-        # certificates app, which will record their earlier rating; until then they are
-        # refused here.
-        if previous is None:
-            previous = rated.first()
-            if previous is None:
-                raise ValidationError(
-                    _(
-                        "An upgrade or a re-rating needs an earlier rating of this product on "
-                        "this platform, and there is none. File a first rating instead, or ask "
-                        "your OCOP office if the product was recognised before."
-                    ),
-                    code="not_rated",
-                )
-        elif not rated.filter(pk=previous.pk).exists():
-            raise ValidationError(
-                _("An upgrade or re-rating starts from a rated dossier of the same product."),
-                code="previous",
-            )
     today = timezone.localdate()
+    recognition = recognition_of(product.pk, on=today)
+    _check_recognition(product, kind, recognition, today)
+    previous = _rated_dossier(product, recognition.current)
     version = version_in_force(product.scoring_set_id, today)
     if version is None:
         raise ValidationError(
@@ -164,6 +133,8 @@ def create_dossier(
         sample_count=0 if product.scoring_set_id in NO_SAMPLE_SETS else 5,
         created_by=actor,
     )
+    if kind != Dossier.Kind.FIRST_RATING:
+        _set_recognition(dossier, recognition.current)
     if previous is not None:
         for name in DOSSIER_FIELDS:
             if name not in ("is_declaration_accepted", "sample_count"):
@@ -186,6 +157,8 @@ def create_dossier(
         )
         copied = sorted(document.pk for document in documents)
     changes = {"kind": [None, kind], "product": [None, product.pk]}
+    if kind != Dossier.Kind.FIRST_RATING:
+        changes["certificate"] = [None, dossier.recognised_certificate_number]
     if previous is not None:
         changes["previous"] = [None, previous.pk]
         changes["attachments"] = [None, ",".join(map(str, copied))]
@@ -193,6 +166,95 @@ def create_dossier(
         actor=actor, action="dossier.created", obj=dossier, changes=changes, new_status=S.DRAFT
     )
     return dossier
+
+
+def _check_recognition(product, kind, recognition, today) -> None:
+    """Refuse a dossier the product's recognition does not allow (see ``create_dossier``);
+    checked again at submission, when the certificate may have changed."""
+    current = recognition.current
+    if kind == Dossier.Kind.FIRST_RATING:
+        if current is not None and current.is_valid:
+            raise ValidationError(
+                _(
+                    "This product holds a valid OCOP certificate (%(number)s, %(star)s stars, "
+                    "valid until %(until)s): a first rating would replace it. File an upgrade "
+                    "to aim for a higher star, or a re-rating from %(opens)s, when its re-rating "
+                    "window opens."
+                ),
+                code="already_recognised",
+                params={
+                    "number": current.number,
+                    "star": current.star,
+                    "until": date_format(current.valid_until, "SHORT_DATE_FORMAT"),
+                    "opens": date_format(current.window.opens_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+        waiting = (
+            Dossier.objects.filter(product=product, status__in=[S.PROPOSED, S.PROPOSED_CENTRAL])
+            .exclude(pk__in=recognition.decided_dossier_ids)
+            .first()
+        )
+        if waiting is not None:
+            raise ValidationError(
+                _(
+                    "Dossier %(dossier)s of this product is proposed for recognition and waits "
+                    "for the decision. File another dossier once the decision is taken."
+                ),
+                code="awaiting_decision",
+                params={"dossier": str(waiting)},
+            )
+        return
+    if current is None:
+        raise ValidationError(
+            _(
+                "An upgrade or a re-rating starts from the product's OCOP certificate, and this "
+                "product holds none (or it was revoked or replaced). File a first rating "
+                "instead, or ask your OCOP office to record a certificate issued before the "
+                "platform."
+            ),
+            code="not_recognised",
+        )
+    if kind == Dossier.Kind.UPGRADE:
+        if not current.is_valid:
+            raise ValidationError(
+                _(
+                    "An upgrade starts from a valid certificate, and certificate %(number)s is "
+                    "no longer valid. File a re-rating instead."
+                ),
+                code="not_valid",
+                params={"number": current.number},
+            )
+        if current.star >= 5:
+            raise ValidationError(
+                _(
+                    "The product is already recognised at 5 stars: there is no higher star to "
+                    "aim for. File a re-rating when its window opens (%(opens)s)."
+                ),
+                code="already_five_stars",
+                params={"opens": date_format(current.window.opens_on, "SHORT_DATE_FORMAT")},
+            )
+
+
+def _rated_dossier(product, current) -> Dossier | None:
+    """The dossier the current certificate was rated on, when it was rated on the platform."""
+    if current is None or current.dossier_id is None:
+        return None
+    return Dossier.objects.filter(
+        pk=current.dossier_id, product=product, status__in=[S.PROPOSED, S.PROPOSED_CENTRAL]
+    ).first()
+
+
+def _set_recognition(dossier, current) -> list[str]:
+    """Copy what the certificate says onto the dossier; returns the fields that changed."""
+    values = {
+        "recognised_certificate_number": current.number,
+        "recognised_star": current.star,
+        "recognised_until": current.valid_until,
+    }
+    changed = [name for name, value in values.items() if getattr(dossier, name) != value]
+    for name in changed:
+        setattr(dossier, name, values[name])
+    return changed
 
 
 def _dossier_values(data: Mapping) -> dict:
@@ -299,8 +361,37 @@ def requires_food_safety_certificate(version, sheet_number) -> bool:
     return "an toàn thực phẩm" in note.lower()
 
 
-def _submission_problems(dossier, assessment, today) -> list[ValidationError]:
-    problems = []
+def _recognition_problems(dossier, recognition, today) -> list[ValidationError]:
+    """What the product's certificate allows on the day of filing: the checks of
+    ``create_dossier`` again (the certificate may have changed since the draft was opened),
+    and a re-rating no earlier than 180 days before the certificate expires (art. 7(6)(a))."""
+    try:
+        _check_recognition(dossier.product, dossier.kind, recognition, today)
+    except ValidationError as error:
+        return [error]
+    if dossier.kind == Dossier.Kind.RE_RATING:
+        current = recognition.current
+        if today < current.window.opens_on:
+            return [
+                ValidationError(
+                    _(
+                        "A re-rating is filed no earlier than 180 days before the certificate "
+                        "expires (Decision 26/2026, art. 7(6)(a)): certificate %(number)s expires "
+                        "on %(until)s, so its re-rating can be filed from %(opens)s."
+                    ),
+                    code="re_rating_too_early",
+                    params={
+                        "number": current.number,
+                        "until": date_format(current.valid_until, "SHORT_DATE_FORMAT"),
+                        "opens": date_format(current.window.opens_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
+            ]
+    return []
+
+
+def _submission_problems(dossier, assessment, today, recognition) -> list[ValidationError]:
+    problems = _recognition_problems(dossier, recognition, today)
     missing = [
         str(Dossier._meta.get_field(name).verbose_name)
         for name in REQUIRED_AT_SUBMISSION
@@ -442,7 +533,9 @@ def submission_problems(dossier, today=None) -> list[str]:
     empty list when it can be submitted), so that a page can show them before the producer
     presses the button. The submission checks them again, inside its transaction."""
     assessment = newest_finished_self_assessment(dossier.product_id)
-    problems = _submission_problems(dossier, assessment, today or timezone.localdate())
+    today = today or timezone.localdate()
+    recognition = recognition_of(dossier.product_id, on=today)
+    problems = _submission_problems(dossier, assessment, today, recognition)
     return [message for problem in problems for message in problem.messages]
 
 
@@ -450,9 +543,11 @@ def submission_problems(dossier, today=None) -> list[str]:
 def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
     """File the dossier at the commune. Checks the registration form, the finished
     self-assessment (on a rubric in force today) and the attached documents (none expired; a
-    valid food-safety certificate where the sheet requires one); freezes the self-assessment
-    and the documents' numbers and dates; gives the receipt number
-    ``NNN/PĐK-<province>-<commune>-<year>`` and the commune's 15-working-day deadline."""
+    valid food-safety certificate where the sheet requires one) and, for an upgrade or a
+    re-rating, the certificate it starts from (a re-rating no earlier than 180 days before
+    expiry; one filed later than 120 days before is marked late, art. 12(3)); freezes the
+    self-assessment, the documents' numbers and dates and the certificate's; gives the receipt
+    number ``NNN/PĐK-<province>-<commune>-<year>`` and the commune's 15-working-day deadline."""
     locked = _lock_for_producer(dossier, actor)
     check_transition(locked, S.SUBMITTED, Actor.PRODUCER)
     today = timezone.localdate()
@@ -461,9 +556,19 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
         assessment = newest_finished_self_assessment(locked.product_id)
     else:
         assessment = SelfAssessment.objects.select_related("version").get(pk=self_assessment.pk)
-    problems = _submission_problems(locked, assessment, today)
+    recognition = recognition_of(locked.product_id, on=today)
+    problems = _submission_problems(locked, assessment, today, recognition)
     if problems:
         raise ValidationError(problems)
+    recognition_changes = {}
+    if locked.kind != Dossier.Kind.FIRST_RATING:
+        _set_recognition(locked, recognition.current)
+        recognition_changes["certificate"] = [None, locked.recognised_certificate_number]
+    if locked.kind == Dossier.Kind.RE_RATING:
+        # Filed later than 120 days before expiry (art. 7(6)(a)): the certificate stays valid
+        # until the result, at most 180 days past expiry (art. 12(3)); on time, it does not.
+        locked.is_late_re_rating = today > recognition.current.window.closes_on
+        recognition_changes["is_late_re_rating"] = [None, locked.is_late_re_rating]
 
     result = score_sheet(
         engine_sheet(assessment.version.slug, assessment.sheet_number), assessment.answers
@@ -491,6 +596,10 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
         "received_on",
         "commune_deadline",
         "return_reason",
+        "recognised_certificate_number",
+        "recognised_star",
+        "recognised_until",
+        "is_late_re_rating",
     ]
     if not locked.receipt_number:
         # The commune of filing is the producer's commune on the day of the first submission.
@@ -514,6 +623,7 @@ def submit_dossier(dossier, *, actor, self_assessment=None) -> Dossier:
             "self_assessment": [None, assessment.pk],
             "self_assessment_total": [None, locked.self_assessment_total],
             "answers_sha256": [None, answers_digest(locked.self_assessment_answers)],
+            **recognition_changes,
         },
     )
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocop.core.deadlines import re_rating_decision_deadline
+
 from ..models import Actor, CommuneReview, Dossier
 from .guards import (
     check_transition,
@@ -106,18 +108,27 @@ def review_dossier(dossier, *, actor, decision, data=None, reason="") -> Commune
 
 @transaction.atomic
 def accept_dossier(dossier, *, actor, comment="") -> Dossier:
-    """The provincial OCOP office has checked the forwarded dossier and takes it in."""
+    """The provincial OCOP office has checked the forwarded dossier and takes it in. A
+    re-rating is then evaluated within 45 days of the day the complete dossier came from the
+    commune (art. 7(6)(g)): its due date is set here."""
     locked = lock_dossier(dossier, actor)
     require_role(actor, locked, Actor.PROVINCE)
     check_transition(locked, S.ACCEPTED, Actor.PROVINCE)
     locked.province_received_at = timezone.now()
+    fields, changes = ["province_received_at"], {}
+    if locked.kind == Dossier.Kind.RE_RATING:
+        received_on = locked.forwarded_on or timezone.localdate()
+        locked.re_rating_due_on = re_rating_decision_deadline(received_on)
+        fields.append("re_rating_due_on")
+        changes["re_rating_due_on"] = [None, locked.re_rating_due_on]
     return move_dossier(
         locked,
         S.ACCEPTED,
         actor=actor,
         action="dossier.accepted",
         comment=clean_text(comment),
-        fields=["province_received_at"],
+        fields=fields,
+        changes=changes,
     )
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, connections
+from django.utils import timezone
 
 from ocop.accounts.tests.factories import UserFactory, central_officer, commune_officer
 from ocop.accounts.tests.factories import province_officer as make_province_officer
@@ -346,6 +347,24 @@ def forwarded_dossier(cast, answers=None):
 
 # Far above the numbers the services give in a test, so the two never meet.
 _ROW_SEQUENCE = iter(range(5001, 10**6))
+
+
+def recognise(dossier, actor, *, decided_on=None):
+    """Sign a decision recognising a proposed dossier, through the certificates services (an
+    upgrade or a re-rating starts from the certificate it issues)."""
+    from ocop.certificates.recognition.services import create_decision_from_results, sign_decision
+
+    dossier.refresh_from_db()
+    decided_on = decided_on or timezone.localdate()
+    decision = create_decision_from_results(
+        dossier.province,
+        actor=actor,
+        results=[dossier.decisive_result],
+        number=f"{dossier.pk}/QĐ-UBND",
+        decided_on=decided_on,
+        signer_name="Chủ tịch UBND tỉnh (mẫu)",
+    )
+    return sign_decision(decision, actor=actor)
 
 
 def dossier_row(product=None, *, status="submitted", **fields):

@@ -34,6 +34,7 @@ from .factories import (
     finished_self_assessment,
     make_cast,
     make_panel,
+    recognise,
     score,
     submitted_dossier,
 )
@@ -420,6 +421,7 @@ class UpgradeAndDecisionPagesTests(TestCase):
         for user in self.panel.scorers:
             score(dossier, user, answers_for_total(75))
         close_scoring(dossier, actor=self.panel.chair)
+        recognise(dossier, self.cast.province_officer)
         self.client.force_login(self.cast.member)
         response = self.client.post(
             url("dossier_create"), {"product": self.cast.product.pk, "kind": "upgrade"}

@@ -318,14 +318,16 @@ class KindOfDossierTests(ReviewFixTestCase):
     def setUpTestData(cls):
         cls.cast = make_cast()
 
-    def test_an_upgrade_or_re_rating_of_a_never_rated_product_is_refused(self):
+    def test_an_upgrade_or_re_rating_of_a_never_recognised_product_is_refused(self):
+        """Art. 6(1)(b)-(c): upgrades and re-ratings are for recognised products; without a
+        certificate there is nothing to start from, and nothing changes."""
         for kind in (Dossier.Kind.UPGRADE, Dossier.Kind.RE_RATING):
             with self.subTest(kind=kind):
                 error = self.assertRefused(
                     lambda kind=kind: create_dossier(
                         self.cast.product, actor=self.cast.member, kind=kind, data=FORM
                     ),
-                    code="not_rated",
+                    code="not_recognised",
                 )
                 self.assertIn("File a first rating instead", " ".join(error.messages))
 
@@ -335,7 +337,7 @@ class KindOfDossierTests(ReviewFixTestCase):
             lambda: create_dossier(
                 self.cast.product, actor=self.cast.member, kind=Dossier.Kind.UPGRADE
             ),
-            code="not_rated",
+            code="not_recognised",
         )
         # ...and a first rating is what the producer files instead.
         again = create_dossier(self.cast.product, actor=self.cast.member, data=FORM)
@@ -358,20 +360,24 @@ class KindAfterARatingTests(ReviewFixTestCase):
     def test_the_product_is_rated(self):
         self.assertEqual(self.rated.status, S.PROPOSED)
 
-    def test_a_second_first_rating_of_a_rated_product_is_refused(self):
+    def test_a_second_first_rating_waits_for_the_decision_on_the_proposal(self):
         error = self.assertRefused(
             lambda: create_dossier(
                 self.cast.product, actor=self.cast.member, kind="first_rating", data=FORM
             ),
-            code="already_rated",
+            code="awaiting_decision",
         )
-        self.assertIn("upgrade or a re-rating", " ".join(error.messages))
+        self.assertIn("waits for the decision", " ".join(error.messages))
 
-    def test_an_upgrade_starts_from_the_rated_dossier(self):
-        upgrade = create_dossier(
-            self.cast.product, actor=self.cast.member, kind=Dossier.Kind.UPGRADE, data=FORM
+    def test_an_upgrade_waits_for_the_certificate(self):
+        """The proposal is not a recognition yet (art. 7(3)(e)): the certificate the upgrade
+        starts from comes with the decision."""
+        self.assertRefused(
+            lambda: create_dossier(
+                self.cast.product, actor=self.cast.member, kind=Dossier.Kind.UPGRADE, data=FORM
+            ),
+            code="not_recognised",
         )
-        self.assertEqual(upgrade.previous, self.rated)
 
     def test_another_product_of_the_producer_can_still_have_its_first_rating(self):
         other = another_product(self.cast)

@@ -31,6 +31,7 @@ from .factories import (
     finished_self_assessment,
     make_cast,
     make_panel,
+    recognise,
     score,
 )
 
@@ -199,15 +200,23 @@ class ProvincialPathTests(TestCase):
         self.assertEqual(result.spread, Decimal("20.00"))
         self.assertEqual(result.mean_total, Decimal("75.00"))
 
-    def test_upgrade_starts_from_the_previous_rated_dossier(self):
+    def test_upgrade_starts_from_the_certificate_and_copies_its_rated_dossier(self):
+        """Art. 6(1)(b), 7(5): an upgrade is filed for a recognised product, so it starts from
+        the certificate; when that was rated on the platform, its dossier's details and
+        documents are copied."""
         cast = self.cast
         previous = accepted_dossier(cast)
         assign_dossier_to_round(previous, self.panel.round, actor=cast.province_officer)
         for user in self.panel.scorers[:4]:
             score(previous, user, answers_for_total(60))
         close_scoring(previous, actor=self.panel.chair)
+        certificate = recognise(previous, cast.province_officer).certificates.get()
 
         upgrade = create_dossier(cast.product, actor=cast.member, kind="upgrade")
+        self.assertEqual(upgrade.recognised_certificate_number, certificate.number)
+        self.assertEqual(
+            (upgrade.recognised_star, upgrade.recognised_until), (3, certificate.valid_until)
+        )
         self.assertEqual(upgrade.previous, previous)
         self.assertEqual(upgrade.representative_position, "Giám đốc")
         self.assertEqual(upgrade.contact_address, previous.contact_address)

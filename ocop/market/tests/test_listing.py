@@ -39,11 +39,13 @@ class ListingMatchesValidityTests(TestCase):
             )
 
         def pending_re_rating(product):
+            """Filed after the window closed (art. 12(3)), so it keeps the certificate valid."""
             dossier_row(
                 product,
                 kind=Dossier.Kind.RE_RATING,
                 status=Dossier.Status.IN_ROUND,
                 submitted_at=NOW - days(30),
+                is_late_re_rating=True,
             )
 
         cls.valid = certificate(TODAY + days(400), issued_on=TODAY - days(10), star=4)

@@ -29,7 +29,10 @@ class YearTableTests(TestCase):
         certified_products(officer, 1, issued_on=datetime.date(2025, 3, 1))
         with self.captureOnCommitCallbacks(execute=True):
             dossier_row(
-                pending.product, kind=Dossier.Kind.RE_RATING, status=Dossier.Status.SUBMITTED
+                pending.product,
+                kind=Dossier.Kind.RE_RATING,
+                status=Dossier.Status.SUBMITTED,
+                is_late_re_rating=True,
             )
         day = NOW.date()
         rows = {row[0]: row for row in figures.year_table(figures.NATIONAL, day).rows}
