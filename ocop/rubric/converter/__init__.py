@@ -13,6 +13,8 @@ files. It uses the standard library only. One module per step, in the order they
 - ``sheets``: each scoring sheet's rows parsed as printed;
 - ``corrections``: the listed departures from the print, applied and checked;
 - ``build``: each parsed sheet written as its data file, its notes read into rules;
+- ``marks``: the star marks counted in the raw HTML, without the parser, and checked
+  against the built files;
 - ``decision``: what the converter knows of the decision beyond its HTML (dates, English
   names);
 - this module: :func:`convert` (all the files) and the command line.
@@ -38,6 +40,7 @@ from .classification import parse_classification
 from .corrections import CORRECTIONS, Correction, correction_dict, corrections_markdown
 from .decision import DEFAULT_OUTPUT_DIR, VERSION_INFO
 from .document import ConversionError, read_blocks
+from .marks import check_star_marks
 from .sheets import split_sheets
 
 # --------------------------------------------------------------------------------------
@@ -46,7 +49,12 @@ from .sheets import split_sheets
 
 
 def convert(html: str, corrections: list[Correction] | None = None) -> dict[str, Any]:
-    """Return every output file's content, keyed by file name."""
+    """Return every output file's content, keyed by file name.
+
+    Raises :class:`ConversionError` when the HTML does not have the expected shape, when a
+    correction no longer matches it, or when a sheet's data holds other star marks than its
+    text prints (counted by ``marks.py`` independently of the parser).
+    """
     corrections = CORRECTIONS if corrections is None else corrections
     blocks = read_blocks(html)
     classification = parse_classification(blocks)
@@ -57,6 +65,7 @@ def convert(html: str, corrections: list[Correction] | None = None) -> dict[str,
     }
     for raw in split_sheets(blocks):
         files[f"sheet-{raw.number:02d}.json"] = build_sheet(raw, index[raw.number], corrections)
+    check_star_marks(html, files)
     return files
 
 

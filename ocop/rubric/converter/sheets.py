@@ -21,7 +21,13 @@ _PART_RE = re.compile(r"^ph[ầa]n\s+([ABC])\s*:?\s*(.*)$", re.IGNORECASE)
 _CASE_RE = re.compile(r"^([a-z])\s*\.\s*(Trường hợp\s+\d+)\s*:\s*(.*)$")
 
 
-_STARS_RE = re.compile(r"\s*\(?\s*(\*{3,5})\s*\)?\s*$")
+# A star mark ends the option's text: three to five asterisks, printed unbroken ("****"), with
+# spaces between them ("* * * *", sheet 3, 5.1) or in brackets. ``marks.py`` counts them in
+# the HTML without this parser, and the conversion fails when the two counts differ.
+_STARS_RE = re.compile(r"\s*\(?\s*(\*(?:\s*\*){2,4})\s*\)?\s*$")
+
+
+_MARK_ONLY_RE = re.compile(r"^[\s()*]*\*[\s()*]*$")
 
 
 _POINTS_LABEL_RE = re.compile(r"\s*\((\d+)\s*điểm\)\s*$", re.IGNORECASE)
@@ -111,11 +117,13 @@ def _option_bullet(text: str, points_text: str) -> str | None:
 
 def _split_stars(text: str) -> tuple[str, int | None]:
     match = _STARS_RE.search(text)
-    if not match:
-        if "***" in text:
-            raise ConversionError(f"star mark inside an option text: {text!r}")
-        return text, None
-    return text[: match.start()].rstrip(), len(match[1])
+    if match:
+        text, star = text[: match.start()].rstrip(), match[1].count("*")
+    else:
+        star = None
+    if "*" in text:
+        raise ConversionError(f"asterisks inside an option text: {text!r}")
+    return text, star
 
 
 def parse_rows(sheet: RawSheet, events: list[tuple[str, str, str]] | None = None) -> list[PartData]:
@@ -155,13 +163,17 @@ def parse_rows(sheet: RawSheet, events: list[tuple[str, str, str]] | None = None
         if bullet:
             if current is None:
                 raise ConversionError(f"sheet {sheet.number}: option before a criterion")
+            # A mark split across paragraphs of the cell ("***" then "*") is one mark.
+            rest = left[1:]
+            while rest and _MARK_ONLY_RE.match(rest[0].text):
+                first, rest = f"{first}{rest[0].text}", rest[1:]
             text, star = _split_stars(first.removeprefix(bullet).strip())
             current.options.append(
                 OptionData(text, parse_points(points_text), star, case, points_text)
             )
             if bullet != _BOX:
                 events.append((current.code, "option_bullet", first))
-            for extra in left[1:]:
+            for extra in rest:
                 current.option_notes.append((len(current.options), extra.text))
             continue
         if case_match := _CASE_RE.match(first):
