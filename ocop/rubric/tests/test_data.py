@@ -6,7 +6,16 @@ from pathlib import Path
 import pytest
 
 from ocop.rubric import converter
-from ocop.rubric.converter.corrections import CORRECTIONS, Correction, corrections_markdown
+from ocop.rubric.converter.corrections import (
+    ARITHMETIC,
+    BASES,
+    BLANK,
+    CORRECTIONS,
+    FORMATTING,
+    Correction,
+    check_basis,
+    corrections_markdown,
+)
 from ocop.rubric.converter.document import ConversionError
 from ocop.rubric.engine import (
     DATA_DIR,
@@ -14,6 +23,7 @@ from ocop.rubric.engine import (
     load_classification,
     load_sheet,
     load_version,
+    score_sheet,
     sheet_numbers,
 )
 from ocop.rubric.tests.decision import read_decision_html
@@ -101,12 +111,70 @@ def test_star_marks_of_sheet_one_as_printed():
 def test_corrected_values_are_used():
     assert load_sheet(11).criteria["6.1.1"].option(2).points == 1  # HTML: 11
     assert load_sheet(4).criteria["7"].option(3).points == 3  # HTML: 13
-    assert load_sheet(7).criteria["3.1"].option(2).points == 2  # HTML: 1
     assert load_sheet(23).criteria["9"].max_points == 4  # HTML: "4 1"
     assert load_sheet(7).criteria["7"].option(4).star_minimum == 5  # HTML bullet "o"
     for number in (4, 7, 10, 11):
         assert load_sheet(number).criteria["1.2"].option(1).points == 0  # HTML: empty
     assert load_sheet(21).knockouts["6.2"].text_vi.startswith("Ghi chú: Nếu sản phẩm vi phạm")
+
+
+def test_sheet_7_company_option_of_3_1_scores_1_as_printed():
+    """Sheet 7 (Chế biến từ rau, củ, quả, hạt), 3.1 "Loại hình tổ chức sản xuất - kinh
+    doanh", option 2 "Công ty TNHH; hoặc doanh nghiệp tư nhân; hoặc công ty cổ phần có vốn góp
+    của cộng đồng người địa phương <51%" is printed with 1 point. No sum forces another value
+    (3.1 is worth 3, the points of option 3), so the data follows the print."""
+    criterion = load_sheet(7).criteria["3.1"]
+    assert criterion.option(2).text_vi.startswith("Công ty TNHH; hoặc doanh nghiệp tư nhân")
+    assert [o.points for o in criterion.options] == [1, 1, 3]
+    assert score_sheet(7, {"3.1": 2}).criteria["3.1"] == 1
+    assert not [c for c in CORRECTIONS if (c.sheet, c.code) == (7, "3.1")]
+
+
+def test_every_correction_has_a_basis_that_allows_what_it_changes():
+    """Only an arithmetic necessity changes a printed number; a blank cell only becomes 0;
+    a formatting slip changes no value."""
+    for fix in CORRECTIONS:
+        check_basis(fix)
+    assert {fix.basis for fix in CORRECTIONS} <= set(BASES)
+    as_formatting = Correction(
+        sheet=7,
+        code="3.1",
+        option=2,
+        target="option_points",
+        basis=FORMATTING,
+        html="1",
+        used="2",
+        reason="test",
+    )
+    with pytest.raises(
+        ConversionError, match="a formatting correction cannot change option_points"
+    ):
+        check_basis(as_formatting)
+    blank = Correction(
+        sheet=4,
+        code="1.2",
+        option=1,
+        target="option_points",
+        basis=BLANK,
+        html="",
+        used="1",
+        reason="test",
+    )
+    with pytest.raises(ConversionError, match="only an empty cell is read as 0"):
+        check_basis(blank)
+    with pytest.raises(ConversionError, match="unknown basis 'analogy'"):
+        check_basis(
+            Correction(
+                sheet=7,
+                code="3.1",
+                option=2,
+                target="option_points",
+                basis="analogy",
+                html="1",
+                used="2",
+                reason="test",
+            )
+        )
 
 
 def test_special_rules_are_machine_readable():
@@ -163,12 +231,14 @@ def test_converter_fails_when_a_correction_no_longer_matches():
         code="6.1.1",
         option=2,
         target="option_points",
+        basis=ARITHMETIC,
         html="12",
         used="1",
         reason="test",
     )
+    others = [fix for fix in CORRECTIONS if (fix.sheet, fix.code) != (11, "6.1.1")]
     with pytest.raises(ConversionError, match="HTML says '11'"):
-        converter.convert(html, [*CORRECTIONS[:9], stale])
+        converter.convert(html, [*others, stale])
 
 
 def test_no_stopped_product_can_reach_three_stars():

@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
-from ocop.rubric.engine import DATA_DIR
+from ocop.rubric.converter.corrections import CORRECTIONS
+from ocop.rubric.engine import DATA_DIR, load_version
 from ocop.rubric.models import Criterion, Option, PublishedVersionError, RubricVersion, Sheet
 from ocop.rubric.tests.factories import TOY_SLUG, load_toy_version
 
@@ -50,7 +51,8 @@ class PublishedVersionTests(TestCase):
         self.assertEqual(version.effective_from, datetime.date(2026, 5, 22))
         self.assertIsNone(version.effective_to)
         self.assertEqual(version.part_maxima, {"A": 40, "B": 25, "C": 35})
-        self.assertEqual(len(version.corrections), 14)
+        self.assertEqual(version.corrections, load_version()["corrections"])
+        self.assertEqual(len(version.corrections), len(CORRECTIONS))
 
     def test_every_sheet_has_the_criteria_and_options_of_its_file(self):
         counts = {
