@@ -8,6 +8,9 @@ test compares every loaded version.
 
 The functions take an optional ``apps`` registry so that a data migration can use them with
 its historical models (which have none of the immutability guards, and write no audit event).
+:func:`correct_version_in_migration` is the one way to change a published version's rows: a
+data migration, when the files were corrected to follow the decision (the live models'
+guards refuse it anywhere else).
 """
 
 from __future__ import annotations
@@ -466,3 +469,132 @@ def load_version_in_migration(slug: str, *, data_dir: Path, apps) -> LoadResult:
         version.published_at = timezone.now()
         version.save(update_fields=["status", "published_at"])
     return result
+
+
+# --------------------------------------------------------------------------------------
+# Correcting a published version (data migrations only)
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def correct_version_in_migration(slug: str, *, data_dir: Path, apps) -> list[str]:
+    """For a data migration (``apps`` is its registry of historical models): bring the rows of
+    a published version in line with its corrected files, in place, and return what changed
+    (``"sheet 7 3.1 option 2.points: 2 -> 1"``); nothing when they are already equal.
+
+    Only values change: every row keeps its primary key, so score sheets, results and
+    self-assessments that point at a criterion or an option still do. A version whose rows
+    and files differ in shape (a sheet, criterion or option added, removed or moved) raises
+    :class:`RubricDataMismatch` before anything is written: that is a new version, not a
+    correction. A version not loaded yet is left alone (its first loading reads the corrected
+    files). The rows are compared with the files again at the end.
+    """
+    data = read_version_data(slug, data_dir)
+    version_model, sheet_model, criterion_model, option_model = _models(apps)
+    version = version_model.objects.filter(slug=slug).first()
+    if version is None:
+        return []
+
+    # What the files say, keyed by sheet number, criterion code and option number.
+    file_sheets = {sheet["number"]: sheet for sheet in data.sheets}
+    file_criteria: dict[tuple[int, str], tuple[dict[str, Any], str | None, int]] = {}
+    file_options: dict[tuple[int, str, int], Mapping[str, Any]] = {}
+    for sheet in data.sheets:
+        position = 0
+        for part in sheet["parts"]:
+            for node, parent_code, _depth in _walk(part["children"]):
+                position += 1
+                key = (sheet["number"], node["code"])
+                fields = criterion_fields(node, part["code"])
+                file_criteria[key] = (fields, parent_code, position)
+                for option in node.get("options", []):
+                    file_options[(*key, option["number"])] = option
+
+    # The rows, keyed the same way.
+    sheets = {row.pk: row for row in sheet_model.objects.filter(version=version)}
+    criteria_by_pk = {row.pk: row for row in criterion_model.objects.filter(sheet__version=version)}
+    row_sheets = {row.number: row for row in sheets.values()}
+    row_criteria = {(sheets[row.sheet_id].number, row.code): row for row in criteria_by_pk.values()}
+    row_options = {
+        (
+            sheets[criteria_by_pk[row.criterion_id].sheet_id].number,
+            criteria_by_pk[row.criterion_id].code,
+            row.number,
+        ): row
+        for row in option_model.objects.filter(criterion__sheet__version=version)
+    }
+
+    shape = [
+        f"{_label(key)}: only in the {where}"
+        for keys, others, where in (
+            (file_sheets, row_sheets, "files"),
+            (row_sheets, file_sheets, "database"),
+            (file_criteria, row_criteria, "files"),
+            (row_criteria, file_criteria, "database"),
+            (file_options, row_options, "files"),
+            (row_options, file_options, "database"),
+        )
+        for key in keys
+        if key not in others
+    ]
+    for key, (_fields, parent_code, position) in file_criteria.items():
+        row = row_criteria.get(key)
+        parent = row_criteria.get((key[0], parent_code)) if parent_code else None
+        if row is not None and (
+            row.position != position or row.parent_id != (parent.pk if parent else None)
+        ):
+            shape.append(f"{_label(key)}: printed elsewhere in the files")
+    if shape:
+        raise RubricDataMismatch(slug, shape)
+
+    changes: list[str] = []
+
+    def update(row, fields: Mapping[str, Any], label: str) -> None:
+        changed = [name for name, value in fields.items() if getattr(row, name) != value]
+        for name in changed:
+            changes.append(f"{label}.{name}: {_change(getattr(row, name), fields[name])}")
+            setattr(row, name, fields[name])
+        if changed:
+            row.save(update_fields=changed)
+
+    fields = version_fields(data.info)
+    if fields["effective_to"] is None:
+        fields.pop("effective_to")  # set by end_version, not by the files
+    update(version, fields, f"version {slug}")
+    for number, sheet in file_sheets.items():
+        update(row_sheets[number], sheet_fields(sheet), _label(number))
+    for key, (fields, _parent, _position) in file_criteria.items():
+        update(row_criteria[key], fields, _label(key))
+    for key, option in file_options.items():
+        update(row_options[key], option_fields(option), _label(key))
+    remaining = version_differences(version, data, apps)
+    if remaining:
+        raise RubricDataMismatch(slug, remaining)
+    return changes
+
+
+def _change(old: Any, new: Any, width: int = 60) -> str:
+    """``old -> new`` in short: long values start a little before where they differ."""
+    old_text, new_text = repr(old), repr(new)
+    same = next(
+        (i for i, (a, b) in enumerate(zip(old_text, new_text, strict=False)) if a != b),
+        min(len(old_text), len(new_text)),
+    )
+    start = max(0, same - 20)
+
+    def cut(text: str) -> str:
+        text = ("…" if start else "") + text[start:]
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    return f"{cut(old_text)} -> {cut(new_text)}"
+
+
+def _label(key: int | tuple) -> str:
+    """``sheet 7``, ``sheet 7 3.1`` or ``sheet 7 3.1 option 2`` from a row's natural key."""
+    key = key if isinstance(key, tuple) else (key,)
+    label = f"sheet {key[0]}"
+    if len(key) > 1:
+        label += f" {key[1]}"
+    if len(key) > 2:
+        label += f" option {key[2]}"
+    return label

@@ -12,6 +12,7 @@ DJANGO_MODULES = {
     "test_admin.py",
     "test_commands.py",
     "test_loading.py",
+    "test_migrations.py",
     "test_models.py",
     "test_services.py",
     "test_self_assessment_browser.py",
