@@ -273,7 +273,8 @@ def test_council_of_nine_means_totals_and_parts():
 
 
 # --------------------------------------------------------------------------------------
-# Sheet 26 (community tourism): no star marks, alternative cases, bands only
+# Sheet 26 (community tourism): three star marks (3.4, 3.5) but no footnote and no
+# knock-out note, alternative cases
 # --------------------------------------------------------------------------------------
 
 # Best answers; criteria 8, 9 and 15 are answered in case 2 (options 3-4), whose best
@@ -296,7 +297,7 @@ def test_sheet_26_cases_are_numbered_across_cases():
     assert score_sheet(26, SHEET_26_BEST).total == 100
 
 
-def test_sheet_26_band_edges_without_star_minimums():
+def test_sheet_26_band_edges_with_its_minimums_met():
     assert score_sheet(26, SHEET_26_NINETY).to_dict() == {
         "total": 90,
         "parts": {"A": 30, "B": 25, "C": 35},
@@ -309,6 +310,10 @@ def test_sheet_26_band_edges_without_star_minimums():
     other = {**SHEET_26_NINETY, "2.2": 1}  # "Có kế hoạch phát triển thị trường" 1 (-1): 89
     council = score_council(26, [SHEET_26_NINETY, other])
     assert (council.total, council.star) == (89.5, 4)
+    # Its marks count although no footnote explains them: 3.5 option 1 is its *** minimum.
+    assert score_sheet(26, {**SHEET_26_NINETY, "3.5": 1}).unmet_minimums[4] == ["3.5"]
+    missed = score_sheet(26, {k: v for k, v in SHEET_26_NINETY.items() if k != "3.5"})
+    assert (missed.total, missed.band_star, missed.star) == (87, 4, 2)
     # Tourism has no knock-out notes printed, so none can be reported.
     with pytest.raises(AnswerError):
         score_sheet(26, {}, knockouts=["dossier"])
