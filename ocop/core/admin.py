@@ -21,6 +21,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(PublicHoliday)
 class PublicHolidayAdmin(admin.ModelAdmin):
-    list_display = ["day", "kind", "name", "source"]
-    list_filter = ["kind"]
+    list_display = ["day", "kind", "occasion", "is_provisional", "name", "source"]
+    list_filter = ["kind", "occasion", "is_provisional"]
     date_hierarchy = "day"

@@ -14,23 +14,38 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "public_holidays.json"
 def holiday_rows(path: Path = DATA_FILE) -> list[dict]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [
-        {"day": datetime.date.fromisoformat(day), "kind": kind, "name": name, "source": source}
-        for day, kind, name, source in data["days"]
+        {
+            "day": datetime.date.fromisoformat(day),
+            "kind": kind,
+            "occasion": occasion,
+            "name": name,
+            "source": source,
+            "is_provisional": provisional,
+        }
+        for day, kind, occasion, name, source, provisional in data["days"]
     ]
 
 
 def load_public_holidays(apps=None, path: Path = DATA_FILE) -> int:
-    """Add the days of the file that are not in the table yet; returns how many were added."""
+    """Add the days of the file that are not in the table yet; returns how many were added.
+
+    In a migration (``apps`` given) only the fields that the model has at that point are
+    loaded: 0003 loads the days, 0004 their occasion and whether they are provisional."""
     if apps is None:
         from ocop.core.models import PublicHoliday
     else:
         PublicHoliday = apps.get_model("core", "PublicHoliday")
+    fields = {field.name for field in PublicHoliday._meta.get_fields()}
     rows = holiday_rows(path)
     present = set(
         PublicHoliday.objects.filter(day__in=[row["day"] for row in rows]).values_list(
             "day", flat=True
         )
     )
-    new = [PublicHoliday(**row) for row in rows if row["day"] not in present]
+    new = [
+        PublicHoliday(**{key: value for key, value in row.items() if key in fields})
+        for row in rows
+        if row["day"] not in present
+    ]
     PublicHoliday.objects.bulk_create(new)
     return len(new)

@@ -86,9 +86,13 @@ class AuditEvent(models.Model):
 
 class PublicHoliday(models.Model):
     """An official day off, or a Saturday worked to make up for a swapped day, as decided for
-    civil servants each year. ``ocop.core.deadlines`` counts working days with these rows;
-    they are loaded for 2025-2027 by a migration and kept up to date in the admin when the
-    Government announces a year's plan."""
+    civil servants each year: the Government's yearly plan, entered in the admin when it is
+    announced (2025-2027 are loaded by a migration from ``data/public_holidays.json``).
+
+    ``ocop.core.deadlines`` counts working days with these rows on top of the Labour Code's
+    days off computed by the ``holidays`` library: the days off (holiday or compensatory) of
+    an occasion in a year replace the library's days of that occasion in that year; swapped
+    days and make-up Saturdays are always added (docs/deadlines.md)."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("public holiday")
@@ -96,8 +100,37 @@ class PublicHoliday(models.Model):
         SWAPPED = "swapped", _("working day swapped for a day off")
         MAKE_UP = "make_up", _("weekend day worked to make up a swapped day")
 
+    class Occasion(models.TextChoices):
+        """The days off of Labour Code 2019 art. 112(1), and "other" for any other day."""
+
+        NEW_YEAR = "new_year", _("New Year's Day (1 January)")
+        TET = "tet", _("Lunar New Year (Tết)")
+        HUNG_KINGS = "hung_kings", _("Hùng Kings' Commemoration Day (10/3 lunar)")
+        VICTORY_DAY = "victory_day", _("Victory Day (30 April)")
+        LABOUR_DAY = "labour_day", _("International Labour Day (1 May)")
+        NATIONAL_DAY = "national_day", _("National Day (2 September)")
+        OTHER = "other", _("other")
+
     day = models.DateField(_("day"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    occasion = models.CharField(
+        _("Labour Code holiday"),
+        max_length=20,
+        choices=Occasion.choices,
+        help_text=_(
+            "Days off entered for a holiday in a year (public holiday or day in lieu) replace "
+            "the days computed from the Labour Code for it that year; swapped days and make-up "
+            "Saturdays are added to them."
+        ),
+    )
+    is_provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_(
+            "Estimated before the Government announced the year's plan. A year's plan is "
+            "confirmed once it has a Tết day that is not provisional."
+        ),
+    )
     name = models.CharField(_("occasion"), max_length=120)
     source = models.CharField(
         _("source"),
@@ -114,7 +147,21 @@ class PublicHoliday(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=["holiday", "compensatory", "swapped", "make_up"]),
                 name="%(app_label)s_%(class)s_kind_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    occasion__in=[
+                        "new_year",
+                        "tet",
+                        "hung_kings",
+                        "victory_day",
+                        "labour_day",
+                        "national_day",
+                        "other",
+                    ]
+                ),
+                name="%(app_label)s_%(class)s_occasion_valid",
+            ),
         ]
 
     def __str__(self):

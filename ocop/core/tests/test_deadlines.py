@@ -194,8 +194,15 @@ class HolidayTableTests(TestCase):
 
     def test_migration_loaded_the_committed_days(self):
         self.assertEqual(PublicHoliday.objects.count(), len(holiday_rows()))
-        self.assertTrue(PublicHoliday.objects.filter(day=D(2026, 2, 17)).exists())
+        tet = PublicHoliday.objects.get(day=D(2026, 2, 17))
+        self.assertEqual((tet.occasion, tet.is_provisional), ("tet", False))
         self.assertEqual(PublicHoliday.objects.get(day=D(2026, 1, 10)).kind, "make_up")
+        provisional = PublicHoliday.objects.filter(is_provisional=True)
+        self.assertEqual(
+            list(provisional.values_list("day", flat=True)),
+            [D(2027, 2, day) for day in (5, 8, 9, 10, 11)] + [D(2027, 9, 3)],
+        )
+        self.assertFalse(PublicHoliday.objects.filter(occasion="other").exists())
 
     def test_loading_again_adds_nothing_and_keeps_admin_corrections(self):
         PublicHoliday.objects.filter(day=D(2027, 9, 3)).update(name="corrected")
@@ -207,7 +214,9 @@ class HolidayTableTests(TestCase):
             self.assertEqual(commune_review_deadline(D(2026, 2, 13)), D(2026, 3, 13))
 
     def test_a_day_added_in_the_admin_moves_the_deadline(self):
-        PublicHoliday.objects.create(day=D(2026, 11, 24), kind="holiday", name="Ngày Văn hóa")
+        PublicHoliday.objects.create(
+            day=D(2026, 11, 24), kind="holiday", occasion="other", name="Ngày Văn hóa"
+        )
         self.assertEqual(add_working_days(D(2026, 11, 23), 1), D(2026, 11, 25))
 
     def test_a_make_up_saturday_from_the_database_counts(self):
