@@ -5,8 +5,10 @@ Sources (Decision 26/2026/QĐ-TTg, "the decision"; Civil Code 2015; Labour Code 
 
 - Working days are Monday to Friday minus official days off (Labour Code 2019, art. 111-112, and
   the Government's yearly plan for civil servants, which may swap a working day with a Saturday).
-  The days off are data (``core.PublicHoliday``, loaded for 2025-2027 by a migration and kept in
-  the admin); a Saturday worked to make up a swapped day is a working day.
+  The Labour Code's holidays of every year are computed with the ``holidays`` library
+  (``ocop.core.holidays``); the yearly plans are data (``core.PublicHoliday``, loaded for
+  2025-2027 by a migration and kept in the admin) and replace the library's days of the
+  holiday they set; a Saturday worked to make up a swapped day is a working day.
 - Counting a period: the day of the event is not counted (Civil Code art. 147(2)); a period
   counted in working days therefore ends on a working day, and art. 148(5) (a period ending on a
   day off ends on the next working day) is satisfied by construction.
@@ -33,6 +35,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ocop.core.holidays import labour_code_days_off
+
 COMMUNE_REVIEW_WORKING_DAYS = 15
 CERTIFICATE_VALIDITY_MONTHS = 36
 RE_RATING_EARLIEST_DAYS_BEFORE_EXPIRY = 180
@@ -45,6 +49,11 @@ PROVINCE = "province"
 CENTRAL = "central"
 
 _ONE_DAY = datetime.timedelta(days=1)
+
+# PublicHoliday.Kind values: the day-off kinds that set which days an occasion has in a year
+# (and so replace the library's days for it), and the Saturday worked to make up a swap.
+_OCCASION_DAY_KINDS = frozenset({"holiday", "compensatory"})
+_MAKE_UP = "make_up"
 
 
 # --------------------------------------------------------------------------------------
@@ -68,20 +77,51 @@ class WorkingCalendar:
         return cls(frozenset(days_off), frozenset(make_up_days))
 
     @classmethod
-    def from_database(cls, start: datetime.date, end: datetime.date) -> WorkingCalendar:
-        """The official calendar between ``start`` and ``end`` (inclusive), in one query."""
-        from ocop.core.models import PublicHoliday
+    def official(
+        cls, rows: Iterable[tuple[datetime.date, str, str]], years: Iterable[int]
+    ) -> WorkingCalendar:
+        """The official calendar of ``years``: the Government's plans (``rows`` of
+        ``PublicHoliday`` as (day, kind, occasion)) on top of the Labour Code's days off.
 
-        days_off, make_up = set(), set()
-        rows = PublicHoliday.objects.filter(day__range=(start, end)).values_list("day", "kind")
-        for day, kind in rows:
-            (make_up if kind == PublicHoliday.Kind.MAKE_UP else days_off).add(day)
+        Where they overlap the plan wins, occasion by occasion: the days off of kind holiday or
+        compensatory that the rows give an occasion (Tết, National Day...) in a year replace
+        the library's days of that occasion in that year; swapped days off and make-up
+        Saturdays always apply. A year without rows is the Labour Code's alone."""
+        days_off, make_up, planned = set(), set(), set()
+        for day, kind, occasion in rows:
+            if kind == _MAKE_UP:
+                make_up.add(day)
+                continue
+            days_off.add(day)
+            if kind in _OCCASION_DAY_KINDS:
+                planned.add((day.year, occasion))
+        for year in years:
+            for day, occasion in labour_code_days_off(year):
+                if (year, occasion) not in planned:
+                    days_off.add(day)
         return cls(frozenset(days_off), frozenset(make_up))
+
+    @classmethod
+    def from_database(cls, start: datetime.date, end: datetime.date) -> WorkingCalendar:
+        """The official calendar of the years from ``start`` to ``end`` (in any order), in one
+        query."""
+        low, high = min(start, end), max(start, end)
+        return cls.official(_read_rows(low.year, high.year), range(low.year, high.year + 1))
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.make_up_days:
             return True
         return day.weekday() < 5 and day not in self.days_off
+
+
+def _read_rows(first_year: int, last_year: int) -> list[tuple[datetime.date, str, str]]:
+    from ocop.core.models import PublicHoliday
+
+    return list(
+        PublicHoliday.objects.filter(
+            day__range=(datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31))
+        ).values_list("day", "kind", "occasion")
+    )
 
 
 def _calendar_for(start, end, calendar):

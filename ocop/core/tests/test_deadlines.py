@@ -32,16 +32,14 @@ from ocop.core.models import PublicHoliday
 D = datetime.date
 
 
-def calendar_from_file():
-    """The committed holiday table as a calendar, without the database."""
-    rows = holiday_rows()
-    return WorkingCalendar.of(
-        days_off=[row["day"] for row in rows if row["kind"] != "make_up"],
-        make_up_days=[row["day"] for row in rows if row["kind"] == "make_up"],
-    )
+def plan_rows():
+    """The committed plans (data/public_holidays.json) as PublicHoliday rows."""
+    return [(row["day"], row["kind"], row["occasion"]) for row in holiday_rows()]
 
 
-OFFICIAL = calendar_from_file()
+# The official calendar as the database gives it, without the database: the committed plans
+# on top of the Labour Code's days computed by the library.
+OFFICIAL = WorkingCalendar.official(plan_rows(), range(2024, 2037))
 PLAIN = WorkingCalendar()
 
 
