@@ -1,5 +1,5 @@
 """The one module for legal dates: working days, the commune's review deadline, the rounds'
-cut-offs and the certificate's dates.
+cut-offs, the certificate's dates and the periods counted in calendar days.
 
 Sources (Decision 26/2026/QĐ-TTg, "the decision"; Civil Code 2015; Labour Code 2019):
 
@@ -9,9 +9,11 @@ Sources (Decision 26/2026/QĐ-TTg, "the decision"; Civil Code 2015; Labour Code 
   (``ocop.core.holidays``); the yearly plans are data (``core.PublicHoliday``, loaded for
   2025-2027 by a migration and kept in the admin) and replace the library's days of the
   holiday they set; a Saturday worked to make up a swapped day is a working day.
-- Counting a period: the day of the event is not counted (Civil Code art. 147(2)); a period
-  counted in working days therefore ends on a working day, and art. 148(5) (a period ending on a
-  day off ends on the next working day) is satisfied by construction.
+- Counting a period: the day of the event is not counted (Civil Code art. 147); a period
+  counted in working days therefore ends on a working day, and art. 148(5) (a period whose
+  last day is a weekend or a day off ends on the next working day) is satisfied by
+  construction. A period counted in calendar days or months ends on its last day moved to the
+  next working day by art. 148(5) (:func:`legal_period_end`).
 - Commune review: within 15 working days from the day the dossier is received (art. 7(2)).
 - Provincial rounds (art. 5(1)): round 1 before 30 June for dossiers the commune proposed before
   30 April; round 2 before 30 December for those proposed before 30 October. Central rounds
@@ -19,9 +21,10 @@ Sources (Decision 26/2026/QĐ-TTg, "the decision"; Civil Code 2015; Labour Code 
   round 2 before 30 March for those proposed before 30 January. "Before" (trước ngày) is read
   literally: the named day itself is past the cut-off. Extra rounds are allowed and carry their
   own dates.
-- Certificates (art. 4(3), 7(6), 12(3)): valid 36 months from issue; re-rating filed no earlier
-  than 180 and no later than 120 days before expiry, decided within 45 days of a complete
-  dossier; a producer who missed the window keeps the certificate until the decision, at most
+- Certificates (art. 4(3), 7(6), 8(4), 12(3)): valid 36 months from issue (to the next working
+  day when that day is off); re-rating filed no earlier than 180 and no later than 120 days
+  before expiry, decided within 45 days of a complete dossier; revoked within 15 days of the
+  finding; a producer who missed the window keeps the certificate until the decision, at most
   180 days past expiry.
 
 The pure functions take a :class:`WorkingCalendar`; without one they read the days off from the
@@ -179,13 +182,30 @@ def working_days_between(
     return sign * count
 
 
-def next_working_day(day: datetime.date, *, calendar: WorkingCalendar | None = None):
+def next_working_day(
+    day: datetime.date, *, calendar: WorkingCalendar | None = None
+) -> datetime.date:
     """``day`` itself when it is worked, otherwise the next working day (Civil Code art.
     148(5): a period whose last day is a day off ends on the next working day)."""
     cal = _calendar_for(day, day + datetime.timedelta(days=30), calendar)
     while not cal.is_working_day(day):
         day += _ONE_DAY
     return day
+
+
+def legal_period_end(
+    event_day: datetime.date, days: int, *, calendar: WorkingCalendar | None = None
+) -> datetime.date:
+    """The last day of a period of ``days`` calendar days that runs from an event on
+    ``event_day``: the day of the event is not counted (Civil Code art. 147(3)), the period
+    ends with its last day (art. 148(1)), and when that day is a weekend or an official day
+    off it ends with the next working day (art. 148(5)).
+
+    The 15th day after a Friday is a Saturday, so ``legal_period_end(friday, 15)`` is the
+    Monday after that Saturday when that Monday is worked."""
+    if days < 1:
+        raise ValueError("a period has at least one day")
+    return next_working_day(event_day + datetime.timedelta(days=days), calendar=calendar)
 
 
 # --------------------------------------------------------------------------------------
@@ -286,7 +306,7 @@ def next_central_round(proposed_on: datetime.date) -> RoundWindow:
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later; the month's last day when it has no such day (Civil Code
-    art. 148(2))."""
+    art. 148(3))."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
@@ -294,11 +314,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, last))
 
 
-def certificate_expires_on(issued_on: datetime.date) -> datetime.date:
-    """The last day a certificate is valid: 36 months from the day of issue (art. 4(3)); the
-    issue day is not counted, so a certificate issued on 15 March 2026 is valid through
-    15 March 2029."""
-    return add_months(issued_on, CERTIFICATE_VALIDITY_MONTHS)
+def certificate_expires_on(
+    issued_on: datetime.date, *, calendar: WorkingCalendar | None = None
+) -> datetime.date:
+    """The last day a certificate is valid: 36 months from the day of issue (art. 4(3), "thời
+    hạn 36 tháng"). The issue day is not counted (Civil Code art. 147) and the period ends with
+    the corresponding day of the 36th month (art. 148(3)), so a certificate issued on
+    15 March 2026 is valid through 15 March 2029; when that day is a weekend or a day off,
+    through the next working day (art. 148(5)). The certificates app stores the result when
+    it issues the certificate, with the calendar known on that day."""
+    return next_working_day(add_months(issued_on, CERTIFICATE_VALIDITY_MONTHS), calendar=calendar)
 
 
 @dataclass(frozen=True)
@@ -312,28 +337,39 @@ class ReRatingWindow:
 
 def re_rating_window(expires_on: datetime.date) -> ReRatingWindow:
     """When a re-rating dossier may be filed (art. 7(6)(a)): no earlier than 180 days and no
-    later than 120 days before the expiry day, both days included."""
+    later than 120 days before the expiry day, both days included. Both bounds are counted
+    back from the expiry day and are not moved off days off: a filing after a closing day
+    that is a Saturday would be fewer than 120 days before expiry (docs/deadlines.md)."""
     return ReRatingWindow(
         opens_on=expires_on - datetime.timedelta(days=RE_RATING_EARLIEST_DAYS_BEFORE_EXPIRY),
         closes_on=expires_on - datetime.timedelta(days=RE_RATING_LATEST_DAYS_BEFORE_EXPIRY),
     )
 
 
-def re_rating_decision_deadline(complete_on: datetime.date) -> datetime.date:
-    """A re-rating is decided within 45 days of the complete dossier (art. 7(6)(g))."""
-    return complete_on + datetime.timedelta(days=RE_RATING_DECISION_DAYS)
+def re_rating_decision_deadline(
+    complete_on: datetime.date, *, calendar: WorkingCalendar | None = None
+) -> datetime.date:
+    """A re-rating is decided within 45 days of the complete dossier (art. 7(6)(g)): calendar
+    days, the next working day when the 45th is off (Civil Code art. 147, 148(5))."""
+    return legal_period_end(complete_on, RE_RATING_DECISION_DAYS, calendar=calendar)
 
 
 def grace_period_end(expires_on: datetime.date) -> datetime.date:
     """The latest day a certificate stays valid while a late re-rating is decided (art.
-    12(3)): 180 days after the expiry day."""
+    12(3)): 180 days after the expiry day.
+
+    Civil Code art. 148(5) reads as applying to this period too, but it is not applied yet:
+    the certificates app also computes this day in its queries (docs/deadlines.md)."""
     return expires_on + datetime.timedelta(days=CERTIFICATE_GRACE_DAYS)
 
 
-def revocation_due_on(finding_on: datetime.date) -> datetime.date:
-    """A certificate is revoked within 15 days of the finding (art. 8(4); calendar days, the
-    day of the finding not counted, Civil Code art. 147(2))."""
-    return finding_on + datetime.timedelta(days=REVOCATION_DAYS_AFTER_FINDING)
+def revocation_due_on(
+    finding_on: datetime.date, *, calendar: WorkingCalendar | None = None
+) -> datetime.date:
+    """A certificate is revoked within 15 days of the finding (art. 8(4)): calendar days, the
+    day of the finding not counted, the next working day when the 15th is off (Civil Code
+    art. 147, 148(5))."""
+    return legal_period_end(finding_on, REVOCATION_DAYS_AFTER_FINDING, calendar=calendar)
 
 
 def certificate_valid_through(

@@ -55,8 +55,10 @@ class ExpiringListTests(TestCase):
             cls.officer, tea_product(), issued_on=add_months_back(60)
         )
         cls.far = historical_certificate(cls.officer, tea_product(), issued_on=add_months_back(200))
+        # Expired on Friday 29 May (a validity whose 36th month ends on the weekend before
+        # TODAY runs to Monday, TODAY: Civil Code art. 148(5)).
         cls.expired = historical_certificate(
-            cls.officer, tea_product(), issued_on=add_months_back(-1)
+            cls.officer, tea_product(), issued_on=add_months_back(-3)
         )
         revoked = historical_certificate(cls.officer, tea_product(), issued_on=add_months_back(30))
         revoke_certificate(

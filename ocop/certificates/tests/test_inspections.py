@@ -340,7 +340,8 @@ class InspectionServiceTests(TestCase):
         self.assertTrue(escalated.awaits_revocation)
         self.assertFalse(escalated.awaits_follow_up)
         self.assertEqual(escalated.finding_on, TODAY - days(2))
-        self.assertEqual(escalated.revocation_due_on, TODAY + days(13))
+        # The 15th day, Sunday 14 June, moves to Monday (Civil Code art. 148(5)).
+        self.assertEqual(escalated.revocation_due_on, TODAY + days(14))
 
     def test_follow_up_refuses_bad_dates_wrong_status_and_other_offices(self):
         inspection = recorded_inspection(

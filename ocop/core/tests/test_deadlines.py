@@ -1,5 +1,6 @@
 """Legal dates at their edges: weekends, holiday spans, swapped and make-up days, year ends,
-leap years, and the rounds' cut-offs read as "before" the named day."""
+leap years, the rounds' cut-offs read as "before" the named day, and periods in calendar days
+or months that end on a day off (Civil Code art. 148(5))."""
 
 import datetime
 
@@ -17,6 +18,7 @@ from ocop.core.deadlines import (
     commune_review_deadline,
     grace_period_end,
     is_overdue,
+    legal_period_end,
     next_central_round,
     next_province_round,
     next_working_day,
@@ -146,10 +148,10 @@ class TestRounds:
 
 class TestCertificateDates:
     def test_valid_36_months_to_the_corresponding_day(self):
-        assert certificate_expires_on(D(2026, 3, 15)) == D(2029, 3, 15)
+        assert certificate_expires_on(D(2026, 3, 15), calendar=OFFICIAL) == D(2029, 3, 15)
 
     def test_issued_on_a_leap_day_expires_on_the_last_day_of_february(self):
-        assert certificate_expires_on(D(2028, 2, 29)) == D(2031, 2, 28)
+        assert certificate_expires_on(D(2028, 2, 29), calendar=OFFICIAL) == D(2031, 2, 28)
 
     def test_month_ends_are_clamped(self):
         assert add_months(D(2026, 5, 31), 1) == D(2026, 6, 30)
@@ -168,12 +170,13 @@ class TestCertificateDates:
         assert re_rating_window(D(2028, 3, 1)).opens_on == D(2027, 9, 3)
 
     def test_decision_within_45_days_and_grace_of_180_days(self):
-        assert re_rating_decision_deadline(D(2026, 11, 30)) == D(2027, 1, 14)
+        assert re_rating_decision_deadline(D(2026, 11, 30), calendar=OFFICIAL) == D(2027, 1, 14)
         assert grace_period_end(D(2031, 2, 28)) == D(2031, 8, 27)
 
     def test_revocation_within_15_calendar_days_of_the_finding(self):
-        assert revocation_due_on(D(2026, 12, 20)) == D(2027, 1, 4)  # across the new year
-        assert revocation_due_on(D(2028, 2, 20)) == D(2028, 3, 6)  # leap February
+        # Both 15th days are Mondays.
+        assert revocation_due_on(D(2026, 12, 20), calendar=OFFICIAL) == D(2027, 1, 4)
+        assert revocation_due_on(D(2028, 2, 20), calendar=OFFICIAL) == D(2028, 3, 6)
 
     def test_certificate_valid_through_the_decision_capped_by_the_grace(self):
         expires = D(2031, 2, 28)
@@ -185,6 +188,71 @@ class TestCertificateDates:
         assert certificate_valid_through(
             expires, re_rating_filed=True, decided_on=D(2031, 12, 1)
         ) == D(2031, 8, 27)
+
+
+class TestLegalPeriods:
+    """Civil Code 2015 art. 147 and 148(5) on the decision's periods in calendar days and months:
+    the day of the event is not counted; a last day that is a weekend or a day off moves to the
+    next working day."""
+
+    def test_the_day_of_the_event_is_not_counted(self):
+        """Civil Code art. 147(3): a period of 1 day from Monday ends on Tuesday."""
+        assert legal_period_end(D(2026, 11, 23), 1, calendar=PLAIN) == D(2026, 11, 24)
+
+    def test_a_period_without_days_is_refused(self):
+        with pytest.raises(ValueError):
+            legal_period_end(D(2026, 11, 23), 0, calendar=PLAIN)
+
+    def test_revocation_period_ending_on_a_saturday_ends_on_monday(self):
+        """Art. 8(4) (15 days from the finding) with Civil Code art. 148(5)."""
+        assert revocation_due_on(D(2026, 11, 13), calendar=OFFICIAL) == D(2026, 11, 30)
+
+    def test_revocation_period_ending_on_a_sunday_ends_on_monday(self):
+        """Art. 8(4) with Civil Code art. 148(5)."""
+        assert revocation_due_on(D(2026, 11, 14), calendar=OFFICIAL) == D(2026, 11, 30)
+
+    def test_revocation_period_ending_inside_tet_ends_after_it(self):
+        """Art. 8(4) with Civil Code art. 148(5): the 15th day, Wed 18/2/2026, is Tết (off
+        16-20/2, then a weekend)."""
+        assert revocation_due_on(D(2026, 2, 3), calendar=OFFICIAL) == D(2026, 2, 23)
+
+    def test_decision_period_ending_on_a_saturday_ends_on_monday(self):
+        """Art. 7(6)(g) (45 days from the complete dossier) with Civil Code art. 148(5)."""
+        assert re_rating_decision_deadline(D(2026, 10, 14), calendar=OFFICIAL) == D(2026, 11, 30)
+
+    def test_decision_period_ending_on_a_sunday_ends_on_monday(self):
+        """Art. 7(6)(g) with Civil Code art. 148(5)."""
+        assert re_rating_decision_deadline(D(2026, 10, 15), calendar=OFFICIAL) == D(2026, 11, 30)
+
+    def test_decision_period_ending_inside_tet_2028_ends_after_it(self):
+        """Art. 7(6)(g) with Civil Code art. 148(5): the 45th day, Wed 26/1/2028, is the first
+        day of Tết Mậu Thân (off Mon 24 - Fri 28/1/2028, from the Labour Code)."""
+        assert re_rating_decision_deadline(D(2027, 12, 12), calendar=OFFICIAL) == D(2028, 1, 31)
+
+    def test_periods_ending_on_a_working_day_are_not_moved(self):
+        """Civil Code art. 148(1): the period ends with its last day when that day is worked."""
+        assert revocation_due_on(D(2026, 11, 12), calendar=OFFICIAL) == D(2026, 11, 27)
+        assert re_rating_decision_deadline(D(2026, 10, 13), calendar=OFFICIAL) == D(2026, 11, 27)
+
+    def test_validity_ending_on_a_saturday_runs_to_monday(self):
+        """Art. 4(3) (36 months from issue) with Civil Code art. 148(3) and 148(5)."""
+        assert certificate_expires_on(D(2026, 6, 2), calendar=OFFICIAL) == D(2029, 6, 4)
+
+    def test_validity_ending_before_national_day_runs_past_it(self):
+        """Art. 4(3) with Civil Code art. 148(5): Sat 1/9/2029, then Sunday 2/9, Monday 3/9
+        (the day next to it) and Tuesday 4/9 (in lieu of the Sunday) are off."""
+        assert certificate_expires_on(D(2026, 9, 1), calendar=OFFICIAL) == D(2029, 9, 5)
+
+    def test_validity_ending_inside_tet_2030_runs_past_it(self):
+        """Art. 4(3) with Civil Code art. 148(5): Tue 5/2/2030 is Tết Canh Tuất."""
+        assert certificate_expires_on(D(2027, 2, 5), calendar=OFFICIAL) == D(2030, 2, 7)
+
+    def test_re_rating_window_is_not_moved_off_a_weekend(self):
+        """Art. 7(6)(a): filed no later than 120 days before expiry; the bound is counted back
+        from the expiry day, so a closing Sunday stays the last day (docs/deadlines.md)."""
+        window = re_rating_window(D(2029, 3, 19))
+        assert window.closes_on == D(2028, 11, 19)
+        assert window.closes_on.weekday() == 6
 
 
 class HolidayTableTests(TestCase):

@@ -95,6 +95,7 @@ class ComputedYearTests(TestCase):
         """Labour Code 2019 art. 112(1)(đ): National Day 2035 is Sun 2/9, Mon 3/9 next to it,
         Tue 4/9 in lieu of the Sunday."""
         self.assertEqual(deadlines.add_working_days(D(2035, 8, 31), 1), D(2035, 9, 5))
+        self.assertEqual(deadlines.revocation_due_on(D(2035, 8, 17)), D(2035, 9, 5))
 
 
 class PlanOverLibraryTests(TestCase):
