@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ocop.core.middleware.OutOfRangeIdMiddleware",
+    "ocop.core.middleware.WorkingCalendarMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -28,14 +28,17 @@ Sources (Decision 26/2026/QĐ-TTg, "the decision"; Civil Code 2015; Labour Code 
   180 days past expiry.
 
 The pure functions take a :class:`WorkingCalendar`; without one they read the days off from the
-database (one query per call).
+database (one query per call, or one per year and request inside :func:`calendar_cache`, which
+``ocop.core.middleware.WorkingCalendarMiddleware`` opens for each request).
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
+import contextlib
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ocop.core.holidays import labour_code_days_off
@@ -57,6 +60,9 @@ _ONE_DAY = datetime.timedelta(days=1)
 # (and so replace the library's days for it), and the Saturday worked to make up a swap.
 _OCCASION_DAY_KINDS = frozenset({"holiday", "compensatory"})
 _MAKE_UP = "make_up"
+
+# Inside calendar_cache(): the PublicHoliday rows already read, by year.
+_rows_by_year: ContextVar[dict[int, tuple] | None] = ContextVar("rows_by_year", default=None)
 
 
 # --------------------------------------------------------------------------------------
@@ -107,9 +113,18 @@ class WorkingCalendar:
     @classmethod
     def from_database(cls, start: datetime.date, end: datetime.date) -> WorkingCalendar:
         """The official calendar of the years from ``start`` to ``end`` (in any order), in one
-        query."""
+        query (none for years already read inside :func:`calendar_cache`)."""
         low, high = min(start, end), max(start, end)
-        return cls.official(_read_rows(low.year, high.year), range(low.year, high.year + 1))
+        years = range(low.year, high.year + 1)
+        cache = _rows_by_year.get()
+        if cache is None:
+            return cls.official(_read_rows(low.year, high.year), years)
+        missing = [year for year in years if year not in cache]
+        if missing:
+            rows = _read_rows(missing[0], missing[-1])
+            for year in range(missing[0], missing[-1] + 1):
+                cache.setdefault(year, tuple(row for row in rows if row[0].year == year))
+        return cls.official((row for year in years for row in cache[year]), years)
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.make_up_days:
@@ -125,6 +140,18 @@ def _read_rows(first_year: int, last_year: int) -> list[tuple[datetime.date, str
             day__range=(datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31))
         ).values_list("day", "kind", "occasion")
     )
+
+
+@contextlib.contextmanager
+def calendar_cache() -> Iterator[None]:
+    """Inside this block the official days off of a year are read from the database once: a
+    page that shows many deadlines costs one query, not one per deadline. Open it around a
+    unit of work that does not change the days off (a request, a command's pass)."""
+    token = _rows_by_year.set({})
+    try:
+        yield
+    finally:
+        _rows_by_year.reset(token)
 
 
 def _calendar_for(start, end, calendar):

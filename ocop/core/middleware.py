@@ -3,6 +3,8 @@ from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from ocop.core.deadlines import calendar_cache
+
 
 class LanguageMiddleware(LocaleMiddleware):
     """Vietnamese unless the user chose another language with the switch (the language cookie).
@@ -36,3 +38,15 @@ class OutOfRangeIdMiddleware:
 
             return page_not_found(request, Http404())
         return None
+
+
+class WorkingCalendarMiddleware:
+    """Reads the official days off of a year once per request (``deadlines.calendar_cache``),
+    so a list that shows a legal deadline on each row costs one query, not one per row."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with calendar_cache():
+            return self.get_response(request)

@@ -5,13 +5,14 @@ or months that end on a day off (Civil Code art. 148(5))."""
 import datetime
 
 import pytest
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
 
 from ocop.core import deadlines
 from ocop.core.deadlines import (
     WorkingCalendar,
     add_months,
     add_working_days,
+    calendar_cache,
     central_rounds,
     certificate_expires_on,
     certificate_valid_through,
@@ -29,6 +30,7 @@ from ocop.core.deadlines import (
     working_days_between,
 )
 from ocop.core.holidays import holiday_rows, load_public_holidays
+from ocop.core.middleware import WorkingCalendarMiddleware
 from ocop.core.models import PublicHoliday
 
 D = datetime.date
@@ -288,3 +290,30 @@ class HolidayTableTests(TestCase):
     def test_a_make_up_saturday_from_the_database_counts(self):
         self.assertEqual(add_working_days(D(2025, 2, 7), 1), D(2025, 2, 8))
         self.assertFalse(deadlines.is_working_day(D(2025, 1, 27)))
+
+    def test_inside_the_cache_a_year_is_read_once(self):
+        """Each deadline read alone costs a query; inside calendar_cache (each request, through
+        WorkingCalendarMiddleware) the days off of a year are read once."""
+        with self.assertNumQueries(2):
+            revocation_due_on(D(2026, 11, 13))
+            revocation_due_on(D(2026, 11, 14))
+        with self.assertNumQueries(2), calendar_cache():
+            self.assertEqual(revocation_due_on(D(2026, 11, 13)), D(2026, 11, 30))
+            self.assertEqual(revocation_due_on(D(2026, 11, 14)), D(2026, 11, 30))
+            self.assertEqual(revocation_due_on(D(2026, 2, 3)), D(2026, 2, 23))
+            # 2027 is a year not read yet: one more query.
+            self.assertEqual(revocation_due_on(D(2026, 12, 20)), D(2027, 1, 4))
+            self.assertEqual(revocation_due_on(D(2027, 1, 20)), D(2027, 2, 4))
+
+    def test_the_middleware_caches_the_calendar_for_one_request(self):
+        def view(request):
+            return [revocation_due_on(day) for day in (D(2026, 11, 13), D(2026, 11, 14))]
+
+        middleware = WorkingCalendarMiddleware(view)
+        with self.assertNumQueries(1):
+            self.assertEqual(middleware(RequestFactory().get("/")), [D(2026, 11, 30)] * 2)
+        # A day added between two requests is seen by the next one.
+        PublicHoliday.objects.create(
+            day=D(2026, 11, 30), kind="swapped", occasion="other", name="Hoán đổi"
+        )
+        self.assertEqual(middleware(RequestFactory().get("/")), [D(2026, 12, 1)] * 2)
