@@ -21,6 +21,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(PublicHoliday)
 class PublicHolidayAdmin(admin.ModelAdmin):
+    """Where each year's plan of days off is entered (system check core.W001 asks for it)."""
+
     list_display = ["day", "kind", "occasion", "is_provisional", "name", "source"]
     list_filter = ["kind", "occasion", "is_provisional"]
     date_hierarchy = "day"
