@@ -1,5 +1,6 @@
 """The one module for legal dates: working days, the commune's review deadline, the rounds'
-cut-offs, the certificate's dates and the periods counted in calendar days.
+cut-offs, the certificate's dates and the periods counted in calendar days. How each article
+is read, with its Vietnamese text, is in docs/deadlines.md.
 
 Sources (Decision 26/2026/QĐ-TTg, "the decision"; Civil Code 2015; Labour Code 2019):
 
