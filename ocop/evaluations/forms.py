@@ -26,6 +26,7 @@ from .models import (
     CouncilMember,
     CouncilResult,
     Dossier,
+    OfficeCheck,
     Round,
 )
 from .permissions import can_organise_round
@@ -588,12 +589,61 @@ class CloseScoringForm(forms.Form):
         label=_("The council has discussed the difference between the totals and confirms them"),
         required=False,
     )
+    held_meeting = forms.BooleanField(
+        label=_("The council met in person (opinions differed, or the content was complex)"),
+        required=False,
+        help_text=_(
+            "A re-rating is decided on the members' written opinions; say so only if the "
+            "council met (Decision 26/2026, art. 7(6)(d))."
+        ),
+    )
     comment = forms.CharField(
         label=_("Chair's note"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Required when the totals differ by more than the council's limit."),
+    )
+
+
+class OfficeCheckForm(LayoutMixin, forms.Form):
+    """The provincial office's check of a re-rating (art. 7(6)(c)): its report for the council,
+    and the site check when one is needed."""
+
+    LAYOUT = [
+        (_("Report on the dossier"), [["report"]]),
+        (
+            _("Site check"),
+            [["site_check_reason"], ["visited_on"], ["participants"], ["site_findings"]],
+        ),
+    ]
+
+    report = forms.CharField(
+        label=_("The office's report on the dossier"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("For the council's chair; for a 5-star product, sent to the Ministry."),
+    )
+    site_check_reason = forms.ChoiceField(
+        label=_("Site check"),
+        required=False,
+        choices=[("", _("No site check needed")), *OfficeCheck.SiteCheckReason.choices],
+        help_text=_(
+            "Needed when the scale of production changed a lot or the evidence is not clear."
+        ),
+    )
+    visited_on = forms.DateField(label=_("Site checked on"), required=False, widget=DateInput())
+    participants = forms.CharField(
+        label=_("Participants"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    site_findings = forms.CharField(
+        label=_("Site findings"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 

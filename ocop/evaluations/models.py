@@ -441,7 +441,13 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
     S.RETURNED: {S.SUBMITTED: Actor.PRODUCER, S.WITHDRAWN: Actor.PRODUCER},
     S.SUBMITTED: {S.FORWARDED: Actor.COMMUNE, S.RETURNED: Actor.COMMUNE},
     S.FORWARDED: {S.ACCEPTED: Actor.PROVINCE, S.RETURNED: Actor.PROVINCE},
-    S.ACCEPTED: {S.IN_ROUND: Actor.PROVINCE, S.RETURNED: Actor.PROVINCE},
+    # A 5★ product's re-rating may go to the Ministry on the office's report (art. 6(3)(b),
+    # 7(6)(e)); the services check that it is one.
+    S.ACCEPTED: {
+        S.IN_ROUND: Actor.PROVINCE,
+        S.RETURNED: Actor.PROVINCE,
+        S.SENT_CENTRAL: Actor.PROVINCE,
+    },
     S.IN_ROUND: {
         S.RATED_LOW: Actor.CHAIR,
         S.REJECTED: Actor.CHAIR,
@@ -1000,6 +1006,56 @@ class SiteVisit(models.Model):
         return f"{self.dossier} — {self.visited_on:%d/%m/%Y}"
 
 
+class OfficeCheck(models.Model):
+    """The provincial OCOP office's check of a re-rating dossier (art. 7(6)(c)): a site check
+    where the scale of production changed a lot or the evidence is unclear, and the office's
+    report on the dossier to the council's chair. For a 5★ product it is the report the
+    province sends to the Ministry in place of its council's (art. 6(3)(b), 7(6)(e))."""
+
+    class SiteCheckReason(models.TextChoices):
+        SCALE_CHANGE = "scale_change", _("a major change in the scale of production")
+        UNCLEAR_EVIDENCE = "unclear_evidence", _("evidence in the dossier that is not clear")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="office_checks"
+    )
+    site_check_reason = models.CharField(
+        _("site check needed for"),
+        max_length=20,
+        choices=SiteCheckReason.choices,
+        blank=True,
+        help_text=_("Empty when the dossier needs no site check."),
+    )
+    visited_on = models.DateField(_("site checked on"), null=True, blank=True)
+    participants = models.TextField(_("participants"), blank=True)
+    site_findings = models.TextField(_("site findings"), blank=True)
+    report = models.TextField(_("the office's report on the dossier"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = AdvisoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("office check of a re-rating")
+        verbose_name_plural = _("office checks of re-ratings")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(site_check_reason="")
+                | (Q(visited_on__isnull=False) & ~Q(site_findings="")),
+                name="%(app_label)s_%(class)s_site_check_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} — {self.recorded_at:%d/%m/%Y}"
+
+
 class LabTestOrder(models.Model):
     """Additional laboratory tests the advisory team asks for (art. 7(3)(c))."""
 
@@ -1192,6 +1248,10 @@ class CouncilResult(models.Model):
     """What a council decided for a dossier when its chair closed the scoring, as computed by
     the rubric engine (``score_council``). Never changed afterwards."""
 
+    class Method(models.TextChoices):
+        MEETING = "meeting", _("at a meeting")
+        WRITTEN = "written", _("on written opinions")
+
     class Outcome(models.TextChoices):
         RECORDED_LOW = "recorded_low", _("1 or 2 stars: recorded, gap report sent")
         REJECTED = "rejected", _("knocked out: no rating")
@@ -1234,6 +1294,16 @@ class CouncilResult(models.Model):
     gap_report = models.JSONField(_("gap report"), default=dict)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     comment = models.TextField(_("chair's note"), blank=True)
+    method = models.CharField(
+        _("how the council decided"),
+        max_length=10,
+        choices=Method.choices,
+        default=Method.MEETING,
+        help_text=_(
+            "A re-rating is decided on written opinions, with a meeting only when opinions "
+            "differ or the content is complex (art. 7(6)(d)-(e))."
+        ),
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),

@@ -29,6 +29,8 @@ urlpatterns = [
     path("<int:pk>/return/", review.dossier_return, name="dossier_return"),
     path("<int:pk>/assign/", rounds.dossier_assign, name="dossier_assign"),
     path("<int:pk>/decide/", central.dossier_decide, name="dossier_decide"),
+    path("<int:pk>/office-check/", review.dossier_office_check, name="dossier_office_check"),
+    path("<int:pk>/send-to-ministry/", central.dossier_send_ministry, name="dossier_send_ministry"),
     # The advisory team
     path("<int:pk>/site-visits/new/", advisory.sitevisit_create, name="sitevisit_create"),
     path("<int:pk>/lab-tests/new/", advisory.labtest_create, name="labtest_create"),

@@ -244,9 +244,23 @@ def _outcome(level, result) -> tuple[str, str, int | None]:
     return S.RATED_LOW, outcome.RECORDED_LOW, None
 
 
+def _method(dossier, met) -> str:
+    """How the council decided: on written opinions for a re-rating that needed no meeting."""
+    if dossier.kind == Dossier.Kind.RE_RATING and not met:
+        return CouncilResult.Method.WRITTEN
+    return CouncilResult.Method.MEETING
+
+
 @transaction.atomic
 def close_scoring(
-    dossier, *, actor, knockouts=None, stop_at=None, confirm_spread=False, comment=""
+    dossier,
+    *,
+    actor,
+    knockouts=None,
+    stop_at=None,
+    confirm_spread=False,
+    comment="",
+    held_meeting=False,
 ) -> CouncilResult:
     """The chair closes the scoring of a dossier and the council's result is computed.
 
@@ -256,6 +270,12 @@ def close_scoring(
     after the council discussed it (``confirm_spread`` and a note in ``comment``). Knock-outs
     and a flagged stop are the council's findings: those given, or else those raised on more
     than half of the counted sheets.
+
+    A re-rating is decided on the members' written opinions (their sheets, art. 7(6)(d)-(e):
+    "thông qua hình thức lấy ý kiến bằng văn bản; chỉ tổ chức họp trực tiếp khi có nhiều ý kiến
+    đánh giá khác nhau hoặc có nội dung phức tạp cần thảo luận"): the result says so, unless
+    the chair says the council met (``held_meeting``) or it had to discuss a spread above the
+    limit. Any other dossier is decided at a meeting (art. 7(3)(d)).
     """
     locked = lock_dossier(dossier, actor)
     council = scoring_council(locked)
@@ -336,6 +356,7 @@ def close_scoring(
         gap_report=gaps.to_dict(),
         outcome=outcome,
         comment=comment,
+        method=_method(locked, held_meeting or status.spread_exceeded),
         closed_by=actor,
         closed_at=timezone.now(),
     )
@@ -354,6 +375,7 @@ def close_scoring(
             "star": [None, record.star],
             "outcome": [None, outcome],
             "members_counted": [None, record.members_counted],
+            "method": [None, record.method],
         },
     )
     return record

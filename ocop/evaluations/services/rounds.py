@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..permissions import can_organise_round
 from .guards import check_transition, clean_text, lock_dossier, move_dossier, require_role
+from .review import require_office_check
 
 S = Dossier.Status
 
@@ -321,6 +322,8 @@ def assign_dossier_to_round(dossier, round_, *, actor) -> RoundDossier:
         proposed_on = locked.approved_for_central_on
     require_role(actor, locked, role)
     check_transition(locked, target, role)
+    if round_.level == Round.Level.PROVINCE and locked.kind == Dossier.Kind.RE_RATING:
+        require_office_check(locked)
     if not round_.is_open:
         raise ValidationError(_("This round is closed."), code="round_closed")
     if round_.level == Round.Level.PROVINCE and round_.province_id != locked.province_id:

@@ -46,6 +46,7 @@ from ..models import (
     CouncilResult,
     Dossier,
     LabTestOrder,
+    OfficeCheck,
     ScoreSheet,
     SiteVisit,
 )
@@ -199,6 +200,14 @@ def dossier_detail(request, pk):
         .filter(dossier=dossier)
         .select_related("member__user", "round"),
         "history": _history(dossier),
+        # The office's checks of a re-rating (art. 7(6)(c)): one query, for re-ratings only.
+        "office_checks": list(
+            OfficeCheck.objects.visible_to(user)
+            .filter(dossier=dossier)
+            .select_related("recorded_by")
+        )
+        if dossier.kind == Dossier.Kind.RE_RATING
+        else [],
         "today": timezone.localdate(),
     }
     if dossier.self_assessment_id is None and Actor.PRODUCER in roles:

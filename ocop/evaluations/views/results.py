@@ -73,6 +73,7 @@ def dossier_close_scoring(request, pk):
                 actor=request.user,
                 confirm_spread=form.cleaned_data["confirm_spread"],
                 comment=form.cleaned_data["comment"],
+                held_meeting=form.cleaned_data["held_meeting"],
             )
         except ValidationError as error:
             add_service_error(form, error, {"spread_exceeded": "comment"})

@@ -1,6 +1,7 @@
 """Review pages: the commune's review of a submitted dossier (Mẫu 03: completeness, the four
 points, forward or return), then the provincial OCOP office's check of a forwarded dossier
-(accept it for a round, or return it for completion).
+(accept it for a round, or return it for completion) and, for a re-rating, its check and report
+(art. 7(6)(c)).
 """
 
 from django.contrib import messages
@@ -10,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..forms import CommuneReviewForm, ReasonForm, add_service_error
+from ..forms import CommuneReviewForm, OfficeCheckForm, ReasonForm, add_service_error
 from ..models import Actor, CommuneReview, Dossier
-from ..services.review import accept_dossier, return_dossier, review_dossier
+from ..services.review import accept_dossier, record_office_check, return_dossier, review_dossier
 from .common import attachment_rows, dossier_as, form_data, may_move, nothing_to_do
 
 S = Dossier.Status
@@ -104,3 +105,23 @@ def dossier_return(request, pk):
             messages.success(request, _("The dossier was returned to the producer."))
             return redirect(dossier)
     return _check_page(request, dossier, return_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_office_check(request, pk):
+    """The office's check of an accepted re-rating: its report for the council and, when
+    needed, the site check (art. 7(6)(c))."""
+    dossier = dossier_as(request, pk, Actor.PROVINCE)
+    if dossier.kind != Dossier.Kind.RE_RATING or dossier.status != S.ACCEPTED:
+        return nothing_to_do(request, dossier)
+    form = OfficeCheckForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_office_check(dossier, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error, {"report": "report"})
+        else:
+            messages.success(request, _("The office's check of the re-rating was recorded."))
+            return redirect(dossier)
+    context = {"form": form, "dossier": dossier, "checks": dossier.office_checks.all()}
+    return render(request, "evaluations/dossier_office_check.html", context)
