@@ -51,6 +51,11 @@ RE_RATING_LATEST_DAYS_BEFORE_EXPIRY = 120
 RE_RATING_DECISION_DAYS = 45
 CERTIFICATE_GRACE_DAYS = 180
 REVOCATION_DAYS_AFTER_FINDING = 15
+# Art. 11(1) and 12(2): the decision takes effect on 22 May 2026; dossiers filed before it and
+# not yet rated finish under the 2021-2025 rules within 60 days (first rating, upgrade) or
+# 30 days (re-rating) of that day.
+DECISION_EFFECTIVE_ON = datetime.date(2026, 5, 22)
+TRANSITION_DAYS = {"first_rating": 60, "upgrade": 60, "re_rating": 30}
 
 PROVINCE = "province"
 CENTRAL = "central"
@@ -398,6 +403,15 @@ def revocation_due_on(
     day of the finding not counted, the next working day when the 15th is off (Civil Code
     art. 147, 148(5))."""
     return legal_period_end(finding_on, REVOCATION_DAYS_AFTER_FINDING, calendar=calendar)
+
+
+def transitional_completion_due(
+    kind: str, *, calendar: WorkingCalendar | None = None
+) -> datetime.date:
+    """The last day for rating a dossier filed before 22 May 2026 (art. 12(2)): 60 days from
+    the decision's effective day for a first rating or an upgrade, 30 for a re-rating; a last
+    day off moves to the next working day (Civil Code art. 148(5)): 21 July and 22 June 2026."""
+    return legal_period_end(DECISION_EFFECTIVE_ON, TRANSITION_DAYS[kind], calendar=calendar)
 
 
 def certificate_valid_through(

@@ -13,11 +13,13 @@ from .models import (
     Dossier,
     DossierAttachment,
     LabTestOrder,
+    OfficeCheck,
     ReceiptCounter,
     Round,
     RoundDossier,
     ScoreSheet,
     SiteVisit,
+    TransitionalDossier,
 )
 
 
@@ -131,3 +133,14 @@ class CouncilResultAdmin(ReadOnlyMixin, admin.ModelAdmin):
     ]
     list_filter = ["level", "outcome", "star"]
     list_select_related = ["dossier", "council"]
+
+
+@admin.register(OfficeCheck)
+class OfficeCheckAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["dossier", "site_check_reason", "visited_on", "recorded_by", "recorded_at"]
+
+
+@admin.register(TransitionalDossier)
+class TransitionalDossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["product", "kind", "filed_on", "completion_due_on", "status"]
+    list_filter = ["status", "kind"]

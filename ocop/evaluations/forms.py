@@ -15,6 +15,7 @@ from ocop.core.forms import add_service_error  # noqa: F401 (used by the views)
 from ocop.core.text import fold
 from ocop.producers.forms import CommuneChoiceField, DateInput, LayoutMixin
 from ocop.producers.permissions import communes_in_scope
+from ocop.products.models import Product
 from ocop.regions.models import Province
 from ocop.rubric.models import member_products
 
@@ -28,6 +29,7 @@ from .models import (
     Dossier,
     OfficeCheck,
     Round,
+    TransitionalDossier,
 )
 from .permissions import can_organise_round
 from .services.dossiers import DOSSIER_FIELDS
@@ -689,3 +691,46 @@ class LabResultForm(LayoutMixin, forms.Form):
     def __init__(self, *args, documents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents
+
+
+class TransitionalDossierForm(LayoutMixin, forms.Form):
+    """A dossier filed before 22 May 2026 (art. 12(2)), entered by the provincial office: the
+    products of its province to choose from."""
+
+    LAYOUT = [
+        (
+            _("Dossier filed before 22 May 2026"),
+            [["product"], ["kind", "filed_on"], ["reference"], ["note"]],
+        )
+    ]
+
+    product = ProductChoiceField(label=_("Product"), queryset=Product.objects.none())
+    kind = forms.ChoiceField(label=_("Registration"), choices=Dossier.Kind.choices)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DateInput())
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        provinces = official_scope(user).province_codes
+        self.fields["product"].queryset = (
+            Product.objects.filter(producer__province_id__in=provinces)
+            .select_related("producer")
+            .order_by("folded_name", "pk")
+        )
+
+
+class CloseTransitionalForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[
+            (TransitionalDossier.Status.NOT_RECOGNISED, _("Rated without recognition")),
+            (TransitionalDossier.Status.WITHDRAWN, _("Withdrawn")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
+    )

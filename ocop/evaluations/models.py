@@ -17,6 +17,8 @@ and every round, sheet and result points back to the dossier), so splitting it b
 only trade this file's length for imports hidden inside functions. Sections follow the stages.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -539,6 +541,131 @@ class ReceiptCounter(models.Model):
 
     def __str__(self):
         return f"{self.commune_id}/{self.year}: {self.last_number}"
+
+
+# --------------------------------------------------------------------------------------
+# Dossiers filed before 22 May 2026 (art. 12(2))
+# --------------------------------------------------------------------------------------
+
+
+class TransitionalDossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The provincial office of the product's province (the central office all); the
+        producer's members their own."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        scope = official_scope(user)
+        if scope.is_national:
+            return self
+        mine = Q(producer_id__in=ProducerMember.objects.filter(user=user).values("producer_id"))
+        return self.filter(mine | Q(province_id__in=scope.province_codes))
+
+    def editable_by(self, user):
+        """Only the provincial office of the product's province enters and closes them."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(province_id__in=official_scope(user).province_codes)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status=TransitionalDossier.Status.PENDING, completion_due_on__lt=today)
+
+
+class TransitionalDossier(TimeStampedModel):
+    """A dossier filed before 22 May 2026 and not yet rated then (art. 12(2)): it finishes under
+    the 2021-2025 rules, outside the platform's scoring, within 60 days of the decision's effect
+    for a first rating or an upgrade, 30 days for a re-rating. The office enters it to follow
+    that limit; its outcome is recorded as a historical decision (certificates), which closes
+    it, or as not recognised or withdrawn."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being rated under the 2021-2025 rules")
+        RECOGNISED = "recognised", _("recognised (historical decision recorded)")
+        NOT_RECOGNISED = "not_recognised", _("not recognised")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    product = models.ForeignKey(
+        "products.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="transitional_dossiers",
+    )
+    producer = models.ForeignKey(
+        "producers.Producer",
+        verbose_name=_("producer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    province = models.ForeignKey(
+        "regions.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    kind = models.CharField(_("registration"), max_length=20, choices=Dossier.Kind.choices)
+    filed_on = models.DateField(
+        _("filed on"), help_text=_("Before 22 May 2026, when Decision 26/2026 took effect.")
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The receipt or document number of the filing, as recorded at the time."),
+    )
+    completion_due_on = models.DateField(_("to be rated by"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    decision_number = models.CharField(
+        _("recognition decision"),
+        max_length=50,
+        blank=True,
+        help_text=_("The historical decision that recognised the product."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = TransitionalDossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier filed before 22 May 2026")
+        verbose_name_plural = _("dossiers filed before 22 May 2026")
+        ordering = ["completion_due_on", "filed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(filed_on__lt=datetime.date(2026, 5, 22)),
+                name="%(app_label)s_%(class)s_filed_before_the_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", closed_on__isnull=True)
+                | (~Q(status="pending") & Q(closed_on__isnull=False)),
+                name="%(app_label)s_%(class)s_closed_on_iff_closed",
+            ),
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(status="pending"),
+                name="%(app_label)s_%(class)s_one_pending_per_product",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} ({self.get_kind_display()}, {self.filed_on:%d/%m/%Y})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.PENDING and is_overdue(
+            self.completion_due_on, timezone.localdate()
+        )
 
 
 # --------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import advisory, central, dossiers, results, review, rounds, scoring
+from .views import advisory, central, dossiers, results, review, rounds, scoring, transitional
 
 app_name = "evaluations"
 urlpatterns = [
@@ -63,4 +63,8 @@ urlpatterns = [
         name="councilmember_remove",
     ),
     path("results/", results.result_list, name="result_list"),
+    # Dossiers filed before 22 May 2026 (art. 12(2))
+    path("transitional/", transitional.transitional_list, name="transitional_list"),
+    path("transitional/new/", transitional.transitional_create, name="transitional_create"),
+    path("transitional/<int:pk>/", transitional.transitional_detail, name="transitional_detail"),
 ]

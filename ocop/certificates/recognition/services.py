@@ -26,6 +26,7 @@ from ocop.core.audit import record_event
 from ocop.core.deadlines import certificate_expires_on
 from ocop.evaluations.models import Dossier
 from ocop.evaluations.recognition import ProductRecognition, Recognition
+from ocop.evaluations.services.transitional import close_recognised
 from ocop.products.models import Product
 
 from ..guards import can_decide, notify_producers
@@ -577,6 +578,8 @@ def record_historical_decision(
             valid_until=entry.valid_until or certificate_expires_on(issued_on),
             is_sample=is_sample,
         )
+    # Dossiers filed before 22 May 2026 (art. 12(2)) end with this recognition.
+    close_recognised(products, actor=actor, decision_number=decision.number, decided_on=decided_on)
     record_event(
         actor=actor,
         action="decision.historical_recorded",

@@ -11,7 +11,8 @@ from django.test import TestCase
 from ocop.accounts.tests.factories import UserFactory, central_officer, province_officer
 from ocop.core.audit import verify_chain
 from ocop.core.models import AuditEvent
-from ocop.evaluations.models import Dossier
+from ocop.evaluations.models import Dossier, TransitionalDossier
+from ocop.evaluations.services.transitional import record_transitional_dossier
 from ocop.producers.tests.factories import producer_member
 from ocop.regions.tests.factories import province
 
@@ -149,6 +150,32 @@ class DecisionTests(TestCase):
         self.assertEqual(old.superseded_on, TODAY)
         self.assertFalse(old.is_current)
         self.assertEqual(verify_chain(), [])
+
+    def test_a_historical_decision_closes_the_products_dossier_from_before_22_may(self):
+        """Art. 12(2): a dossier filed before 22 May 2026 is rated under the old rules; the
+        province's decision recognising it, recorded as historical, closes it here."""
+        product = tea_product()
+        pending = record_transitional_dossier(
+            product,
+            actor=self.officer,
+            kind=Dossier.Kind.FIRST_RATING,
+            filed_on=datetime.date(2026, 4, 3),
+        )
+        other = record_transitional_dossier(
+            tea_product(),
+            actor=self.officer,
+            kind=Dossier.Kind.RE_RATING,
+            filed_on=datetime.date(2026, 4, 3),
+        )
+        certificate = historical_certificate(
+            self.officer, product, issued_on=datetime.date(2026, 5, 29)
+        )
+        pending.refresh_from_db()
+        other.refresh_from_db()
+        self.assertEqual(pending.status, TransitionalDossier.Status.RECOGNISED)
+        self.assertEqual(pending.decision_number, certificate.decision.number)
+        self.assertEqual(pending.closed_on, datetime.date(2026, 5, 29))
+        self.assertEqual(other.status, TransitionalDossier.Status.PENDING)
 
     def test_an_older_historical_certificate_recorded_later_is_superseded_at_once(self):
         product = tea_product()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
 from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
@@ -132,6 +133,10 @@ def dossier_list(request):
         "page": paginate(request, dossiers),
         "query": query_without_page(request),
         "can_create": member_products(request.user).exists(),
+        "is_office": filters.is_official
+        and bool(
+            official_scope(request.user).province_codes or official_scope(request.user).is_national
+        ),
         "is_htmx": is_htmx(request),
     }
     template = "evaluations/dossier_list.html"
