@@ -8,9 +8,12 @@ OCOP office.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import date_format
 
 from ocop.accounts.scope import official_scope
 from ocop.core.tasks import queue_email
@@ -57,7 +60,8 @@ def _province_of(product) -> str:
 
 def notify_producers(products, *, subject, body, params) -> None:
     """One e-mail to the active members of each product's producer, in the site's language,
-    once the transaction commits."""
+    once the transaction commits. Dates among ``params`` are written in the site's language
+    too, whatever the language of the page that acted."""
     producer_ids = {product.producer_id for product in products}
     recipients = sorted(
         {
@@ -71,5 +75,12 @@ def notify_producers(products, *, subject, body, params) -> None:
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        subject, body = str(subject), str(body) % {key: str(value) for key, value in params.items()}
+        values = {key: _text(value) for key, value in params.items()}
+        subject, body = str(subject), str(body) % values
     transaction.on_commit(lambda: queue_email(subject=subject, body=body, recipients=recipients))
+
+
+def _text(value) -> str:
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
