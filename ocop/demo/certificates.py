@@ -28,7 +28,8 @@ day there is one certificate in its re-rating window and one revoked:
 - ``WINDOW_PRODUCT`` is re-rated by a decision dated so that its new certificate expires 150
   days after the seeding day (the window runs from 30 days before to 30 days after it);
 - ``REVOKED_PRODUCT`` is re-rated 400 days before the seeding day, and that certificate is
-  revoked 45 days before it (misuse of the OCOP mark, a sample event).
+  revoked 45 days before it (misuse of the OCOP mark, a sample event), on a conclusion
+  dated 10 days before the revocation (within the 15 days of art. 8(4)).
 
 Everything else older has expired by now, or been replaced. Under Decision 148/QĐ-TTg (24 February
 2023 to the abolition of districts on 1 July 2025) 3★ products were recognised by the district
@@ -65,6 +66,7 @@ REVOKED_PRODUCT = "Nấm hương rừng sấy khô (mẫu)"
 WINDOW_DAYS_LEFT = 150  # the new certificate expires 150 days after the seeding day
 REVOKED_ISSUED_DAYS_AGO = 400
 REVOKED_DAYS_AGO = 45
+FINDING_DAYS_BEFORE_REVOCATION = 10
 REVOCATION_NUMBER = "45/QĐ-UBND (mẫu)"
 
 
@@ -206,12 +208,17 @@ def _revoke(officer, province, today, report):
     if certificate is None or certificate.revoked_on is not None:
         report.unchanged[label] += certificate is not None
         return
+    decided_on = max(certificate.issued_on, today - datetime.timedelta(days=REVOKED_DAYS_AGO))
     revoke_certificate(
         certificate,
         actor=officer,
         ground=RevocationGround.MARK_MISUSE,
         decision_number=REVOCATION_NUMBER,
-        decided_on=max(certificate.issued_on, today - datetime.timedelta(days=REVOKED_DAYS_AGO)),
+        decided_on=decided_on,
+        finding_on=max(
+            certificate.issued_on,
+            decided_on - datetime.timedelta(days=FINDING_DAYS_BEFORE_REVOCATION),
+        ),
         note=SAMPLE_NOTE,
     )
     report.updated[label] += 1

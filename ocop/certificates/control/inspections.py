@@ -11,8 +11,9 @@ Who acts: the office that could revoke the certificate (``guards.can_revoke``): 
 province's OCOP office for 3★ and 4★ products, the central office for 5★ ones.
 
 The revocation is due within 15 days of the finding (art. 8(4)): the visit that recommended it,
-or the follow-up that found the corrections not made. A late revocation is allowed (the
-certificate must still go) and flagged, never refused.
+or the follow-up that found the corrections not made; the revocation records the finding's day
+and the due day on the certificate. A late revocation is allowed (the certificate must still
+go) and flagged, never refused.
 """
 
 from __future__ import annotations
@@ -585,12 +586,15 @@ def escalate_to_revocation(
         ground=ground,
         decision_number=decision_number,
         decided_on=decided_on,
+        finding_on=locked.finding_on,
         note=f"{reference} {note}".strip(),
     )
     return _close_revoked(locked, certificate, actor=actor, note=note)
 
 
 def _close_revoked(locked, certificate, *, actor, note) -> Escalation:
+    # The 15 days run from the inspection's finding: the certificate records them when it is
+    # revoked through the inspection; one revoked meanwhile records its own finding.
     due_on = locked.revocation_due_on
     is_late = certificate.revoked_on > due_on
     locked.status = Inspection.Status.CLOSED

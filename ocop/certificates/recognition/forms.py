@@ -25,6 +25,7 @@ from ..models import (
     Certificate,
     RecognitionDecision,
     RevocationGround,
+    finding_messages,
     grace_days,
 )
 
@@ -514,7 +515,8 @@ class CertificateFilterForm(forms.Form):
 
 class RevokeForm(forms.Form):
     """Revocation of a certificate (art. 8): one of the six grounds of art. 8(1), the
-    decision's number and date."""
+    decision's number and date, and the day its 15 days ran from (art. 8(4): the authority's
+    conclusion, or the commune's confirmation that production stopped)."""
 
     ground = forms.ChoiceField(
         label=_("Ground for revocation"),
@@ -531,6 +533,19 @@ class RevokeForm(forms.Form):
         label=_("Date of the revocation decision"),
         required_message=_("Enter the date of the revocation decision."),
     )
+    finding_on = DayField(
+        label=_("Date of the conclusion or confirmation"),
+        required_message=_(
+            "Enter the date of the competent authority's conclusion or, when production "
+            "stopped, of the commune's confirmation."
+        ),
+        help_text=_(
+            "The 15 days for revoking run from this day (art. 8(4)): the date of the competent "
+            "authority's conclusion on the breach or, for “production stopped”, the date of the "
+            "commune People's Committee's confirmation that production stopped. Not after the "
+            "revocation decision."
+        ),
+    )
     note = NoteField(
         label=_("Note"),
         required=False,
@@ -538,6 +553,25 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was found, for the record."),
     )
+
+    def clean(self):
+        """The finding's day, not in the future nor after the decision, in the words of the
+        ground (the service checks it again, and against the certificate's issue)."""
+        cleaned = super().clean()
+        finding_on, decided_on = cleaned.get("finding_on"), cleaned.get("decided_on")
+        messages = finding_messages(cleaned.get("ground"))
+        if finding_on is None:
+            return cleaned
+        if finding_on > timezone.localdate():
+            self.add_error(
+                "finding_on", forms.ValidationError(messages["future_finding"], code="future")
+            )
+        elif decided_on is not None and finding_on > decided_on:
+            self.add_error(
+                "finding_on",
+                forms.ValidationError(messages["finding_after_decision"], code="after_decision"),
+            )
+        return cleaned
 
 
 class ConfirmForm(forms.Form):

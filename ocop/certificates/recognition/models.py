@@ -70,6 +70,48 @@ class RevocationGround(models.TextChoices):
     OTHER_FINDING = "other_finding", _("other findings by a competent authority")
 
 
+# What the 15 days of art. 8(4) run from ("kể từ ngày có kết luận của cơ quan có thẩm quyền về
+# hành vi vi phạm của chủ thể hoặc xác nhận của UBND cấp xã về chủ thể OCOP không còn sản xuất
+# sản phẩm OCOP"): the commune People's Committee's confirmation when production stopped (art.
+# 8(1)(đ)), the competent authority's conclusion on the other grounds. The forms and the
+# revocation services word the day after the ground.
+CONCLUSION_MESSAGES = {
+    "label": _("Date of the competent authority's conclusion"),
+    "no_finding_date": _("Enter the date of the competent authority's conclusion."),
+    "future_finding": _("The date of the authority's conclusion cannot be in the future."),
+    "finding_after_decision": _(
+        "The date of the authority's conclusion cannot be after the date of the revocation "
+        "decision."
+    ),
+    "finding_before_issue": _(
+        "The date of the authority's conclusion cannot be before the certificate was issued "
+        "(%(date)s)."
+    ),
+}
+CONFIRMATION_MESSAGES = {
+    "label": _("Date of the commune's confirmation that production stopped"),
+    "no_finding_date": _(
+        "Enter the date of the commune People's Committee's confirmation that production stopped."
+    ),
+    "future_finding": _("The date of the commune's confirmation cannot be in the future."),
+    "finding_after_decision": _(
+        "The date of the commune's confirmation cannot be after the date of the revocation "
+        "decision."
+    ),
+    "finding_before_issue": _(
+        "The date of the commune's confirmation cannot be before the certificate was issued "
+        "(%(date)s)."
+    ),
+}
+
+
+def finding_messages(ground) -> dict:
+    """How the day the 15 days run from is named and refused, for ``ground``."""
+    if ground == RevocationGround.PRODUCTION_STOPPED:
+        return CONFIRMATION_MESSAGES
+    return CONCLUSION_MESSAGES
+
+
 def scope_filter(user, *, province_field):
     """Officials see their territory's rows (the central office every row); producer members
     their producers' rows. None for nobody."""
@@ -401,6 +443,25 @@ class Certificate(TimeStampedModel):
         _("revocation decision number"), max_length=50, blank=True
     )
     revocation_note = models.TextField(_("revocation note"), blank=True)
+    revocation_finding_on = models.DateField(
+        _("revocation period started on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day of the competent authority's conclusion on the breach, or of the commune "
+            "People's Committee's confirmation that production stopped: the 15 days of art. 8(4) "
+            "run from it."
+        ),
+    )
+    revocation_due_on = models.DateField(
+        _("revocation due by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The 15th day after that day, or the next working day when it is a day off; "
+            "computed when the revocation was recorded."
+        ),
+    )
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("replaced by"),
@@ -437,13 +498,32 @@ class Certificate(TimeStampedModel):
                 name="%(app_label)s_%(class)s_valid_after_issue",
             ),
             models.CheckConstraint(
-                condition=Q(revoked_on__isnull=True, revocation_ground="")
+                condition=Q(
+                    revoked_on__isnull=True,
+                    revocation_ground="",
+                    revocation_finding_on__isnull=True,
+                    revocation_due_on__isnull=True,
+                )
                 | (
-                    Q(revoked_on__isnull=False)
+                    Q(
+                        revoked_on__isnull=False,
+                        revocation_finding_on__isnull=False,
+                        revocation_due_on__isnull=False,
+                    )
                     & ~Q(revocation_ground="")
                     & ~Q(revocation_decision_number="")
                 ),
                 name="%(app_label)s_%(class)s_revocation_complete",
+            ),
+            # The 15 days run from the finding (art. 8(4)); the revocation is not decided
+            # before it.
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True)
+                | Q(
+                    revocation_finding_on__lte=models.F("revoked_on"),
+                    revocation_due_on__gt=models.F("revocation_finding_on"),
+                ),
+                name="%(app_label)s_%(class)s_revocation_after_finding",
             ),
             models.CheckConstraint(
                 condition=Q(superseded_by__isnull=True, superseded_on__isnull=True)
@@ -467,6 +547,18 @@ class Certificate(TimeStampedModel):
     @property
     def re_rating_window(self):
         return re_rating_window(self.valid_until)
+
+    @property
+    def revocation_finding_label(self) -> str:
+        """What the revocation's 15 days ran from: the authority's conclusion, or the commune's
+        confirmation that production stopped."""
+        return finding_messages(self.revocation_ground)["label"]
+
+    @property
+    def is_revoked_late(self) -> bool:
+        """Revoked after the 15 days of art. 8(4) had run out: recorded and reported, never
+        refused (the query: ``revoked_on__gt=F("revocation_due_on")``)."""
+        return self.revoked_on is not None and self.revoked_on > self.revocation_due_on
 
     def status_on(self, day: datetime.date, *, pending_re_rating: bool | None = None) -> str:
         """The status on ``day``. Without ``pending_re_rating``, the annotation of

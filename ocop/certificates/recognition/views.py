@@ -5,7 +5,7 @@ provincial OCOP offices and the central office:
   where it is signed (certificates issued) or discarded (the entry of a decision taken before
   the platform is ``historical.py``);
 - certificates: the list (status as it is today), a certificate's page with its history and
-  PDFs, and its revocation.
+  PDFs, and its revocation (with the day its 15 days ran from, art. 8(4)).
 
 The pages are the offices' only: anyone without a provincial or central office role (a producer,
 a commune officer) gets 404, as does an office for another province's decision or certificate.
@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -462,12 +463,13 @@ def certificate_revoke(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            revoke_certificate(
+            revoked = revoke_certificate(
                 certificate,
                 actor=request.user,
                 ground=data["ground"],
                 decision_number=data["decision_number"],
                 decided_on=data["decided_on"],
+                finding_on=data["finding_on"],
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
@@ -478,6 +480,15 @@ def certificate_revoke(request, pk):
                 _("Certificate %(number)s is revoked; its public page says so now.")
                 % {"number": certificate.number},
             )
+            if revoked.is_revoked_late:
+                messages.warning(
+                    request,
+                    _(
+                        "The revocation was due by %(date)s, 15 days after the conclusion or "
+                        "confirmation: it is recorded as late."
+                    )
+                    % {"date": date_format(revoked.revocation_due_on, "SHORT_DATE_FORMAT")},
+                )
             return redirect("certificates:certificate_detail", pk=certificate.pk)
     certificate = _certificate(request, pk)  # as it is now
     if certificate.revoked_on is not None or certificate.superseded_by_id is not None:

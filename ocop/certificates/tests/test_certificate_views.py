@@ -69,6 +69,7 @@ class Cast(TestCase):
             ground="mark_misuse",
             decision_number="3/QĐ-UBND",
             decided_on=TODAY - datetime.timedelta(days=10),
+            finding_on=TODAY - datetime.timedelta(days=10),
         )
         cls.revoked.refresh_from_db()
         cls.five = signed_decision(cls.central, [proposal(star=5)]).certificates.get()
@@ -264,6 +265,7 @@ class CertificateRevokeTests(Cast):
             "ground": "criteria_not_met",
             "decision_number": "45/QĐ-UBND",
             "decided_on": TODAY.isoformat(),
+            "finding_on": TODAY.isoformat(),
             "note": "Hậu kiểm: không còn đạt tiêu chí.",
         }
         data.update(fields)
@@ -307,10 +309,9 @@ class CertificateRevokeTests(Cast):
         self.assertContains(
             response, vi("The date of the revocation decision cannot be in the future.")
         )
+        before_issue = (self.valid.issued_on - datetime.timedelta(days=1)).isoformat()
         response = self.revoke(
-            self.officer,
-            self.valid,
-            decided_on=(self.valid.issued_on - datetime.timedelta(days=1)).isoformat(),
+            self.officer, self.valid, decided_on=before_issue, finding_on=before_issue
         )
         self.assertContains(
             response, vi("The revocation cannot be dated before the certificate was issued.")

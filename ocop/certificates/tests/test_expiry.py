@@ -161,6 +161,7 @@ class DailyPassTests(TestCase):
             ground="mark_misuse",
             decision_number="9/QĐ-UBND",
             decided_on=NOW.date(),
+            finding_on=NOW.date(),
         )
         self.run_pass(WINDOW_OPENS)
         self.assertEqual(self.notices(), [])

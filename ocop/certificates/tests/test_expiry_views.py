@@ -67,6 +67,7 @@ class ExpiringListTests(TestCase):
             ground="mark_misuse",
             decision_number="1/QĐ-UBND",
             decided_on=TODAY,
+            finding_on=TODAY,
         )
         lai_chau_product = ProductFactory(
             producer=ProducerFactory(commune=commune("03388")), scoring_set_id=11

@@ -161,6 +161,7 @@ class InspectionServiceTests(TestCase):
             ground=RevocationGround.PRODUCTION_STOPPED,
             decision_number="9/QĐ-UBND",
             decided_on=TODAY,
+            finding_on=TODAY,
         )
         before = state()
         with self.assertRaises(ValidationError) as caught:
@@ -461,6 +462,7 @@ class InspectionServiceTests(TestCase):
             ground=RevocationGround.MARK_MISUSE,
             decision_number="7/QĐ-UBND",
             decided_on=TODAY,
+            finding_on=TODAY,
         )
         escalation = self.escalate(inspection, ground=None, decision_number=None, decided_on=None)
         self.assertFalse(escalation.is_late)

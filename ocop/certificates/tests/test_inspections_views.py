@@ -489,6 +489,7 @@ class InspectionPagesTests(TestCase):
             ground="production_stopped",
             decision_number="70/QĐ-UBND",
             decided_on=TODAY,
+            finding_on=TODAY,
         )
         response = self.client.get(url("inspection_escalate", self.recorded.pk))
         self.assertTrue(response.context["already_revoked"])

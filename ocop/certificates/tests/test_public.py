@@ -105,6 +105,7 @@ class VerificationPageTests(TestCase):
             ground=RevocationGround.MARK_MISUSE,
             decision_number="55/QĐ-UBND",
             decided_on=TODAY - days(10),
+            finding_on=TODAY - days(10),
         )
         upgraded = product("Gạo nếp nương Tâm Thiện")
         cls.old = historical_certificate(cls.officer, upgraded, issued_on=datetime.date(2022, 3, 1))

@@ -215,6 +215,7 @@ class RevocationTests(TestCase):
             "ground": RevocationGround.PRODUCTION_STOPPED,
             "decision_number": "88/QĐ-UBND",
             "decided_on": TODAY,
+            "finding_on": TODAY,
         }
         values.update(kwargs)
         return revoke_certificate(certificate, actor=actor, **values)

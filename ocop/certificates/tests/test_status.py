@@ -110,6 +110,7 @@ class CertificateStatusTests(TestCase):
             ground=RevocationGround.MARK_MISUSE,
             decision_number="77/QĐ-UBND",
             decided_on=day("2026-05-20"),
+            finding_on=day("2026-05-20"),
         )
         self.certificate.refresh_from_db()
         self.assertEqual(self.status_on("2026-05-19"), S.VALID)

@@ -64,6 +64,7 @@ class ListingMatchesValidityTests(TestCase):
             ground=RevocationGround.PRODUCTION_STOPPED,
             decision_number="9/QĐ-UBND",
             decided_on=TODAY,
+            finding_on=TODAY,
         )
         cls.old = certificate(TODAY + days(100), issued_on=TODAY - days(900))
         cls.renewed = historical_certificate(

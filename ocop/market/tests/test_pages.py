@@ -58,6 +58,7 @@ class ListingRuleTests(TestCase):
             ground="mark_misuse",
             decision_number="15/QĐ-UBND",
             decided_on=timezone.localdate(),
+            finding_on=timezone.localdate(),
         )
         response = self.client.get(reverse("market:product_list"))
         self.assertEqual(listed_names(response), [self.coffee.name])

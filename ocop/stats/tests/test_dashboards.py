@@ -196,6 +196,7 @@ class DashboardContentTests(TestCase):
                     ground=RevocationGround.MARK_MISUSE,
                     decision_number="12/QĐ-UBND",
                     decided_on=datetime.date(2026, 5, 1),
+                    finding_on=datetime.date(2026, 5, 1),
                 )
             scored_result(lost={"1.5": 3, "3.1": 1})
             scored_result(lost={"1.5": 1, "2.1": 2})

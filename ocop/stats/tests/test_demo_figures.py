@@ -135,6 +135,7 @@ class DemoFiguresTests(FilesInTemporaryFolder, TestCase):
                     ground=RevocationGround.MARK_MISUSE,
                     decision_number="99/QĐ-UBND",
                     decided_on=today,
+                    finding_on=today,
                 )
             after = self.summary(today)
             yesterday = self.summary(today - datetime.timedelta(days=1))

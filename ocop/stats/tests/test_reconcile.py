@@ -50,6 +50,7 @@ class ReconcileTests(TestCase):
                 ground=RevocationGround.PRODUCTION_STOPPED,
                 decision_number="778/QĐ-UBND",
                 decided_on=datetime.date(2026, 5, 20),
+                finding_on=datetime.date(2026, 5, 20),
             )
         scored_result()
         # The other two old certificates expired in January 2025 (time alone, no event).

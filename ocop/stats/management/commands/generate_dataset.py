@@ -33,7 +33,7 @@ from ocop.certificates.models import (
     RecognitionDecision,
     RevocationGround,
 )
-from ocop.core.deadlines import certificate_expires_on
+from ocop.core.deadlines import certificate_expires_on, revocation_due_on
 from ocop.core.text import fold
 from ocop.evaluations.models import (
     Council,
@@ -516,6 +516,9 @@ class Generator:
                 )
                 certificate.revocation_ground = self.rng.choice(grounds)
                 certificate.revocation_decision_number = f"TH-{MARKER}-{revoked + 1}"
+                # Decided on the day of the finding (art. 8(4)), so never late.
+                certificate.revocation_finding_on = certificate.revoked_on
+                certificate.revocation_due_on = revocation_due_on(certificate.revoked_on)
                 certificate.is_current = False
                 revoked += 1
         Certificate.objects.bulk_create(certificates, batch_size=2000)
