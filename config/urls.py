@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/certificates/", include("ocop.certificates.expiry.urls")),
     path("manage/certificates/", include("ocop.certificates.recognition.urls")),
     path("manage/inspections/", include((control_urls.inspections, "inspections"))),
+    path("manage/revocations/", include((control_urls.revocations, "revocations"))),
     path("manage/problem-reports/", include((control_urls.problem_reports, "problem_reports"))),
     path("manage/stats/", include("ocop.stats.urls")),
     path("open-data/", include("ocop.stats.open_data_urls")),

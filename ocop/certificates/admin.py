@@ -1,7 +1,7 @@
-"""Read-only admin for decisions, certificates, problem reports and inspections. Every change
-goes through the services (``recognition/services.py`` and ``control/``: authority checks, the
-one-current-certificate rule, the hash-chained audit log); the admin does none of that, so it
-only shows the rows."""
+"""Read-only admin for decisions, certificates, problem reports, inspections and revocations
+due. Every change goes through the services (``recognition/services.py`` and ``control/``:
+authority checks, the one-current-certificate rule, the hash-chained audit log); the admin does
+none of that, so it only shows the rows."""
 
 from django.contrib import admin
 
@@ -81,6 +81,26 @@ class InspectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     raw_id_fields = ("certificate", "created_by")
     date_hierarchy = "planned_on"
     inlines = [InspectionFindingInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+# --------------------------------------------------------------------------------------
+# Revocations due (written only through ``control/revocation.py``)
+# --------------------------------------------------------------------------------------
+
+from .models import RevocationCase  # noqa: E402
+
+
+@admin.register(RevocationCase)
+class RevocationCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("due_on", "certificate", "ground", "finding_on", "reference", "status")
+    list_filter = ("status", "ground")
+    search_fields = ("certificate__number", "certificate__product__name", "reference")
+    list_select_related = ("certificate",)
+    raw_id_fields = ("certificate", "inspection", "recorded_by")
+    date_hierarchy = "due_on"
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

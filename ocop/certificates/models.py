@@ -3,7 +3,7 @@
 
 - ``recognition/models.py``: recognition decisions, their items, and certificates with their
   status;
-- ``control/models.py``: problem reports, inspections and their findings.
+- ``control/models.py``: problem reports, inspections and their findings, revocations due.
 
 Import them from here (``ocop.certificates.models``), as Django does.
 """
@@ -14,6 +14,8 @@ from .control.models import (
     InspectionQuerySet,
     ProblemReport,
     ProblemReportQuerySet,
+    RevocationCase,
+    RevocationCaseQuerySet,
     revoking_office_filter,
 )
 from .recognition.models import (
@@ -53,6 +55,8 @@ __all__ = [
     "ProblemReportQuerySet",
     "RecognitionDecision",
     "RecognitionDecisionQuerySet",
+    "RevocationCase",
+    "RevocationCaseQuerySet",
     "RevocationGround",
     "certificate_status",
     "finding_messages",

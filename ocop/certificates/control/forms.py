@@ -1,18 +1,28 @@
-"""Forms of the post-recognition control pages: inspections; problem reports, sent by anyone
-from the public verification page and handled in the offices' inbox (its filters and the note
-of what was done). They check the shape of the input and limit the choices to what the user
-may pick; the rules are the services' (``inspections.py``, ``problem_reports.py``) and come
-back as a ``ValidationError`` that the view puts on the form. No form saves anything."""
+"""Forms of the post-recognition control pages: inspections; revocations due (art. 8(4));
+problem reports, sent by anyone from the public verification page and handled in the offices'
+inbox (its filters and the note of what was done). They check the shape of the input and limit
+the choices to what the user may pick; the rules are the services' (``inspections.py``,
+``revocation.py``, ``problem_reports.py``) and come back as a ``ValidationError`` that the view
+puts on the form. No form saves anything."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ocop.evaluations.forms import add_service_error  # noqa: F401 (re-exported for the views)
 from ocop.producers.forms import DateInput, LayoutMixin
 
-from ..models import Inspection, InspectionFinding, ProblemReport, RevocationGround
+from ..models import (
+    Inspection,
+    InspectionFinding,
+    ProblemReport,
+    RevocationCase,
+    RevocationGround,
+)
+from ..recognition.forms import DayField, LineField, NoteField
 from .inspections import MAX_FINDINGS, FindingInput
 from .problem_reports import NOTE_MAX_LENGTH
+from .revocation import REFERENCE_MAX_LENGTH
 
 # --------------------------------------------------------------------------------------
 # Inspections
@@ -243,6 +253,102 @@ class CancelForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A confirmation without input (closing an inspection on a revocation already made)."""
+
+
+# --------------------------------------------------------------------------------------
+# Revocations due (art. 8(4))
+# --------------------------------------------------------------------------------------
+
+
+class RevocationCaseForm(LayoutMixin, forms.Form):
+    """A conclusion on a breach, or the commune's confirmation that production stopped: the
+    day the 15 days of art. 8(4) run from, and what it is."""
+
+    LAYOUT = [
+        (
+            _("Conclusion or confirmation"),
+            [["ground"], ["finding_on", "reference"], ["note"]],
+        )
+    ]
+
+    ground = forms.ChoiceField(
+        label=_("Ground for revocation"),
+        choices=[(value, capfirst(label)) for value, label in RevocationGround.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one of the legal grounds for revocation.")},
+    )
+    finding_on = DayField(
+        label=_("Date of the conclusion or confirmation"),
+        required_message=_(
+            "Enter the date of the competent authority's conclusion or, when production "
+            "stopped, of the commune's confirmation."
+        ),
+        help_text=_(
+            "The date of the competent authority's conclusion on the breach or, for "
+            "“production stopped”, of the commune People's Committee's confirmation. The "
+            "certificate is to be revoked within 15 days of it."
+        ),
+    )
+    reference = LineField(
+        label=_("Conclusion or confirmation"),
+        max_length=REFERENCE_MAX_LENGTH,
+        help_text=_(
+            "Its number and the body that issued it, e.g. “Kết luận 12/KL-QLTT, Chi cục Quản lý "
+            "thị trường” or “Xác nhận 5/XN-UBND, UBND xã Mường Ảng”."
+        ),
+        error_messages={
+            "required": _(
+                "Enter the number of the conclusion or confirmation and the body that issued it."
+            )
+        },
+    )
+    note = NoteField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("What was found, for the record."),
+    )
+
+
+class WithdrawRevocationCaseForm(forms.Form):
+    reason = NoteField(
+        label=_("Why is it withdrawn?"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        max_length=2000,
+        help_text=_("E.g. recorded against the wrong certificate, or the conclusion was annulled."),
+        error_messages={"required": _("Say why it is withdrawn.")},
+    )
+
+
+DUE = ""
+OVERDUE_CASES = "overdue"
+
+
+class RevocationCaseFilterForm(forms.Form):
+    """The list's filter: the revocations due (all, or only the overdue ones), or the closed
+    ones; an invalid value is ignored and shown as an error."""
+
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (DUE, _("Revocations due")),
+            (OVERDUE_CASES, _("Overdue only")),
+            (RevocationCase.Status.REVOKED, _("Closed: certificate revoked")),
+            (RevocationCase.Status.WITHDRAWN, _("Withdrawn")),
+        ],
+    )
+
+    def filter(self, cases, *, today):
+        self.is_valid()
+        status = self.cleaned_data.get("status") or DUE
+        if status in (DUE, OVERDUE_CASES):
+            cases = cases.open().order_by("due_on", "id")
+            if status == OVERDUE_CASES:
+                cases = cases.filter(due_on__lt=today)
+            return cases
+        return cases.filter(status=status).order_by("-closed_at", "-id")
 
 
 # --------------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ Who acts: the office that could revoke the certificate (``guards.can_revoke``): 
 province's OCOP office for 3★ and 4★ products, the central office for 5★ ones.
 
 The revocation is due within 15 days of the finding (art. 8(4)): the visit that recommended it,
-or the follow-up that found the corrections not made; the revocation records the finding's day
-and the due day on the certificate. A late revocation is allowed (the certificate must still
-go) and flagged, never refused.
+or the follow-up that found the corrections not made. That step opens the revocation due
+(``revocation.open_revocation_case``), listed with the office's other revocations due until the
+certificate is revoked; the revocation records the finding's day and the due day on the
+certificate. A late revocation is allowed (the certificate must still go) and flagged, never
+refused.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from ..models import (
     grace_days,
     revoking_office_filter,
 )
-from .revocation import revoke_certificate
+from .revocation import open_revocation_case, revoke_certificate
 
 MAX_FINDINGS = 50
 TRIGGER_MAX_LENGTH = 200
@@ -440,6 +442,8 @@ def record_inspection(
         new_status=locked.status,
         comment=locked.summary,
     )
+    if locked.awaits_revocation:
+        open_revocation_case(locked, actor=actor)
     params = {"date": _short(visited_on), "outcome": locked.get_outcome_display()}
     if outcome == Inspection.Outcome.CORRECTIVE_ACTION:
         body = gettext_lazy(
@@ -510,6 +514,8 @@ def record_follow_up(inspection, *, actor, checked_on, corrected, note="") -> In
         new_status=locked.status,
         comment=locked.follow_up_note,
     )
+    if locked.awaits_revocation:
+        open_revocation_case(locked, actor=actor)
     if corrected:
         body = gettext_lazy(
             "The OCOP office checked on %(date)s that the findings about %(product)s are "

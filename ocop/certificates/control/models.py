@@ -1,6 +1,6 @@
 """The models of post-recognition control: problem reports sent from the public verification
-page, and inspections (hậu kiểm, art. 9) with their findings. Their tables keep the
-``certificates_`` prefix; import them from ``ocop.certificates.models``.
+page, inspections (hậu kiểm, art. 9) with their findings, and the revocations due (art. 8(4)).
+Their tables keep the ``certificates_`` prefix; import them from ``ocop.certificates.models``.
 """
 
 import datetime
@@ -10,13 +10,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.accounts.scope import official_scope
 from ocop.core.deadlines import revocation_due_on
 from ocop.core.models import TimeStampedModel
 from ocop.producers.models import ProducerMember
 
-from ..recognition.models import Certificate, scope_filter
+from ..recognition.models import Certificate, RevocationGround, scope_filter
 
 
 class ProblemReportQuerySet(models.QuerySet):
@@ -407,3 +408,137 @@ class InspectionFinding(models.Model):
         if self.area == self.Area.CRITERION:
             return f"{self.criterion_code}: {self.description[:80]}"
         return f"{self.get_area_display()}: {self.description[:80]}"
+
+
+class RevocationCaseQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The office that could revoke the certificate (``guards.can_revoke``) sees and acts
+        on its revocations due; no one else (not even an office that reads the certificate)."""
+        condition = revoking_office_filter(user, prefix="certificate__")
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+    visible_to = editable_by
+
+    def open(self):
+        return self.filter(status=RevocationCase.Status.OPEN)
+
+    def with_list_data(self):
+        return self.select_related(
+            "certificate__product__producer__province", "inspection", "recorded_by"
+        )
+
+
+class RevocationCase(TimeStampedModel):
+    """A revocation that is due: a certificate not yet revoked is to be revoked within 15 days
+    of the competent authority's conclusion on a breach (art. 8(1)(a)-(d), (e)) or of the
+    commune People's Committee's confirmation that production stopped (art. 8(1)(đ)), art.
+    8(4). Recorded by the office that may revoke, or opened by an inspection whose finding
+    calls for revocation; closed when the certificate is revoked, or withdrawn with a reason.
+    The due day is computed when the case is recorded, with the calendar known that day."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("revocation due")
+        REVOKED = "revoked", _("certificate revoked")
+        WITHDRAWN = "withdrawn", pgettext_lazy("revocation due", "withdrawn")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        related_name="revocation_cases",
+    )
+    inspection = models.OneToOneField(
+        Inspection,
+        verbose_name=_("inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revocation_case",
+        help_text=_("The inspection whose finding calls for the revocation, if any."),
+    )
+    ground = models.CharField(
+        _("ground for revocation"),
+        max_length=30,
+        choices=RevocationGround.choices,
+        blank=True,
+        help_text=_("Empty for an inspection's finding: chosen with the revocation decision."),
+    )
+    finding_on = models.DateField(
+        _("date of the conclusion or confirmation"),
+        help_text=_(
+            "The day of the competent authority's conclusion on the breach, or of the commune "
+            "People's Committee's confirmation that production stopped."
+        ),
+    )
+    due_on = models.DateField(_("revocation due by"))
+    reference = models.CharField(
+        _("conclusion or confirmation"),
+        max_length=200,
+        help_text=_(
+            "Its number and the body that issued it, e.g. 12/KL-QLTT of the market surveillance."
+        ),
+    )
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    objects = RevocationCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case of revocation due")
+        verbose_name_plural = _("cases of revocation due")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="certificates_revocation_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "revoked", "withdrawn"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ground="") | Q(inspection__isnull=False),
+                name="%(app_label)s_%(class)s_ground_or_inspection",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gt=models.F("finding_on")),
+                name="%(app_label)s_%(class)s_due_after_finding",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status__in=["revoked", "withdrawn"], closed_at__isnull=False),
+                name="%(app_label)s_%(class)s_closed_at_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdrawal_reason=""),
+                name="%(app_label)s_%(class)s_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} · {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_commune_confirmation(self) -> bool:
+        return self.ground == RevocationGround.PRODUCTION_STOPPED
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_open and self.due_on < today
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.due_on - today).days

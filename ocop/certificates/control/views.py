@@ -2,6 +2,10 @@
 
 - inspections (/manage/inspections/): the list, planning, the visit with its findings, the
   follow-up of corrective action and the revocation;
+- revocations due (/manage/revocations/, art. 8(4)): the list of the office's revocations due,
+  soonest first and the overdue ones flagged; recording a conclusion or the commune's
+  confirmation against a certificate; withdrawing one recorded by mistake. Only the office that
+  may revoke the certificate (``guards.can_revoke``) sees and acts; anyone else gets 404;
 - problem reports (/manage/problem-reports/): the inbox of the reports sent from the public
   verification pages, marked handled with a note, or reopened.
 
@@ -13,13 +17,14 @@ provincial office sees the reports about its province's products, the central of
 report (and alone those about unknown codes); anyone else gets 404. The sender's name and
 contact are shown there, to officials only, and nowhere else.
 
-Every change is one call into ``inspections.py`` or ``problem_reports.py``; a refusal comes
-back as form errors or a message and changes nothing."""
+Every change is one call into ``inspections.py``, ``revocation.py`` or ``problem_reports.py``;
+a refusal comes back as form errors or a message and changes nothing."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
@@ -35,9 +40,11 @@ from ocop.core.pagination import paginate, query_without_page
 
 from ..guards import can_revoke
 from ..models import (
+    Certificate,
     CertificateStatus,
     Inspection,
     ProblemReport,
+    RevocationCase,
     RevocationGround,
     revoking_office_filter,
 )
@@ -54,10 +61,14 @@ from .forms import (
     PlanForm,
     ProblemReportFilterForm,
     RecordForm,
+    RevocationCaseFilterForm,
+    RevocationCaseForm,
+    WithdrawRevocationCaseForm,
     add_service_error,
 )
 from .inspections import TRIGGER_MAX_LENGTH
 from .problem_reports import handle_problem_report, reopen_problem_report
+from .revocation import record_revocation_case, withdraw_revocation_case
 
 # --------------------------------------------------------------------------------------
 # Inspections
@@ -92,6 +103,10 @@ def _nothing_to_do(request, inspection):
         % {"status": inspection.get_status_display()},
     )
     return redirect(inspection)
+
+
+def _short(day) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _refused(request, inspection, error):
@@ -350,6 +365,128 @@ def inspection_escalate(request, pk):
         "already_revoked": already_revoked,
     }
     return render(request, "certificates/inspection_escalate.html", context)
+
+
+# --------------------------------------------------------------------------------------
+# Revocations due (art. 8(4))
+# --------------------------------------------------------------------------------------
+
+
+def _revoking_office(request):
+    """Only an office that may revoke some certificate has revocations due; 404 otherwise."""
+    condition = revoking_office_filter(request.user)
+    if condition is None:
+        raise Http404
+    return condition
+
+
+def _certificate_page(certificate_id):
+    return redirect(
+        reverse("certificates:certificate_detail", args=[certificate_id]) + "#revocation-due-cases"
+    )
+
+
+@require_GET
+def revocation_case_list(request):
+    """The revocations due of the certificates the office may revoke, soonest due first, the
+    overdue ones flagged; or the closed ones."""
+    _revoking_office(request)
+    today = timezone.localdate()
+    filters = RevocationCaseFilterForm(request.GET)
+    cases = RevocationCase.objects.editable_by(request.user)
+    page = paginate(request, filters.filter(cases.with_list_data(), today=today))
+    partial = is_htmx(request)
+    context = {
+        "filters": filters,
+        "page": page,
+        # (case, overdue, days to the due day or past it)
+        "rows": [(case, case.is_overdue(today), abs(case.days_left(today))) for case in page],
+        "overdue_count": cases.open().filter(due_on__lt=today).count(),
+        "query": query_without_page(request),
+        "today": today,
+        "is_national": official_scope(request.user).is_national,
+        "is_htmx": partial,
+    }
+    template = "certificates/revocation_case_list.html"
+    response = render(request, f"{template}#results" if partial else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def revocation_case_record(request, pk):
+    """Record a conclusion on a breach, or the commune's confirmation that production stopped,
+    against a certificate the office may revoke: the revocation is then due within 15 days."""
+    condition = _revoking_office(request)
+    certificate = get_object_or_404(
+        Certificate.objects.filter(condition).select_related("product__producer"), pk=pk
+    )
+    if certificate.revoked_on is not None or certificate.superseded_by_id is not None:
+        messages.error(request, _("This certificate is no longer current: nothing is due on it."))
+        return _certificate_page(certificate.pk)
+    form = RevocationCaseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = record_revocation_case(
+                certificate,
+                actor=request.user,
+                ground=data["ground"],
+                finding_on=data["finding_on"],
+                reference=data["reference"],
+                note=data["note"],
+            )
+        except PermissionDenied as error:
+            add_service_error(form, error)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "duplicate":
+                # The same form sent twice (a double click): it is recorded already.
+                messages.info(request, error.messages[0])
+                return _certificate_page(certificate.pk)
+            add_service_error(form, error)
+        else:
+            params = {"number": certificate.number, "date": _short(case.due_on)}
+            if case.due_on < timezone.localdate():
+                messages.warning(
+                    request,
+                    _(
+                        "Recorded: certificate %(number)s was to be revoked by %(date)s (art. "
+                        "8(4)); that day has passed. Revoke it now: the revocation is recorded "
+                        "as late."
+                    )
+                    % params,
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: revoke certificate %(number)s by %(date)s (art. 8(4)).") % params,
+                )
+            return _certificate_page(certificate.pk)
+    context = {"form": form, "certificate": certificate}
+    return render(request, "certificates/revocation_case_record.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def revocation_case_withdraw(request, pk):
+    """Withdraw a revocation due recorded by mistake, or whose conclusion was annulled."""
+    _revoking_office(request)
+    case = get_object_or_404(
+        RevocationCase.objects.editable_by(request.user).with_list_data(), pk=pk
+    )
+    if not case.is_open or case.inspection_id is not None:
+        messages.error(request, _("This revocation due cannot be withdrawn."))
+        return _certificate_page(case.certificate_id)
+    form = WithdrawRevocationCaseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw_revocation_case(case, actor=request.user, reason=form.cleaned_data["reason"])
+        except (PermissionDenied, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The revocation due was withdrawn."))
+            return _certificate_page(case.certificate_id)
+    context = {"form": form, "case": case, "certificate": case.certificate}
+    return render(request, "certificates/revocation_case_withdraw.html", context)
 
 
 # --------------------------------------------------------------------------------------

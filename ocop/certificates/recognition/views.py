@@ -5,7 +5,8 @@ provincial OCOP offices and the central office:
   where it is signed (certificates issued) or discarded (the entry of a decision taken before
   the platform is ``historical.py``);
 - certificates: the list (status as it is today), a certificate's page with its history and
-  PDFs, and its revocation (with the day its 15 days ran from, art. 8(4)).
+  PDFs, its revocations due (``control``'s pages record and withdraw them) and its revocation
+  (with the day its 15 days ran from, art. 8(4)).
 
 The pages are the offices' only: anyone without a provincial or central office role (a producer,
 a commune officer) gets 404, as does an office for another province's decision or certificate.
@@ -43,7 +44,13 @@ from ocop.products.models import Product
 
 from ..control.revocation import revoke_certificate
 from ..guards import can_decide, can_revoke
-from ..models import Certificate, CertificateStatus, DecisionItem, RecognitionDecision
+from ..models import (
+    Certificate,
+    CertificateStatus,
+    DecisionItem,
+    RecognitionDecision,
+    RevocationCase,
+)
 from . import services
 from .forms import (
     CertificateFilterForm,
@@ -418,13 +425,25 @@ def _certificate_page(request, certificate, *, revoke_form=None, status=200):
         .with_pending_re_rating()
         .order_by("-issued_on", "-id")
     ]
+    may_revoke = can_revoke(request.user, certificate)
     revocable = (
-        can_revoke(request.user, certificate)
-        and certificate.revoked_on is None
-        and certificate.superseded_by_id is None
+        may_revoke and certificate.revoked_on is None and certificate.superseded_by_id is None
     )
+    # The revocations due, for the office that may revoke (art. 8(4)): open ones, soonest due
+    # first; the revocation form starts from the first one's ground and day.
+    cases = []
+    if may_revoke and certificate.revoked_on is None:
+        cases = list(
+            RevocationCase.objects.open()
+            .filter(certificate=certificate)
+            .select_related("inspection", "recorded_by")
+            .order_by("due_on", "pk")
+        )
     if revocable and revoke_form is None:
-        revoke_form = RevokeForm(initial={"decided_on": today})
+        initial = {"decided_on": today}
+        if cases:
+            initial.update(ground=cases[0].ground or None, finding_on=cases[0].finding_on)
+        revoke_form = RevokeForm(initial=initial)
     context = {
         "certificate": certificate,
         "product": certificate.product,
@@ -438,6 +457,7 @@ def _certificate_page(request, certificate, *, revoke_form=None, status=200):
         "history": history,
         "can_revoke": revocable,
         "revoke_form": revoke_form if revocable else None,
+        "revocation_cases": [(case, case.is_overdue(today)) for case in cases],
         "public_url": request.build_absolute_uri(
             reverse("verify:certificate_verify", args=[certificate.public_code])
         ),

@@ -245,8 +245,9 @@ class CertificateDetailTests(Cast):
         self.login(self.officer)
         # 1 session, 2 user, 3 memberships, 4 the certificate with product, producer,
         # commune, province, decision and the newer certificate, 5 the product's
-        # certificates with their decisions. Statuses are computed without a query.
-        with self.assertNumQueries(5):
+        # certificates with their decisions, 6 its revocations due (the office may revoke
+        # it). Statuses are computed without a query.
+        with self.assertNumQueries(6):
             response = self.client.get(url("certificate_detail", self.valid.pk))
         self.assertEqual(len(response.context["history"]), count + 1)
 

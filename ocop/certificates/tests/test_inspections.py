@@ -399,7 +399,10 @@ class InspectionServiceTests(TestCase):
         self.assertEqual(inspection.status, Inspection.Status.CLOSED)
         self.assertEqual(inspection.resolution, Inspection.Resolution.REVOKED)
         actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
-        self.assertEqual(actions[-2:], ["certificate.revoked", "inspection.escalated"])
+        self.assertEqual(
+            actions[-3:],
+            ["certificate.revoked", "revocation_case.closed", "inspection.escalated"],
+        )
         self.assertEqual(verify_chain(), [])
         # revoke_certificate's e-mail (the visit's was queued outside this capture).
         self.assertEqual(len(mail.outbox), 1)
