@@ -174,7 +174,7 @@ class DueDayTests(Cast):
         ]
         for kwargs, code in cases:
             for ground in (RevocationGround.LAW_BREACH, RevocationGround.PRODUCTION_STOPPED):
-                with self.subTest(code=code, ground=ground):
+                with self.subTest(code=code, ground=ground), translation.override("en"):
                     with self.assertRaises(ValidationError) as caught:
                         self.revoke(certificate, ground=ground, **kwargs)
                     self.assertEqual(codes(caught.exception), {code})
