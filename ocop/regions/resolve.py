@@ -173,12 +173,15 @@ class _Part:
         )
 
 
-def resolve_legacy_address(text) -> ResolvedAddress:
-    """Find the legacy commune an address names and today's commune(s) it became."""
+def resolve_legacy_address(text, *, units=None) -> ResolvedAddress:
+    """Find the legacy commune an address names and today's commune(s) it became. `units` is
+    where the units are looked up: the database by default, or `PreloadedUnits` to resolve
+    thousands of addresses without a query each."""
+    units = units or _DATABASE
     raw = text if isinstance(text, str) else ""
     if len(raw) > MAX_LENGTH:
         return ResolvedAddress(text=raw, note=TOO_LONG)
-    result = _resolve(raw, _parse(raw))
+    result = _resolve(raw, _parse(raw), units)
     if (
         not result
         and result.legacy_commune is None
@@ -188,25 +191,25 @@ def resolve_legacy_address(text) -> ResolvedAddress:
     ):
         # "Ẳng Nưa - Mường Ảng - Điện Biên": dashes as separators, tried only when commas are
         # absent and the text as written found nothing, since names may hold " - " too.
-        retry = _resolve(raw, _parse(_DASHES.sub(", ", raw)))
+        retry = _resolve(raw, _parse(_DASHES.sub(", ", raw)), units)
         if retry:
             return retry
     return result
 
 
-def _resolve(raw, parts):
+def _resolve(raw, parts, units):
     result = ResolvedAddress(text=raw)
     if not parts:
         result.note = NO_TEXT
         return result
-    known = _known_units(parts)
-    candidates, context_missing = _legacy_candidates(parts, known)
+    known = _known_units(parts, units)
+    candidates, context_missing = _legacy_candidates(parts, known, units)
     if candidates:
-        return _legacy_result(result, candidates)
-    current = _current_candidates(parts)
+        return _legacy_result(result, candidates, units)
+    current = _current_candidates(parts, units)
     if current:
         return _current_result(result, current)
-    return _area_result(result, parts, known, context_missing)
+    return _area_result(result, parts, known, context_missing, units)
 
 
 def successor_province(legacy_province) -> Province | None:
@@ -345,40 +348,25 @@ class _Known:
     province_keys: set
 
 
-def _known_units(parts):
-    district_keys = set().union(*(part.keys(DISTRICT) for part in parts))
-    province_keys = set().union(*(part.keys(PROVINCE) for part in parts))
-    district_keys.discard("")
-    province_keys.discard("")
+def _known_units(parts, units):
+    district_keys = set().union(*(part.keys(DISTRICT) for part in parts)) - {""}
+    province_keys = set().union(*(part.keys(PROVINCE) for part in parts)) - {""}
     return _Known(
-        district_keys=set(
-            LegacyDistrict.objects.annotate(key=_key_of("folded_name"))
-            .filter(key__in=district_keys)
-            .values_list("key", flat=True)
-        )
-        if district_keys
-        else set(),
-        province_keys=set(
-            LegacyProvince.objects.annotate(key=_key_of("folded_name"))
-            .filter(key__in=province_keys)
-            .values_list("key", flat=True)
-        )
-        if province_keys
-        else set(),
+        district_keys=units.legacy_district_keys(district_keys) if district_keys else set(),
+        province_keys=units.legacy_province_keys(province_keys) if province_keys else set(),
     )
 
 
-def _legacy_candidates(parts, known):
+def _legacy_candidates(parts, known, units):
     """[(score, legacy commune, index of its part, context levels matched)] of the communes
     that fit every recognised part, best first; and whether some name matched but not its
     context."""
     names = set().union(*(part.names(COMMUNE) for part in parts))
-    units = LegacyCommune.objects.select_related("district__province").order_by("code")
-    found = list(units.filter(folded_name__in=names)[:MAX_CANDIDATES])
+    found = units.legacy_communes_named(names)
     scored = _score(parts, found, known)
     if not scored:
         keys = set().union(*(part.keys(COMMUNE) for part in parts)) - {""}
-        found = list(units.alias(key=_key_of("folded_name")).filter(key__in=keys)[:MAX_CANDIDATES])
+        found = units.legacy_communes_keyed(keys)
         scored = _score(parts, found, known)
     return scored, bool(found) and not scored
 
@@ -451,7 +439,7 @@ def _is_exact(reading, unit):
 # Results ----------------------------------------------------------------------------------
 
 
-def _legacy_result(result, scored):
+def _legacy_result(result, scored, units):
     best_score = scored[0][0]
     tied = [item[1] for item in scored if item[0] == best_score]
     if len({unit.pk for unit in tied}) > 1:
@@ -468,38 +456,24 @@ def _legacy_result(result, scored):
         result.confidence = Confidence.MEDIUM
     else:
         result.confidence = Confidence.LOW
-    successions = CommuneSuccession.objects.filter(legacy_commune=unit).select_related(
-        "commune__province"
-    )
-    result.successors = tuple(
-        Successor(commune=row.commune, is_primary=row.is_primary, is_partial=row.is_partial)
-        for row in successions.order_by("-is_primary", "commune_id")
-    )
+    result.successors = units.successors_of(unit)
     if result.successors:
         result.province = result.successors[0].commune.province
     else:
         result.confidence = Confidence.NONE
         result.note = NO_SUCCESSOR
-        result.province = successor_province(unit.district.province_id)
+        result.province = units.successor_province(unit.district.province_id)
     return result
 
 
-def _current_candidates(parts):
+def _current_candidates(parts, units):
     """Today's communes that fit, when the address is already written with today's units."""
     names = set().union(*(part.names(COMMUNE) for part in parts))
     province_keys = set().union(*(part.keys(PROVINCE) for part in parts)) - {""}
-    found = list(
-        Commune.objects.select_related("province")
-        .filter(folded_name__in=names)
-        .order_by("code")[:MAX_CANDIDATES]
-    )
+    found = units.communes_named(names)
     if not found:
         return []
-    known_provinces = set(
-        Province.objects.annotate(key=_key_of("folded_name"))
-        .filter(key__in=province_keys)
-        .values_list("key", flat=True)
-    )
+    known_provinces = units.province_keys(province_keys) if province_keys else set()
     known = _Known(district_keys=set(), province_keys=known_provinces)
     scored = []
     for unit in found:
@@ -532,7 +506,7 @@ def _current_result(result, scored):
     return result
 
 
-def _area_result(result, parts, known, context_missing):
+def _area_result(result, parts, known, context_missing, units):
     """No commune: say whether the name existed elsewhere, or report the district/province."""
     if context_missing:
         result.note = CONTEXT_MISMATCH
@@ -549,23 +523,16 @@ def _area_result(result, parts, known, context_missing):
         else:
             district_keys |= part.keys(DISTRICT) & known.district_keys
     if province_keys:
-        provinces = list(
-            LegacyProvince.objects.alias(key=_key_of("folded_name")).filter(key__in=province_keys)
-        )
+        provinces = units.legacy_provinces_keyed(province_keys)
         if len(provinces) == 1:
             result.legacy_province = provinces[0]
     if district_keys:
-        districts = LegacyDistrict.objects.alias(key=_key_of("folded_name")).filter(
-            key__in=district_keys
-        )
-        if result.legacy_province is not None:
-            districts = districts.filter(province=result.legacy_province)
-        districts = list(districts.select_related("province")[:2])
+        districts = units.legacy_districts_keyed(district_keys, result.legacy_province)
         if len(districts) == 1:
             result.legacy_district = districts[0]
             result.legacy_province = districts[0].province
     if result.legacy_province is not None:
-        result.province = successor_province(result.legacy_province)
+        result.province = units.successor_province(result.legacy_province.pk)
     if result.legacy_district is not None:
         result.note = DISTRICT_ONLY
     elif result.legacy_province is not None:
@@ -573,3 +540,147 @@ def _area_result(result, parts, known, context_missing):
     else:
         result.note = NOT_FOUND
     return result
+
+
+# Where the units are looked up -------------------------------------------------------------
+
+
+class _DatabaseUnits:
+    """Each lookup is a query on the indexed tables: right for one address at a time."""
+
+    def legacy_district_keys(self, keys):
+        keyed = LegacyDistrict.objects.annotate(key=_key_of("folded_name"))
+        return set(keyed.filter(key__in=keys).values_list("key", flat=True))
+
+    def legacy_province_keys(self, keys):
+        keyed = LegacyProvince.objects.annotate(key=_key_of("folded_name"))
+        return set(keyed.filter(key__in=keys).values_list("key", flat=True))
+
+    def province_keys(self, keys):
+        keyed = Province.objects.annotate(key=_key_of("folded_name"))
+        return set(keyed.filter(key__in=keys).values_list("key", flat=True))
+
+    def _legacy_communes(self):
+        return LegacyCommune.objects.select_related("district__province").order_by("code")
+
+    def legacy_communes_named(self, names):
+        return list(self._legacy_communes().filter(folded_name__in=names)[:MAX_CANDIDATES])
+
+    def legacy_communes_keyed(self, keys):
+        keyed = self._legacy_communes().alias(key=_key_of("folded_name"))
+        return list(keyed.filter(key__in=keys)[:MAX_CANDIDATES])
+
+    def communes_named(self, names):
+        communes = Commune.objects.select_related("province").filter(folded_name__in=names)
+        return list(communes.order_by("code")[:MAX_CANDIDATES])
+
+    def legacy_provinces_keyed(self, keys):
+        return list(LegacyProvince.objects.alias(key=_key_of("folded_name")).filter(key__in=keys))
+
+    def legacy_districts_keyed(self, keys, province=None):
+        districts = LegacyDistrict.objects.alias(key=_key_of("folded_name")).filter(key__in=keys)
+        if province is not None:
+            districts = districts.filter(province=province)
+        return list(districts.select_related("province")[:2])
+
+    def successors_of(self, legacy_commune):
+        successions = CommuneSuccession.objects.filter(legacy_commune=legacy_commune)
+        return tuple(
+            Successor(commune=row.commune, is_primary=row.is_primary, is_partial=row.is_partial)
+            for row in successions.select_related("commune__province").order_by(
+                "-is_primary", "commune_id"
+            )
+        )
+
+    def successor_province(self, code):
+        return successor_province(code)
+
+
+_DATABASE = _DatabaseUnits()
+
+
+class PreloadedUnits:
+    """Every unit and succession read once into memory (a few queries, some megabytes), so that
+    an import resolves thousands of addresses without a query each. Same answers as the
+    database lookups; build one per job, since it does not see later changes."""
+
+    def __init__(self):
+        provinces = {province.pk: province for province in Province.objects.all()}
+        self._provinces_by_key = _index(provinces.values())
+        legacy_provinces = {province.pk: province for province in LegacyProvince.objects.all()}
+        self._legacy_provinces_by_key = _index(legacy_provinces.values())
+        districts = list(LegacyDistrict.objects.order_by("code"))
+        for district in districts:
+            district.province = legacy_provinces[district.province_id]
+        self._districts_by_key = _index(districts)
+        districts = {district.pk: district for district in districts}
+        communes = list(LegacyCommune.objects.order_by("code"))
+        for commune in communes:
+            commune.district = districts[commune.district_id]
+        self._legacy_communes_by_name = _index(communes, key=lambda unit: unit.folded_name)
+        self._legacy_communes_by_key = _index(communes)
+        today = list(Commune.objects.order_by("code"))
+        for commune in today:
+            commune.province = provinces[commune.province_id]
+        self._communes_by_name = _index(today, key=lambda unit: unit.folded_name)
+        today = {commune.pk: commune for commune in today}
+        self._successors = {}
+        for row in CommuneSuccession.objects.order_by(
+            "legacy_commune_id", "-is_primary", "commune_id"
+        ):
+            self._successors.setdefault(row.legacy_commune_id, []).append(
+                Successor(
+                    commune=today[row.commune_id],
+                    is_primary=row.is_primary,
+                    is_partial=row.is_partial,
+                )
+            )
+        self._successor_provinces = {}
+
+    def legacy_district_keys(self, keys):
+        return {key for key in keys if key in self._districts_by_key}
+
+    def legacy_province_keys(self, keys):
+        return {key for key in keys if key in self._legacy_provinces_by_key}
+
+    def province_keys(self, keys):
+        return {key for key in keys if key in self._provinces_by_key}
+
+    def legacy_communes_named(self, names):
+        return _gather(self._legacy_communes_by_name, names)
+
+    def legacy_communes_keyed(self, keys):
+        return _gather(self._legacy_communes_by_key, keys)
+
+    def communes_named(self, names):
+        return _gather(self._communes_by_name, names)
+
+    def legacy_provinces_keyed(self, keys):
+        return _gather(self._legacy_provinces_by_key, keys)
+
+    def legacy_districts_keyed(self, keys, province=None):
+        districts = _gather(self._districts_by_key, keys)
+        if province is not None:
+            districts = [district for district in districts if district.province_id == province.pk]
+        return districts[:2]
+
+    def successors_of(self, legacy_commune):
+        return tuple(self._successors.get(legacy_commune.pk, ()))
+
+    def successor_province(self, code):
+        if code not in self._successor_provinces:
+            self._successor_provinces[code] = successor_province(code)
+        return self._successor_provinces[code]
+
+
+def _index(units, key=lambda unit: _key(unit.folded_name)):
+    index = {}
+    for unit in units:
+        index.setdefault(key(unit), []).append(unit)
+    return index
+
+
+def _gather(index, keys):
+    found = [unit for key in keys for unit in index.get(key, ())]
+    found.sort(key=lambda unit: unit.pk)
+    return found[:MAX_CANDIDATES]

@@ -1,5 +1,6 @@
 """Old addresses (before 1 July 2025) resolved to today's communes."""
 
+import random
 import unicodedata
 
 from django.db.models import Count
@@ -16,6 +17,7 @@ from ocop.regions.resolve import (
     PROVINCE_ONLY,
     TOO_LONG,
     Confidence,
+    PreloadedUnits,
     annotate_today_units,
     resolve_legacy_address,
     successor_province,
@@ -288,3 +290,73 @@ class AggregationTests(TestCase):
         )
         self.assertEqual(by_province, {"11": 10})
         self.assertEqual(Commune.objects.get(code="03301").name, "Xã Búng Lao")
+
+
+class PreloadedUnitsTests(TestCase):
+    """The in-memory lookups used by imports give exactly the database's answers."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.units = PreloadedUnits()
+
+    def assert_same(self, address):
+        expected = resolve_legacy_address(address)
+        found = resolve_legacy_address(address, units=self.units)
+        self.assertEqual(_summary(found), _summary(expected), repr(address)[:80])
+
+    def test_every_address_of_these_tests_resolves_the_same(self):
+        addresses = [case[0] for cases in DIEN_BIEN_CASES.values() for case in cases]
+        addresses += WrittenVariantTests.VARIANTS + GarbageInputTests.GARBAGE
+        addresses += [
+            "Ẳng Nưa, Điện Biên",
+            "Ẳng Nưa",
+            "Xã Thanh Minh",
+            "Xã Thanh Minh, Điện Biên",
+            "Xà Hồ",
+            "Phường Hồ",
+            "Phường 1, Quận 6, Thành phố Hồ Chí Minh",
+            "Phường Điện Biên Phủ, Tỉnh Điện Biên",
+            "Huyện Mường Ảng, Tỉnh Điện Biên",
+            "Tỉnh Điện Biên",
+            "Xã Ẳng Nưa, Huyện Tủa Chùa, Tỉnh Điện Biên",
+            "Phường Ngọc Hà, Quận Ba Đình, Hà Nội",
+        ]
+        for address in addresses:
+            with self.subTest(repr(address)[:40]):
+                self.assert_same(address)
+
+    def test_a_sample_of_the_country_resolves_the_same(self):
+        communes = list(LegacyCommune.objects.select_related("district__province"))
+        sample = random.Random(26).sample(communes, 300)
+        forms = [
+            "{c.name}, {d.name}, {p.name}",
+            "{c.short_name}, {p.short_name}",
+            "{c.short_name}",
+            "{c.short_name} - {d.short_name}",
+            "{d.name}, {p.name}",
+        ]
+        for index, commune in enumerate(sample):
+            district = commune.district
+            address = forms[index % len(forms)].format(c=commune, d=district, p=district.province)
+            self.assert_same(address)
+
+    def test_preloaded_lookups_make_no_query(self):
+        with self.assertNumQueries(0):
+            resolve_legacy_address("Xã Ẳng Nưa, Huyện Mường Ảng, Tỉnh Điện Biên", units=self.units)
+
+
+def _summary(result):
+    return (
+        getattr(result.legacy_commune, "pk", None),
+        getattr(result.legacy_district, "pk", None),
+        getattr(result.legacy_province, "pk", None),
+        [
+            (s.commune.pk, s.commune.province_id, s.is_primary, s.is_partial)
+            for s in result.successors
+        ],
+        getattr(result.province, "pk", None),
+        result.confidence,
+        [unit.pk for unit in result.candidates],
+        str(result.note),
+        result.unrecognised_parts,
+    )
