@@ -46,7 +46,12 @@ def _indexed(names) -> str:
 
 def _names(product) -> list[str]:
     producer = product.producer
-    names = [product.name, producer.name, producer.commune.name, producer.province.name]
+    names = [
+        product.name,
+        producer.name,
+        getattr(producer.commune, "name", ""),
+        producer.province.name,
+    ]
     legacy = producer.legacy_commune
     if legacy is not None:
         names += [legacy.name, legacy.district.name]

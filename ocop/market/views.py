@@ -383,7 +383,7 @@ def _product_json_ld(product, certificate, is_listed, url, photo_urls) -> dict:
             "url": absolute(reverse("market:producer_detail", args=[producer.pk])),
             "address": {
                 "@type": "PostalAddress",
-                "addressLocality": producer.commune.name,
+                "addressLocality": getattr(producer.commune, "name", ""),
                 "addressRegion": producer.province.name,
                 "addressCountry": "VN",
             },

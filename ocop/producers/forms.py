@@ -236,6 +236,11 @@ class ProducerFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Type"), choices=[("", _("All types")), *ProducerKind.choices], required=False
     )
+    commune_open = forms.BooleanField(
+        label=_("Commune to fill in"),
+        required=False,
+        help_text=_("Producers imported from a list that printed no commune."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -271,6 +276,8 @@ class ProducerFilterForm(forms.Form):
             producers = producers.filter(commune=data["commune"])
         if data.get("kind"):
             producers = producers.filter(kind=data["kind"])
+        if data.get("commune_open"):
+            producers = producers.filter(commune__isnull=True)
         if data.get("q"):
             producers = producers.search(data["q"])
         return producers

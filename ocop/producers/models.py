@@ -81,9 +81,12 @@ class Producer(TimeStampedModel):
         related_name="producers",
         editable=False,
     )
+    # Empty only for producers imported from a list that printed no commune: the office fills
+    # it in (the forms require it); until then the producer counts under its province only.
     commune = models.ForeignKey(
         "regions.Commune",
         verbose_name=_("commune"),
+        null=True,
         on_delete=models.PROTECT,
         related_name="producers",
     )

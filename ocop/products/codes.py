@@ -316,7 +316,7 @@ def check_code_for_producer(code: ProductCode, producer) -> list[str]:
             )
         if provinces and producer.province_id not in provinces:
             raise _other_province_error(producer)
-        if today_communes and producer.commune_id not in today_communes:
+        if today_communes and producer.commune_id and producer.commune_id not in today_communes:
             return [
                 _(
                     "The commune in this code (%(value)s, before July 2025) is not a predecessor "
@@ -328,7 +328,7 @@ def check_code_for_producer(code: ProductCode, producer) -> list[str]:
         return []
     if code.province != producer.province_id:
         raise _other_province_error(producer)
-    if code.commune != producer.commune_id:
+    if producer.commune_id and code.commune != producer.commune_id:
         return [
             _(
                 "The commune in this code (%(value)s) is not the producer's commune, "

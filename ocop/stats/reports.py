@@ -55,8 +55,10 @@ def month_rows(scope, month: datetime.date):
         producer = certificate.product.producer
         rows.append(
             [
-                producer.commune_id,
-                f"{producer.commune.name}, {producer.province.name}",
+                producer.commune_id or "",
+                ", ".join(
+                    unit.name for unit in (producer.commune, producer.province) if unit is not None
+                ),
                 period,
                 certificate.product.code,
                 certificate.product.name,

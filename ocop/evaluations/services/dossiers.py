@@ -86,6 +86,14 @@ def create_dossier(product, *, actor, kind=Dossier.Kind.FIRST_RATING, data=None)
         raise PermissionDenied(_("Only a member of the producer can file a dossier."))
     if kind not in Dossier.Kind.values:
         raise ValidationError(_("Choose the kind of registration."), code="bad_kind")
+    if product.producer.commune_id is None:
+        raise ValidationError(
+            _(
+                "The producer's commune is not recorded yet: the dossier is filed at the "
+                "commune. Ask your OCOP office to fill it in."
+            ),
+            code="no_commune",
+        )
     open_dossier = (
         Dossier.objects.filter(product=product)
         .exclude(status__in=[S.RATED_LOW, S.REJECTED, S.PROPOSED, S.PROPOSED_CENTRAL, S.WITHDRAWN])
