@@ -35,6 +35,42 @@ def record_event(
     return event
 
 
+def record_events(entries) -> int:
+    """Append many events in one go (an import): `entries` are dicts of `record_event`'s
+    arguments. The chain is locked once and the events are written in bulk, chained in the
+    order given. Returns how many were written."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_events must run inside the transaction of the change.")
+    entries = list(entries)
+    if not entries:
+        return 0
+    chain, _ = AuditChain.objects.get_or_create(pk=1)
+    chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
+    now, previous, events = timezone.now(), chain.last_hash, []
+    for entry in entries:
+        actor, obj = entry.get("actor"), entry["obj"]
+        event = AuditEvent(
+            created_at=now,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "username", "") or "system",
+            action=entry["action"],
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:255],
+            old_status=entry.get("old_status") or "",
+            new_status=entry.get("new_status") or "",
+            changes=_jsonable(entry.get("changes") or {}),
+            comment=entry.get("comment") or "",
+            previous_hash=previous,
+        )
+        event.hash = previous = event.compute_hash()
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    chain.last_hash = previous
+    chain.save(update_fields=["last_hash"])
+    return len(events)
+
+
 def _jsonable(changes):
     return {key: [str(v) if v is not None else None for v in pair] for key, pair in changes.items()}
 

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import TestCase
 
-from ocop.core.audit import history_for, record_event, verify_chain
+from ocop.core.audit import history_for, record_event, record_events, verify_chain
 from ocop.core.models import AuditEvent
 
 
@@ -38,3 +38,23 @@ class AuditChainTests(TestCase):
         event = self._record("b")
         AuditEvent.objects.filter(pk=event.pk).delete()
         assert verify_chain() != []
+
+    def test_events_written_in_bulk_continue_the_chain_in_order(self):
+        first = self._record("before")
+        with transaction.atomic():
+            written = record_events(
+                {
+                    "actor": self.user,
+                    "action": f"bulk.{n}",
+                    "obj": self.user,
+                    "changes": {"n": [None, n]},
+                }
+                for n in range(5)
+            )
+        after = self._record("after")
+        assert written == 5
+        bulk = list(AuditEvent.objects.filter(action__startswith="bulk.").order_by("id"))
+        assert [event.action for event in bulk] == [f"bulk.{n}" for n in range(5)]
+        assert bulk[0].previous_hash == first.hash
+        assert after.previous_hash == bulk[-1].hash
+        assert verify_chain() == []
