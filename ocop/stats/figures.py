@@ -28,6 +28,8 @@ STARS = (3, 4, 5)
 EXPIRY_HORIZON_DAYS = 180
 FIRST_TREND_YEAR = 2019  # the first national rubric (1048/QĐ-TTg)
 LIST_LIMIT = 50
+#: How a commune left open (an imported producer placed only in its province) is listed.
+OPEN_COMMUNE = _("Commune to fill in")
 TOP_CRITERIA = 15
 
 #: Dossiers whose provincial result reached the 5★ band and that wait for (or are in, or have
@@ -453,7 +455,7 @@ def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
             [
                 fact.product.name,
                 fact.producer.name,
-                fact.commune.name,
+                fact.commune.name if fact.commune else OPEN_COMMUNE,
                 fact.province.name,
                 star_label(fact.star),
                 fact.valid_until,
@@ -512,14 +514,16 @@ def territory_table(scope: Scope, day: datetime.date, rows=None) -> Table | None
         title, column = _("Provinces ranked by products"), _("Province")
     elif scope.level == "province":
         counts = _sum_by(rows, "unit")
-        names = dict(Commune.objects.filter(code__in=list(counts)).values_list("code", "name"))
+        codes = sorted(code for code in counts if code)
+        names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
+        names[None] = str(OPEN_COMMUNE)  # imported producers whose commune is not filled in
         totals = {code: sum(counts[code].values()) for code in counts}
         units = [
             [names.get(code, code), *(counts[code][s] for s in STARS), totals[code]]
             for code in counts
         ]
         units.sort(key=lambda row: (-row[-1], row[0]))
-        markers = points("commune", ((c, names.get(c, c), totals[c]) for c in sorted(counts)))
+        markers = points("commune", ((c, names.get(c, c), totals[c]) for c in codes))
         title, column = _("Communes ranked by products"), _("Commune")
     else:
         return None

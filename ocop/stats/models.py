@@ -88,8 +88,12 @@ class CertificateFact(models.Model):
     province = models.ForeignKey(
         "regions.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="+"
     )
-    commune = models.ForeignKey(
-        "regions.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="+"
+    commune = models.ForeignKey(  # empty while an imported producer's commune is open
+        "regions.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     sector_id = models.PositiveSmallIntegerField(_("sector"))
     group_id = models.PositiveSmallIntegerField(_("product group"))

@@ -83,7 +83,7 @@ def _products(day):
             fact.star,
             fact.province_id,
             fact.province.name,
-            fact.commune.name,
+            fact.commune.name if fact.commune else "",
             fact.issued_on.isoformat(),
             fact.valid_until.isoformat(),
             reverse("verify:certificate_verify", args=[fact.certificate.public_code]),

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from ocop.accounts.tests.factories import province_officer
+from ocop.accounts.tests.factories import central_officer, province_officer
 from ocop.certificates.tests.factories import historical_certificate
 from ocop.evaluations.services.dossiers import create_dossier
 from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import DIEN_BIEN, MUONG_ANG, province
+from ocop.stats import summary
 
 
 class CommuneOpenTests(TestCase):
@@ -72,3 +73,35 @@ class CommuneOpenTests(TestCase):
         )
         self.open.refresh_from_db()
         self.assertEqual(self.open.commune_id, MUONG_ANG)
+
+
+class CommuneOpenFiguresTests(TestCase):
+    """The figures count a producer whose commune is open under its province."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.office = province_officer(DIEN_BIEN)
+        producer = ProducerFactory(commune=None, province=province())
+        placed = ProducerFactory()
+        for owner, issued_on in (
+            (producer, datetime.date(2024, 5, 2)),
+            (placed, datetime.date(2024, 6, 3)),
+        ):
+            product = ProductFactory(producer=owner)
+            historical_certificate(cls.office, product, issued_on=issued_on)
+        summary.rebuild_all()  # what the commit of the certificates triggers
+
+    def test_dashboards_exports_and_open_data_list_it(self):
+        self.client.force_login(self.office)
+        for url in (
+            reverse("stats:dashboard_province", args=[DIEN_BIEN]),
+            reverse("stats:monthly_report_province", args=[DIEN_BIEN]),
+            reverse("stats:export_province", args=[DIEN_BIEN, "expiring", "csv"]),
+            reverse("open_data:dataset", args=["products", "csv"]),
+        ):
+            with self.subTest(url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+        response = self.client.get(reverse("stats:dashboard_province", args=[DIEN_BIEN]))
+        self.assertContains(response, "Commune to fill in")
+        self.client.force_login(central_officer())
+        self.assertEqual(self.client.get(reverse("stats:dashboard_national")).status_code, 200)
