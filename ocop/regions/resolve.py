@@ -212,6 +212,24 @@ def _resolve(raw, parts, units):
     return _area_result(result, parts, known, context_missing, units)
 
 
+def province_named(text, *, units=None) -> Province | None:
+    """Today's province a text names when it names only a province, of today or before 1 July
+    2025 ("Tỉnh Bắc Kạn" gives Thái Nguyên): for lists whose address is just the province,
+    where `resolve_legacy_address` would look for a commune of that name first."""
+    units = units or _DATABASE
+    parts = _parse(text) if isinstance(text, str) and len(text) <= MAX_LENGTH else []
+    if len(parts) != 1:
+        return None
+    keys = parts[0].keys(PROVINCE) - {""}
+    current = units.provinces_keyed(keys) if keys else []
+    if len(current) == 1:
+        return current[0]
+    legacy = units.legacy_provinces_keyed(keys) if keys else []
+    if len(legacy) == 1:
+        return units.successor_province(legacy[0].pk)
+    return None
+
+
 def successor_province(legacy_province) -> Province | None:
     """Today's province a legacy province (object or code) went to; when its communes went
     to several provinces, the one that received most of them."""
@@ -577,6 +595,9 @@ class _DatabaseUnits:
     def legacy_provinces_keyed(self, keys):
         return list(LegacyProvince.objects.alias(key=_key_of("folded_name")).filter(key__in=keys))
 
+    def provinces_keyed(self, keys):
+        return list(Province.objects.alias(key=_key_of("folded_name")).filter(key__in=keys))
+
     def legacy_districts_keyed(self, keys, province=None):
         districts = LegacyDistrict.objects.alias(key=_key_of("folded_name")).filter(key__in=keys)
         if province is not None:
@@ -657,6 +678,9 @@ class PreloadedUnits:
 
     def legacy_provinces_keyed(self, keys):
         return _gather(self._legacy_provinces_by_key, keys)
+
+    def provinces_keyed(self, keys):
+        return _gather(self._provinces_by_key, keys)
 
     def legacy_districts_keyed(self, keys, province=None):
         districts = _gather(self._districts_by_key, keys)
