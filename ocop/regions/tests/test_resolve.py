@@ -19,6 +19,7 @@ from ocop.regions.resolve import (
     Confidence,
     PreloadedUnits,
     annotate_today_units,
+    province_named,
     resolve_legacy_address,
     successor_province,
 )
@@ -360,3 +361,40 @@ def _summary(result):
         str(result.note),
         result.unrecognised_parts,
     )
+
+
+class ProvinceNamedTests(TestCase):
+    """A list that prints only the province: today's province, also for a merged one."""
+
+    CASES = {
+        "Điện Biên": "11",
+        "Tỉnh Điện Biên": "11",
+        "tinh dien bien": "11",
+        "Bắc Kạn": "19",
+        "Yên Bái": "15",
+        "Đắk Nông": "68",
+        "Kiên Giang": "91",
+        "Trà Vinh": "86",
+        "Bắc Giang": "24",
+        "Quảng Nam": "48",
+        "TP. Hồ Chí Minh": "79",
+    }
+
+    def test_today_s_province_of_a_province_name(self):
+        units = PreloadedUnits()
+        for text, code in self.CASES.items():
+            with self.subTest(text):
+                self.assertEqual(province_named(text).code, code)
+                self.assertEqual(province_named(text, units=units).code, code)
+
+    def test_anything_else_names_no_province(self):
+        for text in (
+            "Ẳng Nưa",
+            "Xã Ẳng Nưa, Điện Biên",
+            "",
+            None,
+            "x" * 1000,
+            "Điện Biên, Lai Châu",
+        ):
+            with self.subTest(repr(text)[:30]):
+                self.assertIsNone(province_named(text))
