@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -287,7 +288,7 @@ def _lock_products(product_ids):
     }
 
 
-def _certificate_number(decision, item) -> str:
+def certificate_number(decision, item) -> str:
     """``<province code or TW>-<year>-<decision id>-<line>``: unique by construction."""
     scope = decision.province_id or "TW"
     return f"{scope}-{decision.decided_on.year}-{decision.pk:05d}-{item.position:03d}"
@@ -389,7 +390,7 @@ def sign_decision(decision, *, actor) -> RecognitionDecision:
             item,
             products[item.product_id],
             actor=actor,
-            number=_certificate_number(locked, item),
+            number=certificate_number(locked, item),
             issued_on=locked.decided_on,
             valid_until=valid_until,
             is_sample=locked.is_sample,
@@ -501,6 +502,70 @@ def record_historical_decision(
             }
         )
     entries = list(certificates)
+    products = _check_historical_entries(entries, province, authority, numbered=True)
+    decision = RecognitionDecision(
+        number=number.strip(),
+        decided_on=decided_on,
+        authority=authority,
+        signer_name=signer_name.strip(),
+        province=None if authority == Authority.MINISTER else province,
+        status=RecognitionDecision.Status.SIGNED,
+        signed_at=timezone.now(),
+        is_historical=True,
+        is_sample=is_sample,
+        note=note,
+        created_by=actor,
+    )
+    _save_decision(decision)
+    _record_historical_entries(decision, entries, products, actor=actor)
+    record_event(
+        actor=actor,
+        action="decision.historical_recorded",
+        obj=decision,
+        changes={
+            "number": [None, decision.number],
+            "decided_on": [None, decided_on],
+            "certificates": [None, len(entries)],
+        },
+        new_status=decision.status,
+    )
+    return decision
+
+
+@transaction.atomic
+def extend_historical_decision(decision, *, actor, certificates) -> RecognitionDecision:
+    """Add products to a historical decision already recorded (a list names a product of it
+    that was not recorded then). A certificate without a number gets the platform's."""
+    decision = RecognitionDecision.objects.select_for_update().get(pk=decision.pk)
+    province = decision.province or None
+    if not decision.is_historical:
+        raise ValidationError(
+            _("Decision %(number)s was issued on the platform: it cannot be extended."),
+            code="not_historical",
+            params={"number": decision.number},
+        )
+    if not can_decide(actor, authority=decision.authority, province_id=decision.province_id):
+        _refuse_authority(decision.authority)
+    entries = list(certificates)
+    products = _check_historical_entries(entries, province, decision.authority, numbered=False)
+    taken = set(decision.items.filter(product__in=products).values_list("product_id", flat=True))
+    if taken:
+        raise ValidationError(
+            _("This decision already lists the product."), code="duplicate_product"
+        )
+    _record_historical_entries(decision, entries, products, actor=actor)
+    record_event(
+        actor=actor,
+        action="decision.historical_extended",
+        obj=decision,
+        changes={"certificates": [None, len(entries)]},
+    )
+    return decision
+
+
+def _check_historical_entries(entries, province, authority, *, numbered):
+    """Lock the entries' products and check them against the decision; ValidationError with
+    every problem found."""
     problems = []
     if not entries:
         problems.append(ValidationError(_("Add at least one product."), code="no_items"))
@@ -527,7 +592,7 @@ def record_historical_decision(
                     },
                 )
             )
-        if product.producer.province_id != province.pk:
+        if province is not None and product.producer.province_id != province.pk:
             problems.append(
                 ValidationError(
                     _("%(product)s belongs to another province."),
@@ -535,7 +600,7 @@ def record_historical_decision(
                     params={"product": product},
                 )
             )
-        if not entry.number.strip():
+        if numbered and not entry.number.strip():
             problems.append(
                 ValidationError(
                     _("%(product)s: enter the certificate number."),
@@ -547,22 +612,14 @@ def record_historical_decision(
         problems.append(ValidationError(_("A product is listed twice."), code="duplicate_product"))
     if problems:
         raise ValidationError(problems)
+    return products
 
-    decision = RecognitionDecision(
-        number=number.strip(),
-        decided_on=decided_on,
-        authority=authority,
-        signer_name=signer_name.strip(),
-        province=None if authority == Authority.MINISTER else province,
-        status=RecognitionDecision.Status.SIGNED,
-        signed_at=timezone.now(),
-        is_historical=True,
-        is_sample=is_sample,
-        note=note,
-        created_by=actor,
-    )
-    _save_decision(decision)
-    for position, entry in enumerate(sorted(entries, key=lambda e: e.issued_on or decided_on), 1):
+
+def _record_historical_entries(decision, entries, products, *, actor):
+    decided_on = decision.decided_on
+    last = decision.items.aggregate(last=Max("position"))["last"] or 0
+    ordered = sorted(entries, key=lambda e: e.issued_on or decided_on)
+    for position, entry in enumerate(ordered, last + 1):
         product = products[entry.product.pk]
         item = DecisionItem.objects.create(
             decision=decision, position=position, product=product, star=entry.star
@@ -573,25 +630,13 @@ def record_historical_decision(
             item,
             product,
             actor=actor,
-            number=entry.number.strip(),
+            number=entry.number.strip() or certificate_number(decision, item),
             issued_on=issued_on,
             valid_until=entry.valid_until or certificate_expires_on(issued_on),
-            is_sample=is_sample,
+            is_sample=decision.is_sample,
         )
     # Dossiers filed before 22 May 2026 (art. 12(2)) end with this recognition.
     close_recognised(products, actor=actor, decision_number=decision.number, decided_on=decided_on)
-    record_event(
-        actor=actor,
-        action="decision.historical_recorded",
-        obj=decision,
-        changes={
-            "number": [None, decision.number],
-            "decided_on": [None, decided_on],
-            "certificates": [None, len(entries)],
-        },
-        new_status=decision.status,
-    )
-    return decision
 
 
 # --------------------------------------------------------------------------------------
@@ -601,8 +646,10 @@ def record_historical_decision(
 
 __all__ = [
     "HistoricalCertificate",
+    "certificate_number",
     "create_decision_from_results",
     "discard_decision",
+    "extend_historical_decision",
     "record_historical_decision",
     "sign_decision",
 ]
