@@ -1,0 +1,1 @@
+"""Imports of historical recognition lists (XLSX, XLS, CSV)."""
