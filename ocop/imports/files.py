@@ -911,7 +911,8 @@ def _looks_binary(text: str) -> bool:
 def _delimiter(text: str) -> str:
     """The delimiter among comma, semicolon (Excel's where the decimal mark is a comma, as in
     Vietnam) and tab, guessed from the first lines; comma when the guess fails."""
-    sample = text[:SNIFF_CHARACTERS]
+    # The Sniffer expects lines ending in "\n" alone; Excel ends them in "\r\n".
+    sample = text[:SNIFF_CHARACTERS].replace("\r\n", "\n").replace("\r", "\n")
     last_line_break = sample.rfind("\n")
     if last_line_break > 0:
         sample = sample[:last_line_break]
