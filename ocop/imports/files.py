@@ -327,7 +327,7 @@ def column_letters(column_index: int) -> str:
 
 
 def _kind_from_extension(filename: str) -> str:
-    extension = posixpath.splitext(filename.replace("\\", "/"))[1].lower()
+    extension = posixpath.splitext(filename.strip().replace("\\", "/"))[1].lower()
     try:
         return KINDS_BY_EXTENSION[extension]
     except KeyError:

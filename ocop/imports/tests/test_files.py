@@ -204,8 +204,8 @@ def test_xlsx_columns_are_indexed_from_column_a_wherever_the_list_starts():
     assert table.row_numbers == (3, 4)
 
 
-def test_xlsm_files_are_read_as_xlsx_whatever_the_case_of_the_extension():
-    table = read_table(workbook_bytes(recognition_list), "DANH SACH 2023.XLSM")
+def test_xlsm_files_are_read_as_xlsx_whatever_the_case_and_path_of_the_name():
+    table = read_table(workbook_bytes(recognition_list), "C:\\Báo cáo\\DANH SACH 2023.XLSM ")
 
     assert table.kind == "xlsx"
     assert table.rows[1] == TEA
