@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ocop.certificates",
     "ocop.market",
     "ocop.stats",
+    "ocop.imports",
     "ocop.demo",
 ]
 
@@ -175,6 +176,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12_582_912
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 # Background work: django.tasks with the database queue; `manage.py db_worker` runs it.
+# Imports of recognition lists (ocop.imports): the largest file, what its archive may inflate
+# to, the most rows; the commit writes this many rows at a time.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+)
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
+IMPORT_COMMIT_CHUNK = 1000
+
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # E-mail (Django 6.1 MAILERS): the console in development, SMTP otherwise (EMAIL_HOST, default
