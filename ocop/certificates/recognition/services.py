@@ -484,8 +484,10 @@ def record_historical_decision(
     authority=Authority.PROVINCE_CHAIRMAN,
     is_sample=False,
     note="",
+    require_numbers=True,
 ) -> RecognitionDecision:
-    """Record a decision taken before the platform and its certificates (signed at once)."""
+    """Record a decision taken before the platform and its certificates (signed at once).
+    Without `require_numbers`, a certificate whose number is not known gets the platform's."""
     if not can_decide(actor, authority=authority, province_id=province.pk):
         _refuse_authority(authority)
     _check_number(number, decided_on, signer_name)
@@ -502,7 +504,7 @@ def record_historical_decision(
             }
         )
     entries = list(certificates)
-    products = _check_historical_entries(entries, province, authority, numbered=True)
+    products = _check_historical_entries(entries, province, authority, numbered=require_numbers)
     decision = RecognitionDecision(
         number=number.strip(),
         decided_on=decided_on,
