@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/revocations/", include((control_urls.revocations, "revocations"))),
     path("manage/problem-reports/", include((control_urls.problem_reports, "problem_reports"))),
     path("manage/stats/", include("ocop.stats.urls")),
+    path("manage/imports/", include("ocop.imports.urls")),
     path("open-data/", include("ocop.stats.open_data_urls")),
     path("v/", include("ocop.certificates.recognition.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
