@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def fold(text: str | None) -> str:
@@ -12,8 +13,11 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
-    stripped = stripped.replace("đ", "d").replace("Đ", "d")
+    # Vietnamese marks are all in the combining block: one regex pass; what is left beyond
+    # ASCII (other scripts' marks) takes the general, slower path.
+    stripped = _COMBINING.sub("", decomposed).replace("đ", "d").replace("Đ", "d")
+    if not stripped.isascii():
+        stripped = "".join(char for char in stripped if unicodedata.category(char) != "Mn")
     return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped)).strip()
 
 
