@@ -4,6 +4,7 @@ of the change it describes, so that the change and its record commit or roll bac
 from django.db import transaction
 from django.utils import timezone
 
+from .bulk import insert_rows
 from .models import AuditChain, AuditEvent
 
 
@@ -65,7 +66,7 @@ def record_events(entries) -> int:
         )
         event.hash = previous = event.compute_hash()
         events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    insert_rows(AuditEvent, events)
     chain.last_hash = previous
     chain.save(update_fields=["last_hash"])
     return len(events)
