@@ -82,15 +82,17 @@ def refresh_entries(product_ids) -> int:
         existing = {
             entry.product_id: entry for entry in SearchEntry.objects.filter(product_id__in=chunk)
         }
+        new = []
         for product in products:
             values = entry_values(product)
             entry = existing.get(product.pk)
             if entry is None:
-                SearchEntry.objects.create(product=product, **values)
-                written += 1
+                new.append(SearchEntry(product=product, **values))
             elif any(getattr(entry, key) != value for key, value in values.items()):
                 SearchEntry.objects.filter(pk=entry.pk).update(**values)
                 written += 1
+        SearchEntry.objects.bulk_create(new)
+        written += len(new)
     return written
 
 
