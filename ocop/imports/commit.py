@@ -9,13 +9,13 @@ as superseded when an older one is imported, as ``record_historical_decision`` d
 time. Any error rolls the whole import back."""
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models import Max
 from django.utils import timezone
 
 from ocop.certificates.recognition.models import Certificate, DecisionItem, RecognitionDecision
 from ocop.certificates.recognition.services import certificate_number
-from ocop.certificates.signals import announce_change
 from ocop.core.audit import record_events
+from ocop.core.bulk import insert_rows
 from ocop.evaluations.services.transitional import close_recognised
 from ocop.producers.models import Producer
 from ocop.products.models import Product
@@ -30,8 +30,10 @@ def _row_written(row_number):
     """Called after each row's records are written (tests inject a failure here)."""
 
 
-def write_plan(plan, *, actor, job) -> None:
-    """Write every row of `plan` that adds something. Run inside a transaction."""
+def write_plan(plan, *, actor, job) -> tuple[list, list]:
+    """Write every row of `plan` that adds something. Run inside a transaction. Returns the
+    products whose certificates changed and the producers whose details did, whose derived
+    data (search entries, figures) is to be refreshed once the transaction commits."""
     writer = _Writer(actor=actor, job=job)
     rows = [row for row in plan.rows if row.writes]
     writer.lock_current(rows)
@@ -41,7 +43,7 @@ def write_plan(plan, *, actor, job) -> None:
         writer.write(chunk)
         for row in chunk:
             _row_written(row.row)
-    writer.finish()
+    return writer.finish()
 
 
 class _Writer:
@@ -78,10 +80,7 @@ class _Writer:
                 decision_number=decision.number,
                 decided_on=decision.decided_on,
             )
-        announce_change(self.changed_products)
-        for producer in self.updated_producers.values():
-            # Derived data (search entries, figures) follows the producer's new details.
-            post_save.send(sender=Producer, instance=producer, created=False, raw=False)
+        return sorted(self.changed_products), sorted(self.updated_producers)
 
     # Producers and products ------------------------------------------------------------
 
@@ -104,7 +103,7 @@ class _Writer:
                     legacy_commune=placement.legacy_commune,
                 )
                 new.append(producer.instance)
-        Producer.objects.bulk_create(new, batch_size=500)
+        insert_rows(Producer, new)
         events = [self._event("producer.imported", producer) for producer in new]
         events += self._producer_updates(rows)
         return events
@@ -151,7 +150,7 @@ class _Writer:
                     scoring_set_id=product.scoring_set,
                 )
                 new.append(product.instance)
-        Product.objects.bulk_create(new, batch_size=500)
+        insert_rows(Product, new)
         return [
             self._event(
                 "product.imported",
@@ -171,6 +170,8 @@ class _Writer:
                 continue
             if plan.existing is not None:
                 plan.instance = plan.existing
+                last = plan.existing.items.aggregate(last=Max("position"))["last"]
+                plan.next_position = (last or 0) + 1
                 continue
             plan.instance = RecognitionDecision(
                 number=plan.number,
@@ -200,16 +201,21 @@ class _Writer:
         return events
 
     def _certificates(self, rows):
-        items, certificates = [], []
+        items = []
         for row in rows:
             plan = row.decision
             product = _instance(row.product)
-            item = DecisionItem(
-                decision=plan.instance, position=plan.next_position, product=product, star=row.star
+            items.append(
+                DecisionItem(
+                    decision=plan.instance,
+                    position=plan.next_position,
+                    product=product,
+                    star=row.star,
+                )
             )
             plan.next_position += 1
-            items.append(item)
-        DecisionItem.objects.bulk_create(items, batch_size=500)
+        insert_rows(DecisionItem, items)
+        certificates = []
         for row, item in zip(rows, items, strict=True):
             decision = item.decision
             certificates.append(
@@ -225,53 +231,55 @@ class _Writer:
                 )
             )
             self.certified.setdefault(decision, []).append(item.product_id)
-        Certificate.objects.bulk_create(certificates, batch_size=500)
-        return self._supersede(certificates)
+            self.changed_products.add(item.product_id)
+        return self._place_certificates(certificates)
 
-    def _supersede(self, certificates):
-        """Give each new certificate its place among the product's: current when it is the
-        newest, superseded by the current one when that is newer."""
-        events, retired, placed = [], {}, []
+    def _place_certificates(self, certificates):
+        """Insert the new certificates, each current when it is the product's newest, else
+        superseded by the newer one (as ``_issue`` does one at a time). The current state is
+        decided in memory first, so that the common case (a product's first certificate) is
+        a plain insert; links to certificates not yet saved are written after the insert."""
+        retired, links = {}, []
         for certificate in certificates:
-            self.changed_products.add(certificate.product_id)
             current = self.current.get(certificate.product_id)
             if current is not None and current.issued_on > certificate.issued_on:
-                certificate.superseded_by, certificate.superseded_on = current, current.issued_on
-                placed.append(certificate)
-            else:
-                if current is not None:
-                    current.is_current = False
-                    current.superseded_by = certificate
-                    current.superseded_on = certificate.issued_on
+                links.append((certificate, current))
+                continue
+            if current is not None:
+                current.is_current = False
+                links.append((current, certificate))
+                if current.pk is not None:
                     retired[current.pk] = current
-                certificate.is_current = True
-                self.current[certificate.product_id] = certificate
-                placed.append(certificate)
-            events.append(
-                self._event(
-                    "certificate.issued",
-                    certificate,
-                    changes={
-                        "product": [None, certificate.product_id],
-                        "star": [None, certificate.star],
-                        "issued_on": [None, certificate.issued_on],
-                        "valid_until": [None, certificate.valid_until],
-                        "decision": [None, certificate.decision.number],
-                        "import": [None, self.job.pk],
-                    },
-                    new_status="current" if certificate.is_current else "superseded",
-                )
-            )
-        fields = ["is_current", "superseded_by", "superseded_on", "updated_at"]
-        retired = [certificate for certificate in retired.values() if not certificate.is_current]
-        for certificate in [*retired, *placed]:
+            certificate.is_current = True
+            self.current[certificate.product_id] = certificate
+        for certificate in certificates:
             certificate.updated_at = self.now
-        # Those that stop being current first: one current certificate per product.
-        Certificate.objects.bulk_update(retired, fields, batch_size=500)
-        Certificate.objects.bulk_update(
-            [c for c in placed if not c.is_current], fields, batch_size=500
+        # One current certificate per product: those that stop being current go first.
+        Certificate.objects.filter(pk__in=list(retired)).update(
+            is_current=False, updated_at=self.now
         )
-        Certificate.objects.bulk_update([c for c in placed if c.is_current], fields, batch_size=500)
+        insert_rows(Certificate, certificates)
+        for older, newer in links:
+            older.superseded_by, older.superseded_on = newer, newer.issued_on
+            Certificate.objects.filter(pk=older.pk).update(
+                is_current=False, superseded_by=newer, superseded_on=newer.issued_on
+            )
+        events = [
+            self._event(
+                "certificate.issued",
+                certificate,
+                changes={
+                    "product": [None, certificate.product_id],
+                    "star": [None, certificate.star],
+                    "issued_on": [None, certificate.issued_on],
+                    "valid_until": [None, certificate.valid_until],
+                    "decision": [None, certificate.decision.number],
+                    "import": [None, self.job.pk],
+                },
+                new_status="current" if certificate.is_current else "superseded",
+            )
+            for certificate in certificates
+        ]
         events += [
             self._event(
                 "certificate.superseded",
@@ -280,7 +288,7 @@ class _Writer:
                 old_status="current",
                 new_status="superseded",
             )
-            for certificate in retired
+            for certificate in retired.values()
         ]
         return events
 
@@ -299,7 +307,7 @@ class _Writer:
             )
             for row in rows
         ]
-        ReportedRecognition.objects.bulk_create(reported, batch_size=500)
+        insert_rows(ReportedRecognition, reported)
         return [
             self._event(
                 "reported_recognition.recorded",

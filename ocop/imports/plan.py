@@ -16,7 +16,6 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,12 +124,9 @@ class DecisionPlan:
     decided_on: datetime.date
     signer_name: str
     existing: RecognitionDecision | None = None
-    next_position: int = 1
+    key: tuple = ()
+    next_position: int = 1  # set by the commit
     instance: RecognitionDecision | None = None
-
-    @property
-    def key(self):
-        return _decision_key(self.province, self.authority, self.number, self.decided_on.year)
 
 
 @dataclass
@@ -249,6 +245,7 @@ class _Planner:
         self.certified_stars = set()  # (product id, star)
         self.numbers_in_file = {}
         self._loaded_producers = set()
+        self._decisions_recorded = None
 
     # Reading ---------------------------------------------------------------------------
 
@@ -337,6 +334,16 @@ class _Planner:
             self._resolved[text] = resolve_legacy_address(text, units=self.units)
         return self._resolved[text]
 
+    def _shared_province(self, resolved):
+        """Today's province of every commune an ambiguous address may name, when they share
+        one ("Xã Đông Khê, Thành phố Thanh Hóa" names two former communes of Thanh Hóa)."""
+        provinces = {
+            successor.commune.province
+            for candidate in resolved.candidates
+            for successor in self.units.successors_of(candidate)
+        }
+        return provinces.pop() if len(provinces) == 1 else None
+
     def province_named(self, text):
         if not text:
             return None
@@ -373,8 +380,9 @@ class _Planner:
                         )
                         % {"commune": resolved.legacy_commune.name}
                     )
-            elif resolved.province is not None:
-                placement.province, placement.confidence = resolved.province, PROVINCE_ONLY
+            elif resolved.province is not None or self._shared_province(resolved):
+                placement.province = resolved.province or self._shared_province(resolved)
+                placement.confidence = PROVINCE_ONLY
                 row.note(
                     _("Only the province is known (%(note)s): the commune is left open.")
                     % {"note": resolved.note}
@@ -500,14 +508,7 @@ class _Planner:
             row.fail(_("The producer is empty."), Field.PRODUCER)
             return
         place = placement.commune.pk if placement.commune is not None else placement.province.pk
-        candidates = self.producers_by_name.get((place, folded), [])
-        if not candidates and placement.commune is not None:
-            # A producer of that name imported before with its commune open.
-            candidates = [
-                producer
-                for producer in self.producers_by_name.get((placement.province.pk, folded), [])
-                if producer.commune_id is None
-            ]
+        candidates = self._named(placement, folded)
         if len(candidates) > 1:
             row.fail(
                 _(
@@ -518,6 +519,8 @@ class _Planner:
                 Field.PRODUCER,
             )
             return
+        if candidates and isinstance(candidates[0], NewProducer):
+            return self._reuse_new_producer(row, candidates[0], number=number)
         if candidates:
             existing = candidates[0]
             if number and existing.registration_number and existing.registration_number != number:
@@ -540,9 +543,6 @@ class _Planner:
                 existing,
                 _("Producer matched by name in %(place)s.") % {"place": placement.label},
             )
-        new = self.new_producers_by_name.get((place, folded))
-        if new is not None:
-            return self._reuse_new_producer(row, new, number=number)
         kind = self.field(row, Field.PRODUCER_TYPE, read_producer_kind)
         if kind is None and not row.has_errors:
             kind = producer_kind_from_name(name)
@@ -570,9 +570,27 @@ class _Planner:
         )
         if number:
             self.new_producers_by_number[number] = new
-        self.new_producers_by_name[(place, folded)] = new
+        for key in {(place, folded), (placement.province.pk, folded)}:
+            self.new_producers_by_name.setdefault(key, []).append(new)
         row.producer = new
         row.note(_("New producer."))
+
+    def _named(self, placement, folded):
+        """The producers, recorded or new in this file, a row's producer name may be: those of
+        its commune, else those of its province whose commune is open; for a row whose commune
+        is open, those of its province."""
+
+        def named(place):
+            return self.producers_by_name.get((place, folded), []) + self.new_producers_by_name.get(
+                (place, folded), []
+            )
+
+        province = placement.province.pk
+        if placement.commune is None:
+            return named(province)
+        return named(placement.commune.pk) or [
+            producer for producer in named(province) if _commune_code(producer) is None
+        ]
 
     def _text(self, row, column, length):
         return self.field(row, column, read_text, max_length=length, label=LABELS[column]) or ""
@@ -813,9 +831,7 @@ class _Planner:
             )
             if existing is not None:
                 decision.decided_on = existing.decided_on
-                decision.next_position = (
-                    existing.items.aggregate(last=Max("position"))["last"] or 0
-                ) + 1
+            decision.key = key
             self.decisions[key] = decision
         if decision.existing is not None and not decision.existing.is_historical:
             row.fail(
@@ -841,14 +857,15 @@ class _Planner:
         return decision
 
     def _existing_decision(self, province, authority, number, year):
-        decisions = RecognitionDecision.objects.filter(
-            authority=authority, year=year, number__iexact=normalize(number)
-        )
-        if province is None:
-            decisions = decisions.filter(province__isnull=True)
-        else:
-            decisions = decisions.filter(province=province)
-        return decisions.first()
+        if self._decisions_recorded is None:
+            # Every decision recorded (some thousands in the country): read once.
+            self._decisions_recorded = {
+                _decision_key(d.province_id, d.authority, d.number, d.year): d
+                for d in RecognitionDecision.objects.only(
+                    "pk", "number", "year", "authority", "province", "decided_on", "is_historical"
+                )
+            }
+        return self._decisions_recorded.get(_decision_key(province, authority, number, year))
 
     def _report(self, row):
         product = row.product
@@ -888,3 +905,9 @@ class _Planner:
                     Field.PRODUCT,
                 )
                 row.outcome = Outcome.ERROR
+
+
+def _commune_code(producer):
+    if isinstance(producer, NewProducer):
+        return getattr(producer.placement.commune, "pk", None)
+    return producer.commune_id

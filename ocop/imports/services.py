@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +26,11 @@ from ocop.certificates.recognition.services import (
     extend_historical_decision,
     record_historical_decision,
 )
+from ocop.certificates.signals import certificates_changed
 from ocop.core.audit import record_event
+from ocop.core.bulk import insert_rows
 from ocop.core.deadlines import calendar_cache
+from ocop.producers.models import Producer
 from ocop.regions.models import Province
 
 from . import commit as writing
@@ -192,7 +196,8 @@ def write_import(job, *, actor) -> RecognitionImport:
                 plan = _plan(job)
                 if plan is None or plan.error_count:
                     raise _Changed(plan)
-                writing.write_plan(plan, actor=actor, job=job)
+                changed = writing.write_plan(plan, actor=actor, job=job)
+                transaction.on_commit(lambda: _refresh_later(*changed))
                 job.status, job.committed_at, job.committed_by = (
                     Status.COMMITTED,
                     timezone.now(),
@@ -231,6 +236,23 @@ def write_import(job, *, actor) -> RecognitionImport:
         job.message = str(_("The import stopped on an unexpected error: nothing was written."))
     job.save()
     return job
+
+
+def _refresh_later(product_ids, producer_ids):
+    """The search entries and figures of what an import wrote are refreshed by the worker,
+    after the commit (thousands of products take seconds; the import is already safe)."""
+    from .tasks import refresh_derived
+
+    if product_ids or producer_ids:
+        refresh_derived.enqueue(list(product_ids), list(producer_ids))
+
+
+def refresh_derived(product_ids, producer_ids) -> None:
+    """What ``certificates_changed`` and a producer's ``post_save`` would have triggered."""
+    if product_ids:
+        certificates_changed.send(sender="certificates", product_ids=sorted(product_ids))
+    for producer in Producer.objects.filter(pk__in=producer_ids):
+        post_save.send(sender=Producer, instance=producer, created=False, raw=False)
 
 
 class _Changed(Exception):
@@ -298,7 +320,8 @@ def _progress(job):
 
 def _store_rows(job, plan):
     job.rows.all().delete()
-    ImportRow.objects.bulk_create(
+    insert_rows(
+        ImportRow,
         [
             ImportRow(
                 job=job,
@@ -319,7 +342,6 @@ def _store_rows(job, plan):
             )
             for row in plan.rows
         ],
-        batch_size=1000,
     )
     job.row_count = len(plan.rows)
     job.error_count = plan.error_count

@@ -19,3 +19,10 @@ def write_import(job_id: int, user_id: int) -> str:
     job = RecognitionImport.objects.get(pk=job_id)
     actor = get_user_model().objects.get(pk=user_id)
     return services.write_import(job, actor=actor).status
+
+
+@task
+def refresh_derived(product_ids: list[int], producer_ids: list[int]) -> int:
+    """Refresh the search entries and figures of what an import wrote."""
+    services.refresh_derived(product_ids, producer_ids)
+    return len(product_ids)
