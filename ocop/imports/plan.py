@@ -77,6 +77,7 @@ class Placement:
     legacy_commune: object = None
     confidence: str = Confidence.NONE
     text: str = ""
+    street: tuple = ()  # the parts of the address that name no unit (a village, a street)
 
     @property
     def label(self) -> str:
@@ -372,6 +373,7 @@ class _Planner:
                 placement.province, placement.commune = resolved.province, resolved.commune
                 placement.legacy_commune = resolved.legacy_commune
                 placement.confidence = resolved.confidence
+                placement.street = resolved.unrecognised_parts
                 if resolved.is_partial:
                     row.note(
                         _(
@@ -596,7 +598,9 @@ class _Planner:
         return self.field(row, column, read_text, max_length=length, label=LABELS[column]) or ""
 
     def _street(self, row):
-        return (self._text(row, Field.ADDRESS, 300) or "")[:255]
+        """What the address says beyond the units (the village, the street): the producer's
+        street address."""
+        return ", ".join(row.placement.street)[:255]
 
     def _matched_producer(self, row, producer, explanation):
         row.producer = producer
