@@ -6,6 +6,7 @@ from unittest import mock
 from django.core.exceptions import ValidationError
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.accounts.tests.factories import central_officer, province_officer
 from ocop.certificates.recognition.models import Certificate, DecisionItem, RecognitionDecision
@@ -16,7 +17,7 @@ from ocop.products.models import Product
 from ocop.regions.tests.factories import DIEN_BIEN, LAI_CHAU, province
 
 from ..models import ImportRow, RecognitionImport, ReportedRecognition
-from ..services import commit_import
+from ..services import commit_import, is_stalled
 from .lists import DIEN_BIEN_ROWS, checked, csv_file, xlsx_file
 
 Status = RecognitionImport.Status
@@ -102,10 +103,11 @@ class CommitTests(TestCase):
         self.assertEqual(workbook.counts, {"unchanged": 5})
 
     def test_a_file_with_k_bad_rows_reports_exactly_k_errors_and_writes_nothing(self):
+        place = "Xã Ẳng Nưa, Mường Ảng"
         bad = [
-            [6, "Sản phẩm sao sai (mẫu)", "HTX Mẫu (mẫu)", "Xã Ẳng Nưa, Mường Ảng", "7 sao", "", "", ""],
-            [7, "", "HTX Mẫu (mẫu)", "Xã Ẳng Nưa, Mường Ảng", "3", "", "", ""],
-            [8, "Sản phẩm 2 sao (mẫu)", "HTX Mẫu (mẫu)", "Xã Ẳng Nưa, Mường Ảng", "2", "", "", ""],
+            [6, "Sản phẩm sao sai (mẫu)", "HTX Mẫu (mẫu)", place, "7 sao", "", "", ""],
+            [7, "", "HTX Mẫu (mẫu)", place, "3", "", "", ""],
+            [8, "Sản phẩm 2 sao (mẫu)", "HTX Mẫu (mẫu)", place, "2", "", "", ""],
             [9, "Sản phẩm ngày sai (mẫu)", "HTX Mẫu (mẫu)", "Xã Ẳng Nưa", "3", "9/QĐ-UBND",
              "31/02/2023", ""],
         ]  # fmt: skip
@@ -172,3 +174,19 @@ class CommitTests(TestCase):
         self.assertEqual(ImportRow.objects.filter(job=job).count(), 5)
         self.assertTrue(AuditEvent.objects.filter(action="import.uploaded").exists())
         self.assertEqual(reverse("imports:import_detail", args=[job.pk])[:15], "/manage/imports")
+
+    def test_an_import_whose_worker_stopped_may_be_committed_again(self):
+        job = self.check(csv_file(DIEN_BIEN_ROWS))
+        job.status = Status.COMMITTING
+        job.heartbeat_at = timezone.now() - datetime.timedelta(minutes=5)
+        job.save()
+        with self.assertRaises(ValidationError):  # still running: nobody else may take it
+            commit_import(job, actor=self.office)
+        RecognitionImport.objects.filter(pk=job.pk).update(
+            heartbeat_at=timezone.now() - datetime.timedelta(minutes=31)
+        )
+        job.refresh_from_db()
+        self.assertTrue(is_stalled(job))
+        job = commit_import(job, actor=self.office)
+        self.assertEqual(job.status, Status.COMMITTED, job.message)
+        self.assertEqual(Certificate.objects.count(), 4)
