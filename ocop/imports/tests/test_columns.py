@@ -86,22 +86,22 @@ class HeaderTests(SimpleTestCase):
 
 class CellTests(SimpleTestCase):
     def test_stars_as_lists_write_them(self):
-        cases = {
-            "4": 4,
-            4: 4,
-            4.0: 4,
-            "4 sao": 4,
-            "4*": 4,
-            "4 *": 4,
-            "★★★★": 4,
-            "★★★": 3,
-            "4 sao (tiềm năng 5 sao)": 4,
-            "5 stars": 5,
-            "Hạng 3 sao": 3,
-            "ba sao": 3,
-            "04": 4,
-        }
-        for value, star in cases.items():
+        cases = [
+            ("4", 4),
+            (4, 4),
+            (4.0, 4),
+            ("4 sao", 4),
+            ("4*", 4),
+            ("4 *", 4),
+            ("★★★★", 4),
+            ("★★★", 3),
+            ("4 sao (tiềm năng 5 sao)", 4),
+            ("5 stars", 5),
+            ("Hạng 3 sao", 3),
+            ("ba sao", 3),
+            ("04", 4),
+        ]
+        for value, star in cases:
             with self.subTest(value):
                 self.assertEqual(read_star(value), star)
 

@@ -4,11 +4,13 @@ changes."""
 
 import datetime
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
-from ocop.accounts.tests.factories import commune_officer, central_officer, province_officer
+from ocop.accounts.tests.factories import central_officer, commune_officer, province_officer
 from ocop.certificates.recognition.models import Certificate
 from ocop.regions.tests.factories import DIEN_BIEN, LAI_CHAU
 
@@ -32,6 +34,9 @@ class ImportPagesTests(TestCase):
     def setUpTestData(cls):
         cls.office = province_officer(DIEN_BIEN)
         cls.other_office = province_officer(LAI_CHAU)
+
+    def setUp(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     def upload(self, data=None, name="danh-sach.csv", province=DIEN_BIEN):
         upload = SimpleUploadedFile(name, data if data is not None else csv_file(DIEN_BIEN_ROWS))
@@ -71,6 +76,17 @@ class ImportPagesTests(TestCase):
         before = state()
         self.client.post(reverse("imports:import_commit", args=[job.pk]))
         self.assertEqual(state(), before)
+
+    def test_the_pages_are_in_vietnamese_by_default(self):
+        del self.client.cookies[settings.LANGUAGE_COOKIE_NAME]
+        self.client.force_login(self.office)
+        self.assertContains(self.client.get(reverse("imports:import_list")), "Tải lên và kiểm tra")
+        with translation.override("vi"):
+            self.upload()
+        job = RecognitionImport.objects.get()
+        page = self.client.get(reverse("imports:import_detail", args=[job.pk]))
+        self.assertContains(page, "Chủ thể mới.")
+        self.assertContains(page, "Tải báo cáo (CSV)")
 
     def test_a_refused_file_says_why_and_writes_nothing(self):
         self.client.force_login(self.office)
@@ -138,11 +154,15 @@ class ImportPagesTests(TestCase):
 
 
 class ReportedPagesTests(TestCase):
+    def setUp(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
     @classmethod
     def setUpTestData(cls):
+        from ocop.regions.tests.factories import province
+
         from ..services import commit_import
         from .lists import checked
-        from ocop.regions.tests.factories import province
 
         cls.office = province_officer(DIEN_BIEN)
         commit_import(

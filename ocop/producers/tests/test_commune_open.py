@@ -31,7 +31,7 @@ class CommuneOpenTests(TestCase):
         response = self.client.get(reverse("producers:producer_list"), {"commune_open": "on"})
         self.assertContains(response, "HTX Chưa Rõ Xã")
         self.assertNotContains(response, "HTX Có Xã")
-        self.assertContains(response, "Commune to fill in")
+        self.assertContains(response, "Cần bổ sung xã")
 
     def test_back_office_and_public_pages_show_the_province_alone(self):
         self.client.force_login(self.office)
@@ -102,6 +102,6 @@ class CommuneOpenFiguresTests(TestCase):
             with self.subTest(url):
                 self.assertEqual(self.client.get(url).status_code, 200)
         response = self.client.get(reverse("stats:dashboard_province", args=[DIEN_BIEN]))
-        self.assertContains(response, "Commune to fill in")
+        self.assertContains(response, "Cần bổ sung xã")
         self.client.force_login(central_officer())
         self.assertEqual(self.client.get(reverse("stats:dashboard_national")).status_code, 200)
