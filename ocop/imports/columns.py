@@ -272,12 +272,23 @@ def find_header(rows) -> Header | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns = _columns_of([row])
         if Field.PRODUCT in columns.values() or Field.STAR in columns.values():
-            two_rows = index + 1 < len(rows) and _is_sub_header(row, rows[index + 1])
-            labels = [row, rows[index + 1]] if two_rows else [row]
-            columns = _columns_of(labels)
-            found = set(columns.values())
-            if Field.PRODUCT in found and Field.STAR in found:
-                return _header(index + 1 if two_rows else index, columns, labels)
+            if index + 1 < len(rows) and _is_sub_header(row, rows[index + 1]):
+                both = _columns_of([row, rows[index + 1]])
+                # The row below completes the header only when it names more columns.
+                if len(set(both.values())) > len(set(columns.values())):
+                    return _checked_header(index + 1, both, [row, rows[index + 1]])
+            labels = [row]
+            header = _checked_header(index, columns, labels)
+            if header is not None:
+                return header
+    return None
+
+
+def _checked_header(row_index, columns, labels):
+    """The header when it names a product and a star column, else None."""
+    found = set(columns.values())
+    if Field.PRODUCT in found and Field.STAR in found:
+        return _header(row_index, columns, labels)
     return None
 
 

@@ -101,6 +101,7 @@ class _Writer:
                     province=placement.province,
                     commune=placement.commune,
                     legacy_commune=placement.legacy_commune,
+                    is_sample=self.job.is_sample,
                 )
                 new.append(producer.instance)
         insert_rows(Producer, new)
@@ -148,6 +149,7 @@ class _Writer:
                     name=product.name,
                     folded_name=product.folded_name,
                     scoring_set_id=product.scoring_set,
+                    is_sample=self.job.is_sample,
                 )
                 new.append(product.instance)
         insert_rows(Product, new)
@@ -182,6 +184,7 @@ class _Writer:
                 status=RecognitionDecision.Status.SIGNED,
                 signed_at=self.now,
                 is_historical=True,
+                is_sample=self.job.is_sample,
                 note=f"Nhập từ danh sách {self.job.file_name} (lần nhập {self.job.pk}).",
                 created_by=self.actor,
             )
@@ -228,6 +231,7 @@ class _Writer:
                     issued_on=row.issued_on,
                     valid_until=row.valid_until,
                     is_current=False,
+                    is_sample=self.job.is_sample,
                 )
             )
             self.certified.setdefault(decision, []).append(item.product_id)

@@ -32,9 +32,21 @@ class UploadForm(forms.Form):
         help_text=_("Rows whose address is in another province are errors."),
     )
 
+    is_sample = forms.BooleanField(
+        label=_("Sample data"),
+        required=False,
+        help_text=_("Tick it only for a demonstration list: what it creates is marked sample."),
+    )
+
     def __init__(self, *args, user, is_national, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = import_provinces(user)
+        provinces = import_provinces(user)
+        self.fields["province"].queryset = provinces
+        if not is_national and len(provinces) == 1:
+            self.fields["province"].initial = provinces[0]
+            self.fields["province"].empty_label = None
+        elif not is_national:
+            self.fields["province"].empty_label = _("Choose the province")
         if is_national:
             self.fields["province"].required = False
             self.fields["province"].empty_label = _("Any province (each row's address decides)")

@@ -66,6 +66,11 @@ class RecognitionImport(models.Model):
         help_text=_("Empty for an import of the central office into any province."),
     )
     language = models.CharField(max_length=10, default="vi")
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("What it creates is marked as sample data (the demo's lists)."),
+    )
     file = models.FileField(_("file"), upload_to=import_upload_to, storage=PrivateStorage())
     file_name = models.CharField(_("file name"), max_length=255)
     file_size = models.PositiveIntegerField(_("size"), default=0)

@@ -13,6 +13,7 @@ made again inside the commit's transaction, so that what is written is what the 
 then, not what it held at the preview."""
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -57,6 +58,8 @@ from .models import ImportRow, ReportedRecognition
 Outcome, Kind = ImportRow.Outcome, ImportRow.Kind
 #: Placement of a row whose commune is open: only its province is known.
 PROVINCE_ONLY = "province"
+#: The numbering of a heading ("II.", "3)", "B."), not part of the unit it names.
+_ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d+|[A-Za-z])\s*[.)]\s+")
 CHUNK = 500
 
 
@@ -293,7 +296,8 @@ class _Planner:
         row.product_name = text(Field.PRODUCT, 200) or ""
         row.producer_name = text(Field.PRODUCER, 200) or ""
         star_cell = cell_text(row.values.get(Field.STAR))
-        if not row.product_name and not star_cell and not row.has_errors:
+        filled = sum(1 for cell in row.cells if cell_text(cell))
+        if not star_cell and not row.has_errors and (not row.product_name or filled == 1):
             return self._heading(row)
         if not row.product_name:
             row.fail(_("The product name is empty."), Field.PRODUCT)
@@ -319,12 +323,13 @@ class _Planner:
         self._outcome(row)
 
     def _heading(self, row):
-        """A row with text but no product and no star ("Huyện Tủa Chùa"): skipped; when it
-        names a district or province, rows below without an address are placed there."""
+        """A row with no star and no product, or only one cell ("II. HUYỆN MƯỜNG ẢNG"):
+        skipped; when it names a district or province, the rows below without an address are
+        placed there."""
         text = " ".join(cell_text(cell) for cell in row.cells if cell_text(cell))[:200]
-        resolved = self.resolve(text)
+        resolved = self.resolve(_ENUMERATOR.sub("", text))
         if resolved.legacy_district is not None or resolved.legacy_province is not None:
-            self.context = text
+            self.context = _ENUMERATOR.sub("", text)
             row.note(_("Heading: the rows below are placed in “%(text)s”.") % {"text": text})
         else:
             row.note(_("Heading or note row, skipped: “%(text)s”.") % {"text": text[:80]})

@@ -94,7 +94,9 @@ def _check_province(user, province):
 # --------------------------------------------------------------------------------------
 
 
-def start_import(data: bytes, file_name: str, *, actor, province=None) -> RecognitionImport:
+def start_import(
+    data: bytes, file_name: str, *, actor, province=None, is_sample=False
+) -> RecognitionImport:
     """Keep an uploaded list (nothing is read yet). `province` None: the central office
     imports into whichever province each row is in. `actor` None is the command line (run by
     whoever administers the server)."""
@@ -120,6 +122,7 @@ def start_import(data: bytes, file_name: str, *, actor, province=None) -> Recogn
             language=translation.get_language() or settings.LANGUAGE_CODE,
             file_name=name,
             file_size=len(data),
+            is_sample=is_sample,
             sha256=hashlib.sha256(data).hexdigest(),
         )
         job.file.save(name, ContentFile(data), save=False)

@@ -6,6 +6,7 @@ app_name = "imports"
 
 urlpatterns = [
     path("", views.import_list, name="import_list"),
+    path("sample-list.xlsx", views.sample_list, name="sample_list"),
     path("<int:pk>/", views.import_detail, name="import_detail"),
     path("<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("<int:pk>/commit/", views.import_commit, name="import_commit"),

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.scope import official_scope
@@ -18,7 +19,7 @@ from ocop.core.htmx import is_htmx
 from ocop.core.pagination import paginate, query_without_page
 from ocop.core.text import fold
 
-from . import services, tasks
+from . import services, tasks, template
 from .columns import LABELS
 from .forms import (
     CompleteReportedForm,
@@ -30,6 +31,13 @@ from .forms import (
 from .models import ImportRow, RecognitionImport, ReportedRecognition
 
 ROWS_PER_PAGE = 100
+#: How sure the placement is (ocop.regions.resolve.Confidence, and the import's own).
+CONFIDENCE = {
+    "high": gettext_lazy("high: the commune and its district"),
+    "medium": gettext_lazy("medium: the commune and its province"),
+    "low": gettext_lazy("low: the commune's name alone"),
+    "province": gettext_lazy("the province only; commune to fill in"),
+}
 
 
 def _office(request):
@@ -69,6 +77,7 @@ def import_list(request):
                 upload.name,
                 actor=request.user,
                 province=form.cleaned_data["province"],
+                is_sample=form.cleaned_data["is_sample"],
             )
         except (ValidationError, PermissionDenied) as error:
             add_service_error(form, error)
@@ -91,6 +100,7 @@ def import_detail(request, pk):
     page = paginate(request, rows, per_page=ROWS_PER_PAGE)
     labels = {str(name): label for name, label in LABELS.items()}
     for row in page.object_list:
+        row.confidence_label = CONFIDENCE.get(row.confidence, row.confidence)
         row.shown_messages = [
             (labels.get(m["column"], m["column"]), m["text"], m["error"]) for m in row.messages
         ]
@@ -102,6 +112,7 @@ def import_detail(request, pk):
         "counts": _counts(job),
         "columns": [(LABELS.get(name, name), text) for name, text in job.columns.items()],
         "can_commit": job.can_commit and services.can_commit(request.user, job),
+        "rows_to_write": sum(job.counts.get(name, 0) for name in ("new", "matched", "updated")),
         "stalled": services.is_stalled(job),
         "is_htmx": is_htmx(request),
     }
@@ -162,6 +173,18 @@ def _private_file(field, filename, content_type):
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def sample_list(request):
+    """The sample list: the columns the import reads, with sample Điện Biên rows."""
+    _office(request)
+    response = HttpResponse(
+        template.sample_list(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="danh-sach-ocop-mau.xlsx"'
     return response
 
 

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from ocop.accounts.tests.factories import central_officer, commune_officer, province_officer
 from ocop.certificates.recognition.models import Certificate
-from ocop.regions.tests.factories import DIEN_BIEN, LAI_CHAU
+from ocop.regions.tests.factories import DIEN_BIEN, LAI_CHAU, province
 
 from ..models import ImportRow, RecognitionImport, ReportedRecognition
 from .lists import DIEN_BIEN_ROWS, csv_file
@@ -269,3 +269,27 @@ class ReportedPagesTests(TestCase):
             self.client.get(reverse("market:product_detail", args=[product.pk])).status_code, 404
         )
         self.assertNotContains(self.client.get(reverse("market:product_list")), product.name)
+
+
+class SampleListTests(TestCase):
+    def test_the_sample_list_imports_cleanly_and_marks_what_it_creates_as_sample(self):
+        from ..services import commit_import
+        from .lists import checked
+
+        office = province_officer(DIEN_BIEN)
+        self.client.force_login(office)
+        response = self.client.get(reverse("imports:sample_list"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("danh-sach-ocop-mau.xlsx", response["Content-Disposition"])
+        job = checked(
+            response.content, "danh-sach-ocop-mau.xlsx", actor=office, province=province(DIEN_BIEN)
+        )
+        self.assertEqual(job.counts, {"new": 9, "skipped": 3})
+        job.is_sample = True
+        job.save()
+        commit_import(job, actor=office)
+        self.assertEqual(Certificate.objects.count(), 8)
+        self.assertTrue(all(c.is_sample and c.product.is_sample for c in Certificate.objects.all()))
+        self.assertEqual(ReportedRecognition.objects.get().product.name, "Rượu ngô Huổi Só (mẫu)")
+        self.client.force_login(commune_officer())
+        self.assertEqual(self.client.get(reverse("imports:sample_list")).status_code, 404)

@@ -32,12 +32,17 @@ class Command(BaseCommand):
             help="the province imported into (today's code); rows elsewhere are errors",
         )
         parser.add_argument(
+            "--sample",
+            action="store_true",
+            help="mark what the list creates as sample data (demonstration lists)",
+        )
+        parser.add_argument(
             "--user",
             metavar="NAME",
             help="run as this user (their scope applies); the command line otherwise",
         )
 
-    def handle(self, *args, file, dry_run, report, province, user, **options):
+    def handle(self, *args, file, dry_run, report, province, user, sample, **options):
         translation.activate(translation.get_language() or "vi")
         path = Path(file)
         if not path.is_file():
@@ -46,7 +51,7 @@ class Command(BaseCommand):
         province = self._province(province, actor)
         try:
             job = services.start_import(
-                path.read_bytes(), path.name, actor=actor, province=province
+                path.read_bytes(), path.name, actor=actor, province=province, is_sample=sample
             )
         except (PermissionDenied, ValidationError) as error:
             raise CommandError(_message(error)) from None
