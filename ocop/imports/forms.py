@@ -4,7 +4,7 @@ dismissing a reported recognition. They check the shape of the input; the servic
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ocop.certificates.recognition.forms import DayField, LineField, NoteField
+from ocop.certificates.recognition.forms import DayField, LineField, NoteField, check_validity
 from ocop.certificates.recognition.models import Authority
 
 from .files import max_bytes
@@ -115,6 +115,12 @@ class CompleteReportedForm(forms.Form):
         self.fields["authority"].initial = (
             Authority.MINISTER if star == 5 else Authority.PROVINCE_CHAIRMAN
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decided_on") and data.get("valid_until"):
+            check_validity(self, data["decided_on"], data["valid_until"])
+        return data
 
 
 class DismissReportedForm(forms.Form):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.certificates.recognition.forms import LONGEST_VALIDITY_MONTHS
 from ocop.certificates.recognition.models import (
     AUTHORITY_STARS,
     DISTRICTS_ABOLISHED,
@@ -27,7 +28,7 @@ from ocop.certificates.recognition.models import (
     Certificate,
     RecognitionDecision,
 )
-from ocop.core.deadlines import WorkingCalendar, certificate_expires_on
+from ocop.core.deadlines import WorkingCalendar, add_months, certificate_expires_on
 from ocop.core.text import fold, normalize
 from ocop.producers.choices import ProducerKind
 from ocop.producers.models import Producer
@@ -777,6 +778,14 @@ class _Planner:
             valid_until = certificate_expires_on(decided_on, calendar=self.calendar)
         elif valid_until <= decided_on:
             row.fail(_("The expiry is not after the decision date."), Field.EXPIRY)
+        elif valid_until > add_months(decided_on, LONGEST_VALIDITY_MONTHS):
+            row.fail(
+                _(
+                    "A certificate is valid 36 months: an end of validity more than 5 years "
+                    "after the issue must be a typing error."
+                ),
+                Field.EXPIRY,
+            )
         certificate_number = self._text(row, Field.CERTIFICATE_NO, 60)
         if row.has_errors or row.placement.province is None:
             return

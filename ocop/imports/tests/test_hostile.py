@@ -120,3 +120,14 @@ class HostileFileTests(TestCase):
         self.assertEqual(name_row.outcome, "new", name_row.messages)
         self.assertEqual(name_row.producer_name, "HTX Mật Ong (mẫu)")
         self.assertEqual(written(), before)
+
+    def test_an_expiry_before_the_decision_or_years_after_it_is_a_typing_error(self):
+        header = [*HEADER[:7], "Ngày hết hạn"]
+        place, decision = "Xã Ẳng Nưa, Mường Ảng", ["8/QĐ-UBND", "01/02/2023"]
+        rows = [
+            [1, "Chè hết hạn sớm (mẫu)", "HTX B (mẫu)", place, "3", *decision, "01/01/2023"],
+            [2, "Chè hết hạn 9999 (mẫu)", "HTX B (mẫu)", place, "3", *decision, "31/12/9999"],
+        ]
+        job = checked(csv_file(rows, header), actor=self.office, province=self.dien_bien)
+        self.assertEqual(job.error_count, 2)
+        self.assertEqual({row.errors[0]["column"] for row in job.rows.all()}, {"expiry"})
