@@ -17,6 +17,7 @@ from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import Certificate
 from ocop.products.tests.factories import ProductPhotoFactory, image_bytes
 
+from .. import listing
 from ..models import SearchEntry
 from .helpers import certify, make_product
 
@@ -278,19 +279,27 @@ class QueryBudgetTests(TestCase):
             SearchEntry.objects.all().delete()
             products = self.build(count)
             url = url_for(products)
+            listing.summary_built(timezone.localdate())  # as on every request after a day's first
             with self.subTest(count=count), self.assertNumQueries(expected):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
 
     def test_catalogue(self):
-        # provinces; scoring sets with groups and sectors; communes of the province; count;
-        # the page of products (producer, places, set, star); their photos
-        self.assert_same_count(lambda products: reverse("market:product_list") + "?province=11", 6)
+        # provinces; scoring sets with groups and sectors; communes of the province; the
+        # count from the listing summary; the page of listings (a seek); their products with
+        # producer and places; their photos
+        self.assert_same_count(lambda products: reverse("market:product_list") + "?province=11", 7)
+
+    def test_catalogue_last_page(self):
+        # the same queries as the first page: the last page reads the reversed index
+        self.assert_same_count(
+            lambda products: reverse("market:product_list") + "?province=11&page=last", 7
+        )
 
     def test_search(self):
-        # provinces; scoring sets with groups and sectors; count; the page of matching
-        # products ranked; their photos
-        self.assert_same_count(lambda products: reverse("market:product_list") + "?q=tra+shan", 5)
+        # provinces; scoring sets with groups and sectors; count of the matching listings; the
+        # page of them ranked; their products; their photos
+        self.assert_same_count(lambda products: reverse("market:product_list") + "?q=tra+shan", 6)
 
     def test_product_page(self):
         # the product with producer, places and classification; its certificates; its photos;
@@ -312,8 +321,9 @@ class QueryBudgetTests(TestCase):
         self.assert_same_count(lambda products: reverse("market:province_detail", args=["11"]), 5)
 
     def test_home(self):
-        # featured products; their photos; listed products per province; upcoming events
-        self.assert_same_count(lambda products: reverse("market:home"), 4)
+        # featured listings; their products; their photos; the listing summary per province;
+        # upcoming events
+        self.assert_same_count(lambda products: reverse("market:home"), 5)
 
     def test_sitemap(self):
         # listed products; their producers; their provinces; upcoming events
