@@ -42,7 +42,13 @@ def with_card_data(queryset):
         queryset.select_related("producer", "producer__province", "producer__commune")
         .only(*CARD_FIELDS)
         .prefetch_related(
-            Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id"))
+            Prefetch(
+                "photos",
+                queryset=ProductPhoto.objects.order_by("position", "id").only(
+                    "pk", "product_id", "position"
+                ),
+                to_attr="card_photos",  # a list: no queryset is built per product
+            )
         )
     )
 

@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -34,6 +35,9 @@ from .forms import CatalogueForm, InquiryForm, InquiryNoteForm
 from .models import Inquiry, Participation, SalesChannel, TradeEvent
 
 PAGE_SIZE = 24
+#: How long a server keeps the catalogue's filter choices (provinces, communes, product sets):
+#: reference data, changed only by the loading commands.
+REFERENCE_SECONDS = 3600
 FEATURED_COUNT = 8
 RELATED_COUNT = 4
 UPCOMING_EVENTS_COUNT = 4
@@ -86,7 +90,7 @@ def home(request):
     featured = listing.products_of(
         listing.listed_on(today)
         .filter(star__gte=4)
-        .order_by("-star", "-certified_on", "-product_id")[:FEATURED_COUNT]
+        .order_by("-star", "-certified_on", "product_id")[:FEATURED_COUNT]
     )  # queries: the featured listings, their products, their photos
     provinces = sorted(
         listing.counts_by_province(today), key=lambda row: (-row["total"], row["province__name"])
@@ -108,14 +112,24 @@ def home(request):
 @require_GET
 def product_list(request):
     today = timezone.localdate()
-    provinces = list(Province.objects.order_by("folded_name"))
-    scoring_sets = list(ScoringSet.objects.select_related("group__sector").order_by("number"))
-    province_code = request.GET.get("province", "")
+    provinces, scoring_sets = cache.get_or_set(
+        "market:catalogue-choices",
+        lambda: (
+            list(Province.objects.order_by("folded_name")),
+            list(ScoringSet.objects.select_related("group__sector").order_by("number")),
+        ),
+        REFERENCE_SECONDS,
+    )  # queries, once an hour per server: the provinces; the scoring sets
+    province_code = request.GET.get("province", "")[:2]
     communes = (
-        list(Commune.objects.filter(province_id=province_code[:2]).order_by("folded_name"))
-        if province_code
+        cache.get_or_set(
+            f"market:catalogue-communes:{province_code}",
+            lambda: list(Commune.objects.filter(province_id=province_code).order_by("folded_name")),
+            REFERENCE_SECONDS,
+        )
+        if province_code.isdigit()
         else []
-    )
+    )  # query, once an hour per server and province: its communes
     form = CatalogueForm(
         request.GET, provinces=provinces, communes=communes, scoring_sets=scoring_sets
     )
@@ -189,13 +203,19 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
     certificate, certificates = _certificate_on_show(product, today)  # query: its certificates
     is_listed = certificate.public_status in VALID_STATUSES
     photos = list(product.photos.order_by("position", "id"))  # query: its photos
+    nearest = (
+        listing.listed_on(today)
+        .filter(Q(scoring_set_id=product.scoring_set_id) | Q(producer_id=product.producer_id))
+        .exclude(product_id=product.pk)
+        .order_by("-star", "name_key", "product_id")
+        .values("product_id")[:RELATED_COUNT]
+    )  # the first listings of the same set or producer, read down the star index
     related = list(
         with_card_data(
             listed_products(today)
-            .filter(Q(scoring_set_id=product.scoring_set_id) | Q(producer_id=product.producer_id))
-            .exclude(pk=product.pk)
+            .filter(pk__in=nearest)
             .order_by("-ocop_star", "folded_name", "pk")
-        )[:RELATED_COUNT]
+        )
     )  # queries: related listed products, their photos
     channels = list(
         product.sales_channels.active().select_related("province", "commune")
