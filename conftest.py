@@ -40,7 +40,10 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # still synchronous, so tell Django that is intended.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A loaded 2-core CI machine may take longer than Playwright's 5 s to re-render a page.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)

@@ -99,7 +99,9 @@ from django.core.management import call_command
 settings.IMPORT_COMMIT_CHUNK = 1
 
 def written(row):
-    open(os.environ["MARKER"], "w").write(str(row))
+    # Written whole, then renamed: the test never reads a marker half written.
+    open(os.environ["MARKER"] + ".tmp", "w").write(str(row))
+    os.replace(os.environ["MARKER"] + ".tmp", os.environ["MARKER"])
     time.sleep(120)
 
 with mock.patch("ocop.imports.commit._row_written", side_effect=written):
