@@ -30,7 +30,9 @@ from ocop.certificates.signals import certificates_changed
 from ocop.core.audit import record_event
 from ocop.core.bulk import insert_rows
 from ocop.core.deadlines import calendar_cache
+from ocop.market import listing
 from ocop.producers.models import Producer
+from ocop.products.models import Product
 from ocop.regions.models import Province
 
 from . import commit as writing
@@ -200,6 +202,16 @@ def write_import(job, *, actor) -> RecognitionImport:
                 if plan is None or plan.error_count:
                     raise _Changed(plan)
                 changed = writing.write_plan(plan, actor=actor, job=job)
+                # The catalogue lists what the import certified as it commits; the search
+                # entries and figures follow in the worker.
+                listing.refresh_listings(
+                    [
+                        *changed[0],
+                        *Product.objects.filter(producer_id__in=changed[1]).values_list(
+                            "pk", flat=True
+                        ),
+                    ]
+                )
                 transaction.on_commit(lambda: _refresh_later(*changed))
                 job.status, job.committed_at, job.committed_by = (
                     Status.COMMITTED,

@@ -8,13 +8,21 @@ class MarketConfig(AppConfig):
     verbose_name = _("Market access")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
+        from ocop.certificates.models import Certificate
         from ocop.certificates.signals import certificates_changed
+        from ocop.evaluations.models import Dossier
         from ocop.producers.models import Producer
         from ocop.products.models import Product
 
         from . import receivers
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receivers.certificate_changed, sender=Certificate, dispatch_uid="market_listing"
+            )
+            signal.connect(receivers.dossier_changed, sender=Dossier, dispatch_uid="market_listing")
 
         post_save.connect(receivers.product_saved, sender=Product, dispatch_uid="market_product")
         post_save.connect(receivers.producer_saved, sender=Producer, dispatch_uid="market_producer")

@@ -7,13 +7,10 @@ plainly that the certificate is revoked or expired) but leaves every list at onc
 
 import datetime
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch
 
-from ocop.certificates.models import Certificate, grace_days
-from ocop.evaluations.models import Dossier
+from ocop.certificates.models import Certificate
 from ocop.products.models import Product, ProductPhoto
-
-from . import search
 
 SORTS = ("relevance", "stars", "name", "newest")
 
@@ -22,31 +19,12 @@ def listed_products(day: datetime.date):
     """Products holding a certificate valid on ``day`` (today or later), annotated with
     ``ocop_star`` and ``certified_on`` (that certificate's star and day of issue).
 
-    Only a product's *current* certificate (neither revoked nor replaced: at most one per
-    product, a database constraint) can be valid from today on, so this is one join on it rather
-    than a subquery per product: the same products as ``Certificate.objects.valid_on(day)``
-    for any ``day`` from today (``tests/test_listing.py`` checks it edge by edge), fast enough
-    to sort and count the whole nation's catalogue."""
-    grace_from = day - datetime.timedelta(days=grace_days())
-    pending_re_rating = Exists(
-        Dossier.objects.extending_certificates().filter(product_id=OuterRef("pk"))
-    )
-    return (
-        Product.objects.annotate(
-            current_certificate=FilteredRelation(
-                "certificates", condition=Q(certificates__is_current=True)
-            )
-        )
-        .filter(  # one filter() call: one join
-            Q(current_certificate__valid_until__gte=day) | pending_re_rating,
-            current_certificate__issued_on__lte=day,
-            current_certificate__valid_until__gte=grace_from,
-        )
-        .annotate(
-            ocop_star=F("current_certificate__star"),
-            certified_on=F("current_certificate__issued_on"),
-        )
-    )
+    Read from the listing rows (:mod:`ocop.market.listing`), kept with the certificates: the
+    same products as ``Certificate.objects.valid_on(day)`` for any ``day`` from today
+    (``tests/test_listing.py`` checks it edge by edge)."""
+    return Product.objects.filter(
+        listing__certified_on__lte=day, listing__listed_until__gte=day
+    ).annotate(ocop_star=F("listing__star"), certified_on=F("listing__certified_on"))
 
 
 def public_products(day: datetime.date):
@@ -64,7 +42,13 @@ def with_card_data(queryset):
         queryset.select_related("producer", "producer__province", "producer__commune")
         .only(*CARD_FIELDS)
         .prefetch_related(
-            Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id"))
+            Prefetch(
+                "photos",
+                queryset=ProductPhoto.objects.order_by("position", "id").only(
+                    "pk", "product_id", "position"
+                ),
+                to_attr="card_photos",  # a list: no queryset is built per product
+            )
         )
     )
 
@@ -80,37 +64,8 @@ CARD_FIELDS = (
 )
 
 
-def filter_catalogue(queryset, filters: dict):
-    """Apply the cleaned catalogue filters (see :class:`~ocop.market.forms.CatalogueForm`)."""
-    if filters.get("province"):
-        queryset = queryset.filter(producer__province_id=filters["province"])
-    if filters.get("commune"):
-        queryset = queryset.filter(producer__commune_id=filters["commune"])
-    if filters.get("sector"):
-        queryset = queryset.filter(scoring_set__group__sector_id=filters["sector"])
-    if filters.get("group"):
-        queryset = queryset.filter(scoring_set__group_id=filters["group"])
-    if filters.get("set"):
-        queryset = queryset.filter(scoring_set_id=filters["set"])
-    if filters.get("star"):
-        queryset = queryset.filter(ocop_star=filters["star"])
-    if filters.get("kind"):
-        queryset = queryset.filter(producer__kind=filters["kind"])
-    if filters.get("month"):
-        queryset = queryset.in_season(filters["month"])
-    query = filters.get("q")
-    if query:
-        queryset = search.search(queryset, query)
-    return queryset
-
-
-def sort_catalogue(queryset, sort: str, *, searching: bool):
+def catalogue_sort(sort: str, *, searching: bool) -> str:
+    """The order a catalogue request gets: relevance only for a search, stars by default."""
     if sort not in SORTS or (sort == "relevance" and not searching):
-        sort = "relevance" if searching else "stars"
-    order = {
-        "relevance": ["search_rank", "-ocop_star", "folded_name", "pk"],
-        "stars": ["-ocop_star", "folded_name", "pk"],
-        "name": ["folded_name", "pk"],
-        "newest": ["-certified_on", "folded_name", "pk"],
-    }[sort]
-    return queryset.order_by(*order), sort
+        return "relevance" if searching else "stars"
+    return sort

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.forms import PlainSelect
 from ocop.core.text import normalize
 from ocop.producers.choices import ProducerKind
 from ocop.regions.models import Commune, Province
@@ -25,22 +26,30 @@ SORT_LABELS = {
 
 class CatalogueForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, strip=True)
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    commune = forms.ChoiceField(label=_("Commune"), required=False)
-    sector = forms.TypedChoiceField(label=_("Sector"), required=False, coerce=int, empty_value=None)
+    province = forms.ChoiceField(label=_("Province"), required=False, widget=PlainSelect)
+    commune = forms.ChoiceField(label=_("Commune"), required=False, widget=PlainSelect)
+    sector = forms.TypedChoiceField(
+        label=_("Sector"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
     group = forms.TypedChoiceField(
-        label=_("Product group"), required=False, coerce=int, empty_value=None
+        label=_("Product group"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     set = forms.TypedChoiceField(
-        label=_("Product set"), required=False, coerce=int, empty_value=None
+        label=_("Product set"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     star = forms.TypedChoiceField(
-        label=_("Star rating"), required=False, choices=STAR_CHOICES, coerce=int, empty_value=None
+        label=_("Star rating"),
+        required=False,
+        choices=STAR_CHOICES,
+        coerce=int,
+        empty_value=None,
+        widget=PlainSelect,
     )
     kind = forms.ChoiceField(
         label=_("Producer type"),
         required=False,
         choices=[("", _("Any producer type")), *list(ProducerKind.choices)],
+        widget=PlainSelect,
     )
     month = forms.TypedChoiceField(
         label=_("In season in"),
@@ -48,9 +57,13 @@ class CatalogueForm(forms.Form):
         choices=[("", _("Any month"))] + [(str(n), MONTHS[n]) for n in range(1, 13)],
         coerce=int,
         empty_value=None,
+        widget=PlainSelect,
     )
     sort = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS]
+        label=_("Sort by"),
+        required=False,
+        choices=[(key, SORT_LABELS[key]) for key in SORTS],
+        widget=PlainSelect,
     )
 
     def __init__(self, data, *, provinces, communes, scoring_sets):

@@ -42,6 +42,115 @@ class SearchEntry(models.Model):
         return self.folded_text[:80]
 
 
+class Listing(models.Model):
+    """What the catalogue sorts and filters on, for one product holding a current certificate
+    (neither revoked nor replaced): kept by :mod:`ocop.market.listing` in the transaction that
+    changes the certificate, the product, its producer or a re-rating that extends it.
+
+    The product is listed on a day ``d`` when ``certified_on <= d <= listed_until``; that is
+    the rule of :meth:`Certificate.objects.valid_on` (``tests/test_listing.py`` checks it edge
+    by edge). ``listed_until`` is the certificate's end of validity, or 180 days after it while
+    a late re-rating is pending (art. 12(3)). Each order of the catalogue has an index that
+    serves it, so a page is a seek into an index whatever its depth."""
+
+    product = models.OneToOneField(
+        "products.Product",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="listing",
+        verbose_name=_("product"),
+    )
+    star = models.PositiveSmallIntegerField(_("star"))
+    certified_on = models.DateField(_("certified on"))
+    listed_until = models.DateField(_("listed until"))
+    province = models.ForeignKey(
+        "regions.Province", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    commune = models.ForeignKey(
+        "regions.Commune", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sector = models.ForeignKey("products.Sector", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey("products.ProductGroup", on_delete=models.CASCADE, related_name="+")
+    scoring_set = models.ForeignKey(
+        "products.ScoringSet", on_delete=models.CASCADE, related_name="+"
+    )
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=30)
+    available_months = models.PositiveSmallIntegerField()
+    name_key = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("catalogue listing")
+        verbose_name_plural = _("catalogue listings")
+        indexes = [
+            models.Index(fields=["-star", "name_key", "product"], name="market_listing_by_star"),
+            models.Index(fields=["name_key", "product"], name="market_listing_by_name"),
+            models.Index(
+                fields=["-certified_on", "name_key", "product"], name="market_listing_newest"
+            ),
+            # Partial, for the home page's query (star >= 4) only: a catalogue filtered on one
+            # star must read market_listing_by_star in name order, not this one and sort.
+            models.Index(
+                fields=["-star", "-certified_on", "product"],
+                name="market_listing_featured",
+                condition=Q(star__gte=4),
+            ),
+            models.Index(fields=["producer", "-star", "name_key"], name="market_listing_producer"),
+            models.Index(
+                fields=["province", "-star", "name_key", "product"], name="market_listing_province"
+            ),
+            models.Index(
+                fields=["scoring_set", "-star", "name_key", "product"], name="market_listing_set"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id} {self.star}★ {self.certified_on}–{self.listed_until}"
+
+
+class ListingCount(models.Model):
+    """The listing summary: how many products are listed on ``day`` per province, scoring set
+    and star. The catalogue's totals and the home page's counts add these up (at most 34 × 26
+    × 3 rows a day) instead of counting the listings; :mod:`ocop.market.listing` builds a
+    day's rows on its first request and keeps them as listings change."""
+
+    day = models.DateField()
+    province = models.ForeignKey("regions.Province", on_delete=models.CASCADE, related_name="+")
+    scoring_set = models.ForeignKey(
+        "products.ScoringSet", on_delete=models.CASCADE, related_name="+"
+    )
+    star = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("listing count")
+        verbose_name_plural = _("listing counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "province", "scoring_set", "star"],
+                name="market_listingcount_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.province_id} {self.scoring_set_id} {self.star}★: {self.count}"
+
+
+class ListingDay(models.Model):
+    """A day whose :class:`ListingCount` rows are built (a day may have none: nothing listed)."""
+
+    day = models.DateField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("listing day")
+        verbose_name_plural = _("listing days")
+
+    def __str__(self):
+        return str(self.day)
+
+
 class InquiryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Producer members see their producers' inquiries; officials those of their territory

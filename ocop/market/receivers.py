@@ -1,32 +1,53 @@
-"""Keep the search entries in step with products, producers and certificates. Receivers only
-refresh derived rows, after the transaction that changed the source commits."""
+"""Keep the catalogue's derived rows in step with products, producers, certificates and
+re-ratings.
+
+- The listing rows (:mod:`ocop.market.listing`) are refreshed at once, inside the transaction
+  that changed their source, so the catalogue never shows a revoked certificate as listed and
+  a rolled-back change leaves no trace.
+- The search entries are refreshed after that transaction commits (they are only words)."""
 
 from django.db import transaction
 
-from . import search
+from . import listing, search
 
 
 def product_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     product_id = instance.pk
+    listing.refresh_listings([product_id])
     transaction.on_commit(lambda: search.refresh_entries([product_id]))
+
+
+def _products_of(producer_id):
+    from ocop.products.models import Product
+
+    return list(Product.objects.filter(producer_id=producer_id).values_list("pk", flat=True))
 
 
 def producer_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     producer_id = instance.pk
+    listing.refresh_listings(_products_of(producer_id))
+    transaction.on_commit(lambda: search.refresh_entries(_products_of(producer_id)))
 
-    def refresh():
-        from ocop.products.models import Product
 
-        search.refresh_entries(
-            Product.objects.filter(producer_id=producer_id).values_list("pk", flat=True)
-        )
+def certificate_changed(sender, instance, raw=False, **kwargs):
+    """A certificate saved or deleted: issued, superseded, revoked, corrected."""
+    if raw:
+        return
+    listing.refresh_listings([instance.product_id])
 
-    transaction.on_commit(refresh)
+
+def dossier_changed(sender, instance, raw=False, **kwargs):
+    """A re-rating filed late extends its product's listing (art. 12(3)) until it ends."""
+    if raw or instance.kind != instance.Kind.RE_RATING:
+        return
+    listing.refresh_listings([instance.product_id])
 
 
 def certificates_changed(sender, product_ids, **kwargs):
+    """Sent after bulk writes too (imports), which save no model one by one."""
+    listing.refresh_listings(product_ids)
     search.refresh_entries(product_ids)

@@ -101,7 +101,8 @@ def rebuild_index() -> int:
     return refresh_entries(Product.objects.values_list("pk", flat=True))
 
 
-def _matching_product_ids(terms):
+def matching_product_ids(terms):
+    """The ids of the products whose entry matches every folded term (a subquery)."""
     if connection.vendor == "sqlite":
         expression = " AND ".join(f'"{term}"*' for term in terms)
         return RawSQL(
@@ -114,15 +115,20 @@ def _matching_product_ids(terms):
     return SearchEntry.objects.filter(condition).values("product_id")
 
 
+def query_terms(text) -> tuple[list[str], str]:
+    """The folded words of a query, and the query as typed (NFC, lower case) for the exact
+    match that ranks first."""
+    text = (text or "")[:MAX_QUERY_LENGTH].replace("\x00", "")
+    return words(text), normalize(text).lower()
+
+
 def search(queryset, text):
     """``queryset`` (of products) narrowed to those matching ``text`` and annotated with
     ``search_rank`` (0 best). Text without any letter or digit matches nothing."""
-    text = (text or "")[:MAX_QUERY_LENGTH].replace("\x00", "")
-    terms = words(text)
+    terms, exact = query_terms(text)
     if not terms:
         return queryset.none().annotate(search_rank=Value(2))
-    exact = normalize(text).lower()
-    return queryset.filter(pk__in=_matching_product_ids(terms)).annotate(
+    return queryset.filter(pk__in=matching_product_ids(terms)).annotate(
         search_rank=Case(
             When(search_entry__exact_text__contains=exact, then=Value(0)),
             When(search_entry__product_words__contains=" " + " ".join(terms), then=Value(1)),

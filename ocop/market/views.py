@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -28,18 +29,15 @@ from ocop.producers.models import Producer
 from ocop.products.models import ProductPhoto, ScoringSet
 from ocop.regions.models import Commune, Province
 
-from . import services
-from .catalogue import (
-    filter_catalogue,
-    listed_products,
-    public_products,
-    sort_catalogue,
-    with_card_data,
-)
+from . import listing, services
+from .catalogue import catalogue_sort, listed_products, public_products, with_card_data
 from .forms import CatalogueForm, InquiryForm, InquiryNoteForm
 from .models import Inquiry, Participation, SalesChannel, TradeEvent
 
 PAGE_SIZE = 24
+#: How long a server keeps the catalogue's filter choices (provinces, communes, product sets):
+#: reference data, changed only by the loading commands.
+REFERENCE_SECONDS = 3600
 FEATURED_COUNT = 8
 RELATED_COUNT = 4
 UPCOMING_EVENTS_COUNT = 4
@@ -56,6 +54,14 @@ STATUS_CLASSES = {
 }
 # Query-string filters that change what a catalogue page lists (kept in its canonical address).
 CANONICAL_FILTERS = ("province", "commune", "sector", "group", "set", "star", "kind", "month")
+
+
+def query_without_cursor(request) -> str:
+    """The query string without ``page`` or ``cursor``, for the catalogue's page links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("cursor", None)
+    return params.urlencode()
 
 
 def absolute(path: str) -> str:
@@ -81,18 +87,14 @@ def _json_ld(data) -> str:
 @require_GET
 def home(request):
     today = timezone.localdate()
-    listed = listed_products(today)
-    featured = list(
-        with_card_data(
-            listed.filter(ocop_star__gte=4).order_by("-ocop_star", "-certified_on", "pk")
-        )[:FEATURED_COUNT]
-    )  # queries: the featured products, their photos
-    provinces = list(
-        listed.order_by()
-        .values("producer__province_id", "producer__province__name")
-        .annotate(product_count=Count("pk"))
-        .order_by("-product_count", "producer__province__name")
-    )  # query: listed products per province
+    featured = listing.products_of(
+        listing.listed_on(today)
+        .filter(star__gte=4)
+        .order_by("-star", "-certified_on", "product_id")[:FEATURED_COUNT]
+    )  # queries: the featured listings, their products, their photos
+    provinces = sorted(
+        listing.counts_by_province(today), key=lambda row: (-row["total"], row["province__name"])
+    )  # query: the day's listing summary per province
     events = list(
         TradeEvent.objects.upcoming(today).select_related("province")[:UPCOMING_EVENTS_COUNT]
     )  # query: the next fairs
@@ -100,7 +102,7 @@ def home(request):
         "featured": featured,
         "events": events,
         "provinces": provinces,
-        "total": sum(row["product_count"] for row in provinces),
+        "total": sum(row["total"] for row in provinces),
         "canonical": absolute(reverse("market:home")),
     }
     return render(request, "market/home.html", context)
@@ -110,22 +112,38 @@ def home(request):
 @require_GET
 def product_list(request):
     today = timezone.localdate()
-    provinces = list(Province.objects.order_by("folded_name"))
-    scoring_sets = list(ScoringSet.objects.select_related("group__sector").order_by("number"))
-    province_code = request.GET.get("province", "")
+    provinces, scoring_sets = cache.get_or_set(
+        "market:catalogue-choices",
+        lambda: (
+            list(Province.objects.order_by("folded_name")),
+            list(ScoringSet.objects.select_related("group__sector").order_by("number")),
+        ),
+        REFERENCE_SECONDS,
+    )  # queries, once an hour per server: the provinces; the scoring sets
+    province_code = request.GET.get("province", "")[:2]
     communes = (
-        list(Commune.objects.filter(province_id=province_code[:2]).order_by("folded_name"))
-        if province_code
+        cache.get_or_set(
+            f"market:catalogue-communes:{province_code}",
+            lambda: list(Commune.objects.filter(province_id=province_code).order_by("folded_name")),
+            REFERENCE_SECONDS,
+        )
+        if province_code.isdigit()
         else []
-    )
+    )  # query, once an hour per server and province: its communes
     form = CatalogueForm(
         request.GET, provinces=provinces, communes=communes, scoring_sets=scoring_sets
     )
     filters = form.filters()
     searching = bool(filters.get("q"))
-    queryset = filter_catalogue(listed_products(today), filters)
-    queryset, sort = sort_catalogue(queryset, filters.get("sort", ""), searching=searching)
-    page = paginate(request, with_card_data(queryset), PAGE_SIZE)
+    sort = catalogue_sort(filters.get("sort", ""), searching=searching)
+    listings = listing.filter_listings(listing.listed_on(today), filters)
+    count = listing.count_listed(today, filters, listings)  # query: the summary, or a count
+    if searching:
+        listings = listing.ranked(listings, filters["q"])
+    page = listing.catalogue_page(
+        listings, sort=sort, count=count, per_page=PAGE_SIZE, params=request.GET
+    )  # query: one seek into the listing index
+    page.object_list = listing.products_of(page.rows)  # queries: the products, their photos
     canonical_params = [(key, str(filters[key])) for key in CANONICAL_FILTERS if filters.get(key)]
     if page.number > 1:
         canonical_params.append(("page", str(page.number)))
@@ -141,7 +159,7 @@ def product_list(request):
         "searching": searching,
         "has_filters": any(key != "q" for key in filters),
         "query": filters.get("q", ""),
-        "query_without_page": query_without_page(request),
+        "query_without_page": query_without_cursor(request),
         "canonical": canonical,
     }
     template = "market/product_list.html"
@@ -185,13 +203,19 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
     certificate, certificates = _certificate_on_show(product, today)  # query: its certificates
     is_listed = certificate.public_status in VALID_STATUSES
     photos = list(product.photos.order_by("position", "id"))  # query: its photos
+    nearest = (
+        listing.listed_on(today)
+        .filter(Q(scoring_set_id=product.scoring_set_id) | Q(producer_id=product.producer_id))
+        .exclude(product_id=product.pk)
+        .order_by("-star", "name_key", "product_id")
+        .values("product_id")[:RELATED_COUNT]
+    )  # the first listings of the same set or producer, read down the star index
     related = list(
         with_card_data(
             listed_products(today)
-            .filter(Q(scoring_set_id=product.scoring_set_id) | Q(producer_id=product.producer_id))
-            .exclude(pk=product.pk)
+            .filter(pk__in=nearest)
             .order_by("-ocop_star", "folded_name", "pk")
-        )[:RELATED_COUNT]
+        )
     )  # queries: related listed products, their photos
     channels = list(
         product.sales_channels.active().select_related("province", "commune")

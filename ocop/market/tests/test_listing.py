@@ -94,8 +94,9 @@ class ListingMatchesValidityTests(TestCase):
         self.assertEqual(self.listed(TODAY), expected)
 
     def test_a_decided_re_rating_ends_the_grace(self):
-        Dossier.objects.filter(product=self.extended.product).update(
-            status=Dossier.Status.RATED_LOW
-        )
+        """Saved as the evaluation services save a status (guards.move): the listing follows."""
+        dossier = Dossier.objects.get(product=self.extended.product)
+        dossier.status = Dossier.Status.RATED_LOW
+        dossier.save(update_fields=["status"])
         self.assertNotIn(self.extended.product_id, self.listed(TODAY))
         self.assertEqual(self.listed(TODAY), self.valid_on(TODAY))

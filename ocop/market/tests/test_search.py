@@ -208,7 +208,7 @@ class SearchRecallTests(TestCase):
             else:
                 # With plain scans switched off, the word patterns can only be answered by
                 # the trigram index (on a table this small the planner would rather scan).
-                matching = search._matching_product_ids(search.words("tra shan"))
+                matching = search.matching_product_ids(search.words("tra shan"))
                 sql, params = matching.query.sql_with_params()
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("SET LOCAL enable_indexscan = off")

@@ -1,0 +1,522 @@
+"""The catalogue's listing rows and their summary: kept, read, paged and reconciled.
+
+One :class:`~ocop.market.models.Listing` row per product holding a current certificate holds
+what the public catalogue sorts and filters on, so that a catalogue page is one seek into an
+index of narrow rows instead of a sort of every certified product joined to its certificate.
+
+- **Kept** in the transaction that changes the source: the receivers in
+  :mod:`ocop.market.receivers` call :func:`refresh_listings` on every save or delete of a
+  certificate, a product, a producer or a re-rating dossier (a late re-rating extends the
+  listing by the 180 days of art. 12(3)), and on ``certificates_changed`` (bulk writers such
+  as the imports send it). Writes that bypass both (a raw ``update()``) must call it too;
+  ``manage.py reconcile_listings`` finds and repairs any row that drifted.
+- **Counted** from :class:`~ocop.market.models.ListingCount`, a summary per day, province,
+  scoring set and star: built by one grouped query on the first request of a day, then kept
+  by :func:`refresh_listings`, which recounts the groups it touched.
+- **Paged** by keyset (:func:`catalogue_page`): the boundary row's sort values are signed into
+  the link, and the next page is the rows after them in the index order, so page 500 costs
+  what page 1 costs. The last page is the reversed order's first rows.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+
+from ocop.certificates.models import Certificate, grace_days
+from ocop.evaluations.models import Dossier
+from ocop.products.models import Product
+
+from . import search
+from .models import Listing, ListingCount, ListingDay
+
+CHUNK = 500
+#: Above this many changed groups, a refresh drops the stored days' summaries (rebuilt by the
+#: next request) instead of recounting group by group.
+RECOUNT_LIMIT = 40
+LISTING_FIELDS = (
+    "star",
+    "certified_on",
+    "listed_until",
+    "province_id",
+    "commune_id",
+    "sector_id",
+    "group_id",
+    "scoring_set_id",
+    "producer_id",
+    "kind",
+    "available_months",
+    "name_key",
+)
+
+
+# --------------------------------------------------------------------------------------
+# Keeping the rows
+# --------------------------------------------------------------------------------------
+
+
+def computed_listings(product_ids) -> dict[int, Listing]:
+    """The listing rows ``product_ids`` should have, from the certificates, products,
+    producers and re-ratings as they are now (three queries per chunk of products)."""
+    ids = sorted(set(product_ids))
+    certificates = {
+        row["product_id"]: row
+        for row in Certificate.objects.filter(product_id__in=ids, is_current=True).values(
+            "product_id", "star", "issued_on", "valid_until"
+        )
+    }
+    extended = set(
+        Dossier.objects.extending_certificates()
+        .filter(product_id__in=list(certificates))
+        .values_list("product_id", flat=True)
+    )
+    grace = datetime.timedelta(days=grace_days())
+    products = Product.objects.filter(pk__in=list(certificates)).values(
+        "pk",
+        "folded_name",
+        "available_months",
+        "scoring_set_id",
+        "scoring_set__group_id",
+        "scoring_set__group__sector_id",
+        "producer_id",
+        "producer__kind",
+        "producer__province_id",
+        "producer__commune_id",
+    )
+    rows = {}
+    for product in products:
+        certificate = certificates[product["pk"]]
+        valid_until = certificate["valid_until"]
+        rows[product["pk"]] = Listing(
+            product_id=product["pk"],
+            star=certificate["star"],
+            certified_on=certificate["issued_on"],
+            listed_until=valid_until + grace if product["pk"] in extended else valid_until,
+            province_id=product["producer__province_id"],
+            commune_id=product["producer__commune_id"],
+            sector_id=product["scoring_set__group__sector_id"],
+            group_id=product["scoring_set__group_id"],
+            scoring_set_id=product["scoring_set_id"],
+            producer_id=product["producer_id"],
+            kind=product["producer__kind"],
+            available_months=product["available_months"],
+            name_key=product["folded_name"],
+        )
+    return rows
+
+
+def _group(listing: Listing):
+    return (listing.province_id, listing.scoring_set_id, listing.star)
+
+
+def _differs(stored: Listing, wanted: Listing) -> bool:
+    return any(getattr(stored, name) != getattr(wanted, name) for name in LISTING_FIELDS)
+
+
+@dataclasses.dataclass
+class Changes:
+    created: list = dataclasses.field(default_factory=list)
+    updated: list = dataclasses.field(default_factory=list)
+    deleted: list = dataclasses.field(default_factory=list)
+
+    @property
+    def total(self):
+        return len(self.created) + len(self.updated) + len(self.deleted)
+
+
+def refresh_listings(product_ids: Iterable[int]) -> Changes:
+    """Bring the listing rows of ``product_ids`` in line with their source, and the stored
+    summaries with them; returns what changed (product ids)."""
+    changes = Changes()
+    groups = set()
+    ids = sorted({pk for pk in product_ids if pk is not None})
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            wanted = computed_listings(chunk)
+            stored = {row.product_id: row for row in Listing.objects.filter(product_id__in=chunk)}
+            gone = [pk for pk in stored if pk not in wanted]
+            if gone:
+                Listing.objects.filter(product_id__in=gone).delete()
+            new = [row for pk, row in wanted.items() if pk not in stored]
+            Listing.objects.bulk_create(new)
+            changed = [
+                row for pk, row in wanted.items() if pk in stored and _differs(stored[pk], row)
+            ]
+            if changed:
+                Listing.objects.bulk_update(changed, LISTING_FIELDS)
+            groups.update(_group(stored[pk]) for pk in gone)
+            groups.update(_group(row) for row in new)
+            groups.update(_group(stored[row.product_id]) for row in changed)
+            groups.update(_group(row) for row in changed)
+            changes.created += [row.product_id for row in new]
+            changes.updated += [row.product_id for row in changed]
+            changes.deleted += gone
+        if changes.total:
+            _recount(groups)
+    return changes
+
+
+def _recount(groups) -> None:
+    """Recount the stored summaries' ``groups`` (province, scoring set, star), on every day
+    whose summary is built; drop the built days instead when too many groups changed."""
+    days = list(ListingDay.objects.values_list("day", flat=True))
+    if not days:
+        return
+    if len(groups) > RECOUNT_LIMIT:
+        ListingCount.objects.filter(day__in=days).delete()
+        ListingDay.objects.filter(day__in=days).delete()
+        return
+    for day in days:
+        for province_id, scoring_set_id, star in groups:
+            group = {"province_id": province_id, "scoring_set_id": scoring_set_id, "star": star}
+            count = listed_on(day).filter(**group).count()
+            if count:
+                ListingCount.objects.update_or_create(day=day, **group, defaults={"count": count})
+            else:
+                ListingCount.objects.filter(day=day, **group).delete()
+
+
+def _summary(day: datetime.date, read):
+    """``read(ListingCount rows of day)`` as a list; the day's summary is built first when the
+    read finds nothing and the day is not built yet (one query on every later request)."""
+    rows = list(read(ListingCount.objects.filter(day=day)))
+    if rows or ListingDay.objects.filter(day=day).exists():
+        return rows
+    build_summary(day)
+    return list(read(ListingCount.objects.filter(day=day)))
+
+
+def summary_built(day: datetime.date) -> None:
+    """Build the summary of ``day`` unless it is built (the daily pass calls it at dawn)."""
+    if not ListingDay.objects.filter(day=day).exists():
+        build_summary(day)
+
+
+def build_summary(day: datetime.date) -> None:
+    with transaction.atomic():
+        ListingDay.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
+        ListingCount.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
+        ListingCount.objects.filter(day=day).delete()
+        counts = (
+            listed_on(day)
+            .order_by()
+            .values("province_id", "scoring_set_id", "star")
+            .annotate(total=Sum(Value(1)))
+        )
+        ListingCount.objects.bulk_create(
+            [
+                ListingCount(
+                    day=day,
+                    province_id=row["province_id"],
+                    scoring_set_id=row["scoring_set_id"],
+                    star=row["star"],
+                    count=row["total"],
+                )
+                for row in counts
+            ],
+            ignore_conflicts=True,
+        )
+        ListingDay.objects.bulk_create([ListingDay(day=day)], ignore_conflicts=True)
+
+
+@dataclasses.dataclass
+class Reconciliation:
+    missing: list
+    extra: list
+    different: list
+
+    @property
+    def differences(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.different)
+
+
+def reconcile_listings(*, repair: bool = True) -> Reconciliation:
+    """Compare every listing row with a recomputation from its source; with ``repair``, fix
+    the rows and rebuild the stored summaries. Returns the product ids that differed."""
+    report = Reconciliation(missing=[], extra=[], different=[])
+    certified = Certificate.objects.filter(is_current=True).values_list("product_id", flat=True)
+    ids = sorted(set(certified) | set(Listing.objects.values_list("product_id", flat=True)))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        wanted = computed_listings(chunk)
+        stored = {row.product_id: row for row in Listing.objects.filter(product_id__in=chunk)}
+        report.missing += [pk for pk in wanted if pk not in stored]
+        report.extra += [pk for pk in stored if pk not in wanted]
+        report.different += [
+            pk for pk, row in wanted.items() if pk in stored and _differs(stored[pk], row)
+        ]
+    if repair:
+        with transaction.atomic():
+            refresh_listings(report.missing + report.extra + report.different)
+            ListingCount.objects.all().delete()
+            ListingDay.objects.all().delete()
+    return report
+
+
+# --------------------------------------------------------------------------------------
+# Reading them
+# --------------------------------------------------------------------------------------
+
+
+def listed_on(day: datetime.date):
+    """The listings of the products listed on ``day``."""
+    return Listing.objects.filter(certified_on__lte=day, listed_until__gte=day)
+
+
+#: Filters the summary can count: each is a column of :class:`ListingCount` or of its set.
+SUMMARY_FILTERS = {
+    "province": "province_id",
+    "star": "star",
+    "set": "scoring_set_id",
+    "group": "scoring_set__group_id",
+    "sector": "scoring_set__group__sector_id",
+}
+LISTING_FILTERS = {
+    "province": "province_id",
+    "commune": "commune_id",
+    "sector": "sector_id",
+    "group": "group_id",
+    "set": "scoring_set_id",
+    "star": "star",
+    "kind": "kind",
+}
+
+
+def filter_listings(queryset, filters: dict):
+    """Apply the cleaned catalogue filters (:class:`~ocop.market.forms.CatalogueForm`); a
+    search narrows to the matching products (:func:`ranked` then orders them)."""
+    for key, column in LISTING_FILTERS.items():
+        if filters.get(key):
+            queryset = queryset.filter(**{column: filters[key]})
+    if filters.get("month"):
+        queryset = queryset.alias(
+            _season=F("available_months").bitand(1 << (filters["month"] - 1))
+        ).filter(_season__gt=0)
+    if filters.get("q"):
+        terms, _exact = search.query_terms(filters["q"])
+        if not terms:
+            return queryset.none()
+        queryset = queryset.filter(product_id__in=search.matching_product_ids(terms))
+    return queryset
+
+
+def ranked(queryset, text):
+    """Searched listings annotated with ``search_rank`` (0 best): the query as typed in the
+    names first, then in the product's own name, then the rest."""
+    terms, exact = search.query_terms(text)
+    if not terms:
+        return queryset.annotate(search_rank=Value(2))
+    return queryset.annotate(
+        search_rank=Case(
+            When(product__search_entry__exact_text__contains=exact, then=Value(0)),
+            When(
+                product__search_entry__product_words__contains=" " + " ".join(terms),
+                then=Value(1),
+            ),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def count_listed(day: datetime.date, filters: dict, queryset) -> int:
+    """How many listings ``filters`` select on ``day``: added up from the summary when every
+    filter is one it holds, else counted on ``queryset`` (already narrowed by the filters)."""
+    used = {key for key, value in filters.items() if value and key != "sort"}
+    if not used <= set(SUMMARY_FILTERS):
+        return queryset.count()
+    narrowed = {SUMMARY_FILTERS[key]: filters[key] for key in used}
+    rows = _summary(
+        day,
+        lambda counts: (
+            counts.filter(**narrowed)
+            .order_by()
+            .values("day")
+            .annotate(total=Sum("count"))
+            .values_list("total", flat=True)
+        ),
+    )
+    return rows[0] if rows else 0
+
+
+def counts_by_province(day: datetime.date) -> list[dict]:
+    """``province_id``, ``province__name`` and ``total`` of each province with listings."""
+    return _summary(
+        day,
+        lambda counts: (
+            counts.order_by().values("province_id", "province__name").annotate(total=Sum("count"))
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Keyset pages
+# --------------------------------------------------------------------------------------
+
+#: Each order of the catalogue: (column, descending), ending on the unique product id.
+ORDERS = {
+    "relevance": (
+        ("search_rank", False),
+        ("star", True),
+        ("name_key", False),
+        ("product_id", False),
+    ),
+    "stars": (("star", True), ("name_key", False), ("product_id", False)),
+    "name": (("name_key", False), ("product_id", False)),
+    "newest": (("certified_on", True), ("name_key", False), ("product_id", False)),
+}
+_CURSOR_SALT = "ocop.market.listing.cursor"
+
+
+def _order_by(order, *, reverse=False):
+    return [("-" if descending != reverse else "") + column for column, descending in order]
+
+
+def _key(row, order):
+    values = []
+    for column, _descending in order:
+        value = getattr(row, column)
+        values.append(value.isoformat() if isinstance(value, datetime.date) else value)
+    return values
+
+
+def _parse_key(values, order):
+    """The key values of a cursor, typed as the columns are; ``None`` if they do not fit."""
+    if not isinstance(values, list) or len(values) != len(order):
+        return None
+    typed = []
+    for value, (column, _descending) in zip(values, order, strict=True):
+        if column == "certified_on":
+            if not isinstance(value, str):
+                return None
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        elif column == "name_key":
+            if not isinstance(value, str):
+                return None
+        elif not isinstance(value, int) or isinstance(value, bool):
+            return None
+        typed.append(value)
+    return typed
+
+
+def _after(order, key, *, reverse=False):
+    """Rows strictly after ``key`` in ``order`` (before it with ``reverse``): the seek."""
+    condition = Q()
+    for position, (column, descending) in enumerate(order):
+        step = Q(**{f"{column}__{'lt' if descending != reverse else 'gt'}": key[position]})
+        for earlier, (previous, _descending) in enumerate(order[:position]):
+            step &= Q(**{previous: key[earlier]})
+        condition |= step
+    return condition
+
+
+def sign_cursor(page: int, key, *, backwards: bool, sort: str) -> str:
+    return signing.dumps([page, key, backwards, sort], salt=_CURSOR_SALT, compress=True)
+
+
+def read_cursor(text: str, sort: str):
+    """(page, key values, backwards) of a signed cursor for ``sort``; ``None`` if it is not one."""
+    try:
+        page, values, backwards, signed_sort = signing.loads(text[:500], salt=_CURSOR_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if signed_sort != sort or not isinstance(page, int) or not isinstance(backwards, bool):
+        return None
+    key = _parse_key(values, ORDERS[sort])
+    return None if key is None else (page, key, backwards)
+
+
+@dataclasses.dataclass
+class CataloguePage:
+    """One page of listings; ``rows`` are :class:`Listing` objects in the page's order."""
+
+    rows: list
+    number: int
+    count: int
+    per_page: int
+    sort: str
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def cursor_after(self) -> str:
+        return sign_cursor(
+            self.number, _key(self.rows[-1], ORDERS[self.sort]), backwards=False, sort=self.sort
+        )
+
+    def cursor_before(self) -> str:
+        return sign_cursor(
+            self.number, _key(self.rows[0], ORDERS[self.sort]), backwards=True, sort=self.sort
+        )
+
+
+def catalogue_page(queryset, *, sort: str, count: int, per_page: int, params) -> CataloguePage:
+    """The page of ``queryset`` (listings, filtered) that ``params`` asks for: ``cursor`` (a
+    signed boundary: the rows after it, or before it going back), ``page=last``, or
+    ``page=N`` (old links; read by offset on the narrow listing index). Anything else, or a
+    cursor that does not read, is the first page."""
+    order = ORDERS[sort]
+    ordered = queryset.order_by(*_order_by(order))
+    num_pages = max(1, -(-count // per_page))
+    cursor = read_cursor(params.get("cursor", ""), sort) if params.get("cursor") else None
+    requested = params.get("page", "")
+    if cursor is not None:
+        page, key, backwards = cursor
+        if backwards:
+            reverse = queryset.filter(_after(order, key, reverse=True)).order_by(
+                *_order_by(order, reverse=True)
+            )
+            rows = list(reverse[: per_page + 1])
+            has_previous = len(rows) > per_page
+            rows = rows[:per_page][::-1]
+            number = min(max(page - 1, 1), num_pages) if has_previous else 1
+            return CataloguePage(rows, number, count, per_page, sort, has_previous, True)
+        rows = list(ordered.filter(_after(order, key))[: per_page + 1])
+        number = min(max(page + 1, 2), num_pages)
+        return CataloguePage(
+            rows[:per_page], number, count, per_page, sort, True, len(rows) > per_page
+        )
+    if requested == "last" or (requested.isdigit() and int(requested) >= num_pages > 1):
+        size = count - (num_pages - 1) * per_page
+        rows = list(queryset.order_by(*_order_by(order, reverse=True))[:size])[::-1]
+        return CataloguePage(rows, num_pages, count, per_page, sort, num_pages > 1, False)
+    number = int(requested) if requested.isdigit() and 0 < int(requested) < num_pages else 1
+    start = (number - 1) * per_page
+    rows = list(ordered[start : start + per_page + 1])
+    return CataloguePage(
+        rows[:per_page], number, count, per_page, sort, number > 1, len(rows) > per_page
+    )
+
+
+def products_of(rows):
+    """The products of listing ``rows``, in their order, with ``ocop_star`` and
+    ``certified_on`` set and the card's data loaded (two queries)."""
+    from .catalogue import with_card_data
+
+    by_id = {
+        product.pk: product
+        for product in with_card_data(
+            Product.objects.filter(pk__in=[row.product_id for row in rows]).order_by()
+        )
+    }
+    products = []
+    for row in rows:
+        product = by_id.get(row.product_id)
+        if product is not None:
+            product.ocop_star = row.star
+            product.certified_on = row.certified_on
+            products.append(product)
+    return products

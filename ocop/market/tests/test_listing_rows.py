@@ -1,0 +1,215 @@
+"""The listing rows and their summary stay equal to a recomputation from their sources after
+every kind of change, and the catalogue's keyset pages walk every listed product exactly once,
+forwards and backwards, whatever the depth."""
+
+import datetime
+import re
+from html import unescape
+
+import time_machine
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import TestCase
+from django.urls import reverse
+
+from ocop.accounts.tests.factories import province_officer
+from ocop.certificates.control.revocation import revoke_certificate
+from ocop.certificates.models import RevocationGround
+from ocop.certificates.tests.factories import NOW, TODAY, historical_certificate
+from ocop.evaluations.models import Dossier
+from ocop.evaluations.tests.factories import dossier_row
+from ocop.producers.choices import ProducerKind
+from ocop.regions.models import Commune
+
+from .. import listing
+from ..models import Listing, ListingCount
+from .helpers import certify, make_product
+
+
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+@time_machine.travel(NOW, tick=False)
+class ListingFollowsItsSourcesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.officer = province_officer("11")
+        cls.tea = make_product("Trà Shan tuyết Tủa Chùa (mẫu)")
+        cls.coffee = make_product("Cà phê Mường Ảng (mẫu)", scoring_set=12)
+        cls.rice = make_product("Gạo Điện Biên (mẫu)", producer=cls.tea.producer)
+        cls.certificates = certify([cls.tea, cls.coffee, cls.rice], star=3)
+        listing.summary_built(TODAY)
+
+    def assert_in_step(self):
+        """Every listing row and today's summary equal a recomputation from the sources."""
+        report = listing.reconcile_listings(repair=False)
+        self.assertEqual((report.missing, report.extra, report.different), ([], [], []))
+        recount = {
+            (row["province_id"], row["scoring_set_id"], row["star"]): row["n"]
+            for row in listing.listed_on(TODAY)
+            .values("province_id", "scoring_set_id", "star")
+            .annotate(n=Count("pk"))
+        }
+        stored = {
+            (row.province_id, row.scoring_set_id, row.star): row.count
+            for row in ListingCount.objects.filter(day=TODAY)
+        }
+        self.assertEqual(stored, recount)
+
+    def row(self, product):
+        return Listing.objects.get(product=product)
+
+    def test_a_certificate_issued_lists_its_product(self):
+        new = make_product("Mật ong bạc hà (mẫu)", scoring_set=3)
+        historical_certificate(self.officer, new, issued_on=TODAY - days(3), star=4)
+        self.assertEqual(self.row(new).star, 4)
+        self.assert_in_step()
+
+    def test_a_revoked_certificate_removes_the_row_at_once(self):
+        """Art. 8(1): revocation takes effect with the decision; the product leaves every list."""
+        revoke_certificate(
+            self.certificates[self.coffee.pk],
+            actor=self.officer,
+            ground=RevocationGround.PRODUCTION_STOPPED,
+            decision_number="12/QĐ-UBND",
+            decided_on=TODAY,
+            finding_on=TODAY,
+        )
+        self.assertFalse(Listing.objects.filter(product=self.coffee).exists())
+        self.assert_in_step()
+
+    def test_an_expired_certificate_leaves_the_list_on_the_day_after(self):
+        until = self.row(self.tea).listed_until
+        self.assertIn(self.tea.pk, listing.listed_on(until).values_list("product_id", flat=True))
+        after = listing.listed_on(until + days(1)).values_list("product_id", flat=True)
+        self.assertNotIn(self.tea.pk, after)
+        self.assert_in_step()
+
+    def test_a_re_rating_replaces_the_star_and_a_late_one_extends_the_listing(self):
+        """Art. 12(3): a late re-rating keeps the certificate valid up to 180 days past expiry."""
+        dossier = dossier_row(
+            self.tea,
+            kind=Dossier.Kind.RE_RATING,
+            status=Dossier.Status.IN_ROUND,
+            submitted_at=NOW - days(3),
+            is_late_re_rating=True,
+        )
+        valid_until = self.certificates[self.tea.pk].valid_until
+        self.assertEqual(self.row(self.tea).listed_until, valid_until + days(180))
+        self.assert_in_step()
+        historical_certificate(self.officer, self.tea, issued_on=TODAY - days(1), star=4)
+        dossier.status = Dossier.Status.PROPOSED
+        dossier.save(update_fields=["status"])
+        self.assertEqual(self.row(self.tea).star, 4)
+        self.assert_in_step()
+
+    def test_a_product_edited_or_moved_follows(self):
+        self.tea.name = "Chè Shan tuyết cổ thụ (mẫu)"
+        self.tea.scoring_set_id = 12
+        self.tea.save()
+        self.assertEqual(self.row(self.tea).name_key, "che shan tuyet co thu (mau)")
+        self.assertEqual(self.row(self.tea).scoring_set_id, 12)
+        self.assert_in_step()
+        self.rice.producer = self.coffee.producer
+        self.rice.save()
+        self.assertEqual(self.row(self.rice).producer_id, self.coffee.producer_id)
+        self.assert_in_step()
+
+    def test_a_producer_moved_renamed_or_retyped_carries_its_products(self):
+        producer = self.tea.producer
+        producer.commune = Commune.objects.exclude(pk=producer.commune_id).filter(province_id="11")[
+            0
+        ]
+        producer.name = "HTX Shan tuyết mới (mẫu)"
+        producer.kind = ProducerKind.ENTERPRISE
+        producer.save()
+        for product in (self.tea, self.rice):
+            self.assertEqual(self.row(product).commune_id, producer.commune_id)
+            self.assertEqual(self.row(product).kind, ProducerKind.ENTERPRISE)
+        self.assert_in_step()
+
+    def test_reconcile_repairs_a_row_written_behind_its_back(self):
+        Listing.objects.filter(product=self.tea).update(star=5)
+        Listing.objects.filter(product=self.coffee).delete()
+        report = listing.reconcile_listings(repair=False)
+        self.assertEqual((report.different, report.missing), ([self.tea.pk], [self.coffee.pk]))
+        self.assertEqual(Listing.objects.get(product=self.tea).star, 5)  # --check repairs nothing
+        call_command("reconcile_listings", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        self.assertEqual(self.row(self.tea).star, 3)
+        self.assertEqual(listing.reconcile_listings(repair=False).differences, 0)
+
+
+LINK = re.compile(r'href="\?([^"]*)" rel="(first|prev|next|last)"')
+
+
+@time_machine.travel(NOW, tick=False)
+class KeysetPagesTests(TestCase):
+    """The catalogue's pages: a seek after the last row shown, never an offset into a sort."""
+
+    @classmethod
+    def setUpTestData(cls):
+        products = [make_product(f"Trà mẫu {n:03d}") for n in range(60)]
+        certify(products[:20], star=4)
+        certify(products[20:], star=3)
+        cls.expected = [p.pk for p in products[:20]] + [p.pk for p in products[20:]]
+
+    def get(self, query=""):
+        response = self.client.get(reverse("market:product_list") + "?" + query)
+        self.assertEqual(response.status_code, 200)
+        links = {rel: unescape(href) for href, rel in LINK.findall(response.text)}
+        return response.context["page"], links
+
+    def test_walking_forward_and_back_shows_every_product_once_in_order(self):
+        page, links = self.get()
+        seen, numbers = [p.pk for p in page.object_list], [page.number]
+        while "next" in links:
+            page, links = self.get(links["next"])
+            seen += [p.pk for p in page.object_list]
+            numbers.append(page.number)
+        self.assertEqual(seen, self.expected)
+        self.assertEqual(numbers, [1, 2, 3])
+        self.assertEqual(page.num_pages, 3)
+        back = [p.pk for p in page.object_list]
+        while "prev" in links:
+            page, links = self.get(links["prev"])
+            back = [p.pk for p in page.object_list] + back
+        self.assertEqual(back, self.expected)
+        self.assertEqual(page.number, 1)
+
+    def test_the_last_page_reads_the_reversed_index(self):
+        page, links = self.get("page=last")
+        self.assertEqual([p.pk for p in page.object_list], self.expected[48:])
+        self.assertEqual((page.number, page.has_next, page.has_previous), (3, False, True))
+        page, _links = self.get(links["prev"])
+        self.assertEqual([p.pk for p in page.object_list], self.expected[24:48])
+
+    def test_old_page_numbers_still_open_their_page(self):
+        page, _links = self.get("page=2")
+        self.assertEqual([p.pk for p in page.object_list], self.expected[24:48])
+
+    def test_a_tampered_or_foreign_cursor_opens_the_first_page(self):
+        _page, links = self.get()
+        cursor = links["next"].split("cursor=")[1]
+        for bad in (
+            cursor[:-3] + "abc",
+            "nonsense",
+            "",
+            listing.sign_cursor(2, ["x", 1], backwards=False, sort="stars"),
+            listing.sign_cursor(2, [4, "tra", 1], backwards=False, sort="name"),
+            listing.sign_cursor("2", [4, "tra", 1], backwards=False, sort="stars"),
+        ):
+            with self.subTest(cursor=bad):
+                page, _links = self.get("cursor=" + bad)
+                self.assertEqual([p.pk for p in page.object_list], self.expected[:24])
+
+    def test_each_order_pages_without_repeats(self):
+        for sort in ("name", "newest", "stars"):
+            with self.subTest(sort=sort):
+                page, links = self.get(f"sort={sort}")
+                seen = [p.pk for p in page.object_list]
+                while "next" in links:
+                    page, links = self.get(links["next"])
+                    seen += [p.pk for p in page.object_list]
+                self.assertCountEqual(seen, self.expected)
+                self.assertEqual(len(seen), len(set(seen)))
