@@ -15,3 +15,12 @@ def daily_certificate_pass(day: str | None = None) -> dict:
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
     report = notices.run_daily_pass(on)
     return {"day": on.isoformat(), "checked": report.checked, **report.sent}
+
+
+@task
+def flush_scans(counts: list) -> dict:
+    """Add a process's buffered verifications (``[[certificate id, visits], …]``) to the
+    certificates' ``scan_count`` (``ocop.certificates.recognition.scans``)."""
+    from .recognition.scans import apply_scan_counts
+
+    return {"applied": apply_scan_counts(counts)}

@@ -10,12 +10,20 @@ nothing about the visitor is stored); visits of logged-in officials and producer
 counted, so the count stays a count of consumers' checks.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import F
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +34,7 @@ from ocop.core.ratelimit import client_ip
 from ..control.forms import ProblemReportForm
 from ..control.problem_reports import CODE_MAX_LENGTH, report_problem, take_report_slot
 from ..models import Certificate, CertificateStatus
-from . import pdf
+from . import pdf, scans
 
 # The colour of each status on the page (classes of static/css/ocop.css).
 STATUS_CLASSES = {
@@ -41,27 +49,75 @@ STATUS_CLASSES = {
 
 
 def _public_certificate(code):
-    """The certificate of ``code`` with everything its page shows, in one query; None for an
-    unknown code."""
+    """The certificate of ``code`` with everything its page shows, in one query, annotated
+    with what the cache key needs of the product's other certificates; None for an unknown
+    code."""
     if len(code) > CODE_MAX_LENGTH:
         return None
+    history = Certificate.objects.filter(product_id=OuterRef("product_id")).order_by()
+    history = history.values("product_id")
     return (
         Certificate.objects.select_related(
             "product__producer__province", "product__producer__commune", "decision"
         )
         .with_pending_re_rating()
+        .annotate(
+            history_changed_at=Subquery(
+                history.annotate(latest=Max(Greatest("updated_at", "decision__updated_at"))).values(
+                    "latest"
+                )
+            ),
+            history_size=Subquery(history.annotate(size=Count("pk")).values("size")),
+        )
         .filter(public_code=code)
         .first()
     )
 
 
-def _page(request, code, form, *, refusal="", status=None):
-    """The verification page of ``code``, or the unknown-code page (404)."""
-    certificate = _public_certificate(code)
-    if certificate is None:
-        context = {"code": code[:CODE_MAX_LENGTH], "form": form, "refusal": refusal}
-        return render(request, "certificates/public_unknown.html", context, status=status or 404)
-    today = timezone.localdate()
+# Fields that change without changing what the page shows.
+UNSHOWN_FIELDS = {"scan_count"}
+
+
+def _row_values(instance):
+    if instance is None:
+        return None
+    return [
+        getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name not in UNSHOWN_FIELDS
+    ]
+
+
+def section_cache_key(certificate, today) -> str:
+    """The cache key of the certificate part of the page: it changes with any change of the
+    rows the page shows (the certificate, its decision, product, producer, commune and province,
+    as fetched by :func:`_public_certificate`, so even a change made by ``.update()`` counts),
+    of the product's certificates and their decisions (latest ``updated_at`` and how many), of
+    a pending re-rating, of the day (the status depends on it) and of the language."""
+    product = certificate.product
+    producer = product.producer
+    rows = [
+        _row_values(certificate),
+        _row_values(certificate.decision),
+        _row_values(product),
+        _row_values(producer),
+        _row_values(producer.province),
+        _row_values(producer.commune),
+        certificate.history_changed_at,
+        certificate.history_size,
+        certificate.has_pending_re_rating,
+    ]
+    digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
+    return f"verify:{certificate.pk}:{today.isoformat()}:{get_language()}:{digest}"
+
+
+def _certificate_section(certificate, today) -> str:
+    """The certificate part of the page (cached; one query for the product's certificates
+    when it is not)."""
+    key = section_cache_key(certificate, today)
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # rendered by our own template below, without the request
     history = list(
         Certificate.objects.filter(product_id=certificate.product_id)
         .select_related("decision")
@@ -84,19 +140,43 @@ def _page(request, code, form, *, refusal="", status=None):
         "grace_end": certificate_valid_through(certificate.valid_until, re_rating_filed=True),
         "newer": by_id.get(certificate.superseded_by_id),
         "history": history,
+    }
+    # Rendered without the request: nothing of the visitor (CSRF token, CSP nonce, user) can
+    # end up in what is shared.
+    html = render_to_string("certificates/_public_certificate.html", context)
+    cache.set(key, html, settings.VERIFY_CACHE_SECONDS)
+    return mark_safe(html)
+
+
+def _page_and_certificate(request, code, form, *, refusal="", status=None):
+    """The verification page of ``code`` (with the certificate it shows), or the unknown-code
+    page (404, None)."""
+    certificate = _public_certificate(code)
+    if certificate is None:
+        context = {"code": code[:CODE_MAX_LENGTH], "form": form, "refusal": refusal}
+        template = "certificates/public_unknown.html"
+        return render(request, template, context, status=status or 404), None
+    context = {
+        "section": _certificate_section(certificate, timezone.localdate()),
+        "product_name": certificate.product.name,
+        "code": certificate.public_code,
         "form": form,
         "refusal": refusal,
     }
-    return render(request, "certificates/public_verify.html", context, status=status)
+    return render(request, "certificates/public_verify.html", context, status=status), certificate
+
+
+def _page(request, code, form, **kwargs):
+    return _page_and_certificate(request, code, form, **kwargs)[0]
 
 
 @login_not_required
 @require_GET
 @never_cache
 def certificate_verify(request, code):
-    response = _page(request, code, ProblemReportForm())
-    if response.status_code == 200 and not request.user.is_authenticated:
-        Certificate.objects.filter(public_code=code).update(scan_count=F("scan_count") + 1)
+    response, certificate = _page_and_certificate(request, code, ProblemReportForm())
+    if certificate is not None and not request.user.is_authenticated:
+        scans.record_scan(certificate.pk)
     return response
 
 
