@@ -19,8 +19,8 @@ from ocop.products.tests.factories import ProductFactory
 from ocop.regions.tests.factories import commune
 
 from ..control.revocation import revoke_certificate
-from ..recognition import scans
 from ..models import Certificate, ProblemReport, RevocationGround
+from ..recognition import scans
 from .factories import NOW, TODAY, historical_certificate
 
 PHONE = "0912 345 678"
