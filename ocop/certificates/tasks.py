@@ -1,4 +1,5 @@
-"""Background tasks of the certificates app (run by ``manage.py db_worker``)."""
+"""Background tasks of the certificates app (run by ``manage.py db_worker``); the flush of
+buffered verifications (``flush_scans``) lives with its buffer in ``recognition/scans.py``."""
 
 import datetime
 
@@ -6,6 +7,9 @@ from django.tasks import task
 from django.utils import timezone
 
 from .expiry import notices
+from .recognition.scans import flush_scans
+
+__all__ = ["daily_certificate_pass", "flush_scans"]
 
 
 @task
@@ -15,12 +19,3 @@ def daily_certificate_pass(day: str | None = None) -> dict:
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
     report = notices.run_daily_pass(on)
     return {"day": on.isoformat(), "checked": report.checked, **report.sent}
-
-
-@task
-def flush_scans(counts: list) -> dict:
-    """Add a process's buffered verifications (``[[certificate id, visits], …]``) to the
-    certificates' ``scan_count`` (``ocop.certificates.recognition.scans``)."""
-    from .recognition.scans import apply_scan_counts
-
-    return {"applied": apply_scan_counts(counts)}

@@ -10,7 +10,7 @@ on PostgreSQL it made the most scanned certificate's row the hottest lock of the
    ``SCAN_FLUSH_SECONDS`` or more after the last flush, drains the whole buffer *atomically*
    (swapped for an empty one under the lock, so a visit lands either in the drained counts or
    in the next buffer, never in both and never in neither) and enqueues ONE task,
-   :func:`ocop.certificates.tasks.flush_scans`, carrying the counts. That is one row in the
+   :func:`flush_scans`, carrying the counts. That is one row in the
    task queue per interval per process, whatever the traffic. A process that stops normally
    flushes what it holds (``atexit``). If the enqueue fails (the database is busy past its
    timeout, say), the counts go back into the buffer for the next flush: nothing is dropped.
@@ -41,6 +41,9 @@ from collections import Counter
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.tasks import task
+
+from .models import Certificate
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +122,6 @@ def flush_buffer() -> int:
 
 def enqueue_flush(counts: dict[int, int]) -> None:
     """Hand ``counts`` to the task worker as one task; on failure keep them for the next try."""
-    from ..tasks import flush_scans
-
     try:
         flush_scans.enqueue(counts=sorted([pk, n] for pk, n in counts.items()))
     except Exception:
@@ -138,14 +139,19 @@ def apply_scan_counts(counts) -> int:
     for pk, visits in pairs:
         if int(visits) > 0:
             merged[int(pk)] += int(visits)
-    from ..models import Certificate
-
     applied = 0
     with transaction.atomic():
         for pk in sorted(merged):
             if Certificate.objects.filter(pk=pk).update(scan_count=F("scan_count") + merged[pk]):
                 applied += merged[pk]
     return applied
+
+
+@task
+def flush_scans(counts: list) -> dict:
+    """Add a process's buffered verifications (``[[certificate id, visits], …]``) to the
+    certificates' ``scan_count``."""
+    return {"applied": apply_scan_counts(counts)}
 
 
 def _flush_at_exit() -> None:

@@ -18,7 +18,7 @@ from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_
 from django.utils import translation
 
 from ocop.accounts.tests.factories import province_officer
-from ocop.evaluations.tests.factories import file_database_for_threads
+from ocop.evaluations.tests.factories import file_database_for_threads, load_reference_data
 from ocop.evaluations.tests.test_concurrency import run_together
 from ocop.products.models import Product
 
@@ -103,7 +103,7 @@ class ScanBufferTests(SimpleTestCase):
         buffer = scans.ScanBuffer()
         with (
             mock.patch.object(scans, "BUFFER", buffer),
-            mock.patch("ocop.certificates.tasks.flush_scans") as task,
+            mock.patch.object(scans, "flush_scans") as task,
             self.assertLogs(scans.logger, "ERROR"),
         ):
             task.enqueue.side_effect = RuntimeError("queue down")
@@ -192,6 +192,7 @@ class ConcurrentFlushTests(TransactionTestCase):
     row locks, or a file copy of the SQLite database with the production settings)."""
 
     def setUp(self):
+        load_reference_data()
         officer = province_officer("11")
         self.tea = historical_certificate(
             officer, product("Trà Shan tuyết Tủa Chùa"), issued_on=TODAY - days(100)
