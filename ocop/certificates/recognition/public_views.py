@@ -48,83 +48,87 @@ STATUS_CLASSES = {
 }
 
 
-def _public_certificate(code):
-    """The certificate of ``code`` with everything its page shows, in one query, annotated
-    with what the cache key needs of the product's other certificates; None for an unknown
-    code."""
+#: What the cache key of a certificate's page is made of (besides the day and the language):
+#: every field of the certificate, its decision, product, producer, commune and province that
+#: the page shows (keep in step with ``_public_certificate.html``), so that its own changes are
+#: seen whatever path made them; the ``updated_at`` of those rows as a catch-all; whether a late
+#: re-rating is pending; and the latest ``updated_at`` and number of the product's certificates
+#: and their decisions (the history table).
+VERSION_FIELDS = (
+    "pk",
+    "number",
+    "star",
+    "is_sample",
+    "issued_on",
+    "valid_until",
+    "revoked_on",
+    "revocation_ground",
+    "revocation_decision_number",
+    "superseded_on",
+    "superseded_by_id",
+    "updated_at",
+    "decision__number",
+    "decision__decided_on",
+    "decision__authority",
+    "decision__updated_at",
+    "product__name",
+    "product__updated_at",
+    "product__producer__name",
+    "product__producer__updated_at",
+    "product__producer__commune__name",
+    "product__producer__province__name",
+    "has_pending_re_rating",
+    "history_changed_at",
+    "history_size",
+)
+
+
+def _public_version(code):
+    """What the page of ``code`` needs before its cached part, in one indexed query: the
+    certificate's id, its product's name and the fields of its cache key (None for an unknown
+    code)."""
     if len(code) > CODE_MAX_LENGTH:
         return None
     history = Certificate.objects.filter(product_id=OuterRef("product_id")).order_by()
     history = history.values("product_id")
-    return (
-        Certificate.objects.select_related(
-            "product__producer__province", "product__producer__commune", "decision"
-        )
+    latest = Max(Greatest("updated_at", "decision__updated_at"))
+    rows = (
+        Certificate.objects.filter(public_code=code)
         .with_pending_re_rating()
         .annotate(
-            history_changed_at=Subquery(
-                history.annotate(latest=Max(Greatest("updated_at", "decision__updated_at"))).values(
-                    "latest"
-                )
-            ),
+            history_changed_at=Subquery(history.annotate(latest=latest).values("latest")),
             history_size=Subquery(history.annotate(size=Count("pk")).values("size")),
         )
-        .filter(public_code=code)
-        .first()
+        .order_by()
+        .values(*VERSION_FIELDS)[:1]
     )
+    return next(iter(rows), None)
 
 
-# Fields that change without changing what the page shows.
-UNSHOWN_FIELDS = {"scan_count"}
+def section_cache_key(version, today) -> str:
+    """The cache key of the certificate part of the page: a new one for any change of what it
+    shows (:data:`VERSION_FIELDS`), of the day (the status depends on it) and of the
+    language."""
+    digest = hashlib.blake2b(repr(sorted(version.items())).encode(), digest_size=16).hexdigest()
+    return f"verify:{version['pk']}:{today.isoformat()}:{get_language()}:{digest}"
 
 
-def _row_values(instance):
-    if instance is None:
-        return None
-    return [
-        getattr(instance, field.attname)
-        for field in instance._meta.concrete_fields
-        if field.name not in UNSHOWN_FIELDS
-    ]
-
-
-def section_cache_key(certificate, today) -> str:
-    """The cache key of the certificate part of the page: it changes with any change of the
-    rows the page shows (the certificate, its decision, product, producer, commune and province,
-    as fetched by :func:`_public_certificate`, so even a change made by ``.update()`` counts),
-    of the product's certificates and their decisions (latest ``updated_at`` and how many), of
-    a pending re-rating, of the day (the status depends on it) and of the language."""
-    product = certificate.product
-    producer = product.producer
-    rows = [
-        _row_values(certificate),
-        _row_values(certificate.decision),
-        _row_values(product),
-        _row_values(producer),
-        _row_values(producer.province),
-        _row_values(producer.commune),
-        certificate.history_changed_at,
-        certificate.history_size,
-        certificate.has_pending_re_rating,
-    ]
-    digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
-    return f"verify:{certificate.pk}:{today.isoformat()}:{get_language()}:{digest}"
-
-
-def _certificate_section(certificate, today) -> str:
-    """The certificate part of the page (cached; one query for the product's certificates
-    when it is not)."""
-    key = section_cache_key(certificate, today)
+def _certificate_section(version, today) -> str:
+    """The certificate part of the page (cached; one query for the certificate and the rest of
+    its product's certificates when it is not)."""
+    key = section_cache_key(version, today)
     html = cache.get(key)
     if html is not None:
         return mark_safe(html)  # rendered by our own template below, without the request
+    # The certificate is one of its product's certificates (read after the key: never older).
     history = list(
-        Certificate.objects.filter(product_id=certificate.product_id)
-        .select_related("decision")
+        Certificate.objects.filter(product__certificates=version["pk"])
+        .select_related("decision", "product__producer__province", "product__producer__commune")
         .with_pending_re_rating()
         .order_by("-issued_on", "-id")
     )
     by_id = {entry.pk: entry for entry in history}
+    certificate = by_id[version["pk"]]
     for entry in history:
         entry.public_status = entry.status_on(today)
         entry.status_class = STATUS_CLASSES[entry.public_status]
@@ -149,21 +153,22 @@ def _certificate_section(certificate, today) -> str:
 
 
 def _page_and_certificate(request, code, form, *, refusal="", status=None):
-    """The verification page of ``code`` (with the certificate it shows), or the unknown-code
-    page (404, None)."""
-    certificate = _public_certificate(code)
-    if certificate is None:
+    """The verification page of ``code`` and the id of its certificate, or the unknown-code
+    page (404) and None."""
+    version = _public_version(code)
+    if version is None:
         context = {"code": code[:CODE_MAX_LENGTH], "form": form, "refusal": refusal}
         template = "certificates/public_unknown.html"
         return render(request, template, context, status=status or 404), None
     context = {
-        "section": _certificate_section(certificate, timezone.localdate()),
-        "product_name": certificate.product.name,
-        "code": certificate.public_code,
+        "section": _certificate_section(version, timezone.localdate()),
+        "product_name": version["product__name"],
+        "code": code,
         "form": form,
         "refusal": refusal,
     }
-    return render(request, "certificates/public_verify.html", context, status=status), certificate
+    response = render(request, "certificates/public_verify.html", context, status=status)
+    return response, version["pk"]
 
 
 def _page(request, code, form, **kwargs):
@@ -174,9 +179,9 @@ def _page(request, code, form, **kwargs):
 @require_GET
 @never_cache
 def certificate_verify(request, code):
-    response, certificate = _page_and_certificate(request, code, ProblemReportForm())
-    if certificate is not None and not request.user.is_authenticated:
-        scans.record_scan(certificate.pk)
+    response, certificate_id = _page_and_certificate(request, code, ProblemReportForm())
+    if certificate_id is not None and not request.user.is_authenticated:
+        scans.record_scan(certificate_id)
     return response
 
 

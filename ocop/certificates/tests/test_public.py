@@ -245,14 +245,16 @@ class VerificationQueryCountTests(TestCase):
 
     def assert_queries(self, certificate):
         # Not cached yet:
-        # 1. the certificate with product, producer, commune, province, decision, its pending
-        #    re-rating (EXISTS) and the latest change and size of the product's certificates
-        #    (the cache key);
-        # 2. the product's certificates with their decisions and pending re-rating.
+        # 1. the certificate's id and product name, and its cache key: the updated_at of the
+        #    certificate, decision, product and producer, the commune and province names, its
+        #    pending re-rating (EXISTS), the latest change and number of the product's
+        #    certificates (subqueries);
+        # 2. the product's certificates with their decisions, product, producer, commune,
+        #    province and pending re-rating.
         with self.assertNumQueries(2):
             response = self.client.get(verify_url(certificate))
         self.assertEqual(response.status_code, 200)
-        # Cached: 1. the certificate and its cache key, as above.
+        # Cached: 1. the certificate's id, product name and cache key, as above.
         with self.assertNumQueries(1):
             cached = self.client.get(verify_url(certificate))
         self.assertEqual(cached.status_code, 200)

@@ -245,12 +245,15 @@ class CachedPageTests(TestCase):
         return response.content.decode()
 
     def assert_cached(self):
-        # 1. the certificate with its product, producer, decision and cache key.
+        # 1. the certificate's id, product name and cache key (its updated_at and those of its
+        #    decision, product and producer, commune and province names, pending re-rating,
+        #    latest change and number of the product's certificates).
         with self.assertNumQueries(1):
             return self.page()
 
     def test_second_visit_is_served_from_the_cache_in_one_query(self):
-        # 1. the certificate and its cache key; 2. the product's certificates.
+        # 1. the certificate's id, product name and cache key; 2. the product's certificates
+        # with their decisions, product, producer, commune and province.
         with self.assertNumQueries(2):
             first = self.page()
         self.assertIn("Valid: this certificate is valid until", first)
@@ -309,8 +312,8 @@ class CachedPageTests(TestCase):
     def test_each_visitor_gets_a_fresh_csrf_token_and_nothing_of_the_request_is_cached(self):
         self.page()
         with translation.override("en"):
-            certificate = public_views._public_certificate(self.tea.public_code)
-            section = cache.get(public_views.section_cache_key(certificate, TODAY))
+            version = public_views._public_version(self.tea.public_code)
+            section = cache.get(public_views.section_cache_key(version, TODAY))
         self.assertIsNotNone(section)
         self.assertNotIn("csrfmiddlewaretoken", section)
         self.assertNotIn("nonce", section)
