@@ -10,6 +10,7 @@ nothing about the visitor is stored); visits of logged-in officials and producer
 counted, so the count stays a count of consumers' checks.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -152,12 +153,28 @@ def _certificate_section(version, today) -> str:
     return mark_safe(html)
 
 
+@functools.lru_cache(maxsize=8)
+def _blank_report_fields_in(language: str) -> str:
+    return render_to_string(
+        "certificates/_public_report_fields.html", {"form": ProblemReportForm()}
+    )
+
+
+def blank_report_fields() -> str:
+    """The fields of an empty "Report a problem" form in the active language, rendered once per
+    process (the same for everyone: no request, no data; a third of a cached page's time)."""
+    if settings.DEBUG:  # templates may change while the development server runs
+        return _blank_report_fields_in.__wrapped__(get_language())
+    return mark_safe(_blank_report_fields_in(get_language()))
+
+
 def _page_and_certificate(request, code, form, *, refusal="", status=None):
     """The verification page of ``code`` and the id of its certificate, or the unknown-code
     page (404) and None."""
     version = _public_version(code)
     if version is None:
         context = {"code": code[:CODE_MAX_LENGTH], "form": form, "refusal": refusal}
+        context["blank_fields"] = "" if form.is_bound else blank_report_fields()
         template = "certificates/public_unknown.html"
         return render(request, template, context, status=status or 404), None
     context = {
@@ -165,6 +182,7 @@ def _page_and_certificate(request, code, form, *, refusal="", status=None):
         "product_name": version["product__name"],
         "code": code,
         "form": form,
+        "blank_fields": "" if form.is_bound else blank_report_fields(),
         "refusal": refusal,
     }
     response = render(request, "certificates/public_verify.html", context, status=status)

@@ -309,6 +309,14 @@ class CachedPageTests(TestCase):
         self.assertNotEqual(self.page(vietnamese), english)
         self.assertIn("Valid: this certificate is valid until", self.assert_cached())
 
+    def test_the_report_form_speaks_each_visitors_language(self):
+        vietnamese = EnglishClient()
+        vietnamese.cookies["django_language"] = "vi"
+        for _ in range(2):
+            self.assertIn("What is wrong?", self.page())
+            self.assertNotIn("What is wrong?", self.page(vietnamese))
+            self.assertIn('name="message"', self.page(vietnamese))
+
     def test_each_visitor_gets_a_fresh_csrf_token_and_nothing_of_the_request_is_cached(self):
         self.page()
         with translation.override("en"):
