@@ -4,10 +4,13 @@ producers.
 
 The verification page needs no login and shows only what the certificate itself says in
 public: the product, the producer's name and commune, the star, the decision, the validity and
-the status; never a phone number, an e-mail, an address or a person's name. Each visit by
-someone who is not logged in adds one to the certificate's ``scan_count`` (an ``F()`` update,
-nothing about the visitor is stored); visits of logged-in officials and producers are not
-counted, so the count stays a count of consumers' checks.
+the status; never a phone number, an e-mail, an address or a person's name. Its certificate
+part is the same for every visitor and cached under a key that changes with anything it shows
+(:func:`section_cache_key`): a cached visit is one query. Each visit by someone who is not
+logged in is counted in this process's memory and added to the certificate's ``scan_count`` by
+the task worker (``scans.py``: no write per visit, nothing about the visitor is stored); visits
+of logged-in officials and producers are not counted, so the count stays a count of consumers'
+checks.
 """
 
 import functools
@@ -57,6 +60,7 @@ STATUS_CLASSES = {
 #: and their decisions (the history table).
 VERSION_FIELDS = (
     "pk",
+    "product_id",
     "number",
     "star",
     "is_sample",
@@ -123,7 +127,7 @@ def _certificate_section(version, today) -> str:
         return mark_safe(html)  # rendered by our own template below, without the request
     # The certificate is one of its product's certificates (read after the key: never older).
     history = list(
-        Certificate.objects.filter(product__certificates=version["pk"])
+        Certificate.objects.filter(product_id=version["product_id"])
         .select_related("decision", "product__producer__province", "product__producer__commune")
         .with_pending_re_rating()
         .order_by("-issued_on", "-id")
