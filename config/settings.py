@@ -187,6 +187,14 @@ IMPORT_COMMIT_CHUNK = 1000
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# Public verifications (/v/<code>) are counted in each process's memory and handed to the task
+# worker as one task after this many visits or seconds (ocop.certificates.recognition.scans);
+# a killed process loses at most that much. The certificate part of the page is cached this
+# many seconds at most (its key changes with every change of what it shows).
+SCAN_FLUSH_VISITS = int(os.environ.get("SCAN_FLUSH_VISITS", 1000))
+SCAN_FLUSH_SECONDS = float(os.environ.get("SCAN_FLUSH_SECONDS", 10))
+VERIFY_CACHE_SECONDS = int(os.environ.get("VERIFY_CACHE_SECONDS", 3600))
+
 # E-mail (Django 6.1 MAILERS): the console in development, SMTP otherwise (EMAIL_HOST, default
 # localhost, e.g. a local relay).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

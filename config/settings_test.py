@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("HTTPS_ONLY", "false")
 os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+# Each public verification is flushed at once (tests that test the buffer raise this).
+os.environ.setdefault("SCAN_FLUSH_VISITS", "1")
 
 from .settings import *  # noqa: F403
 

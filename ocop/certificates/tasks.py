@@ -1,4 +1,5 @@
-"""Background tasks of the certificates app (run by ``manage.py db_worker``)."""
+"""Background tasks of the certificates app (run by ``manage.py db_worker``); the flush of
+buffered verifications (``flush_scans``) lives with its buffer in ``recognition/scans.py``."""
 
 import datetime
 
@@ -6,6 +7,9 @@ from django.tasks import task
 from django.utils import timezone
 
 from .expiry import notices
+from .recognition.scans import flush_scans
+
+__all__ = ["daily_certificate_pass", "flush_scans"]
 
 
 @task

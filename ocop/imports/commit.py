@@ -266,7 +266,10 @@ class _Writer:
         for older, newer in links:
             older.superseded_by, older.superseded_on = newer, newer.issued_on
             Certificate.objects.filter(pk=older.pk).update(
-                is_current=False, superseded_by=newer, superseded_on=newer.issued_on
+                is_current=False,
+                superseded_by=newer,
+                superseded_on=newer.issued_on,
+                updated_at=self.now,
             )
         events = [
             self._event(

@@ -4,18 +4,30 @@ producers.
 
 The verification page needs no login and shows only what the certificate itself says in
 public: the product, the producer's name and commune, the star, the decision, the validity and
-the status; never a phone number, an e-mail, an address or a person's name. Each visit by
-someone who is not logged in adds one to the certificate's ``scan_count`` (an ``F()`` update,
-nothing about the visitor is stored); visits of logged-in officials and producers are not
-counted, so the count stays a count of consumers' checks.
+the status; never a phone number, an e-mail, an address or a person's name. Its certificate
+part is the same for every visitor and cached under a key that changes with anything it shows
+(:func:`section_cache_key`): a cached visit is one query. Each visit by someone who is not
+logged in is counted in this process's memory and added to the certificate's ``scan_count`` by
+the task worker (``scans.py``: no write per visit, nothing about the visitor is stored); visits
+of logged-in officials and producers are not counted, so the count stays a count of consumers'
+checks.
 """
 
+import functools
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import F
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +38,7 @@ from ocop.core.ratelimit import client_ip
 from ..control.forms import ProblemReportForm
 from ..control.problem_reports import CODE_MAX_LENGTH, report_problem, take_report_slot
 from ..models import Certificate, CertificateStatus
-from . import pdf
+from . import pdf, scans
 
 # The colour of each status on the page (classes of static/css/ocop.css).
 STATUS_CLASSES = {
@@ -40,35 +52,88 @@ STATUS_CLASSES = {
 }
 
 
-def _public_certificate(code):
-    """The certificate of ``code`` with everything its page shows, in one query; None for an
-    unknown code."""
+#: What the cache key of a certificate's page is made of (besides the day and the language):
+#: every field of the certificate, its decision, product, producer, commune and province that
+#: the page shows (keep in step with ``_public_certificate.html``), so that its own changes are
+#: seen whatever path made them; the ``updated_at`` of those rows as a catch-all; whether a late
+#: re-rating is pending; and the latest ``updated_at`` and number of the product's certificates
+#: and their decisions (the history table).
+VERSION_FIELDS = (
+    "pk",
+    "product_id",
+    "number",
+    "star",
+    "is_sample",
+    "issued_on",
+    "valid_until",
+    "revoked_on",
+    "revocation_ground",
+    "revocation_decision_number",
+    "superseded_on",
+    "superseded_by_id",
+    "updated_at",
+    "decision__number",
+    "decision__decided_on",
+    "decision__authority",
+    "decision__updated_at",
+    "product__name",
+    "product__updated_at",
+    "product__producer__name",
+    "product__producer__updated_at",
+    "product__producer__commune__name",
+    "product__producer__province__name",
+    "has_pending_re_rating",
+    "history_changed_at",
+    "history_size",
+)
+
+
+def _public_version(code):
+    """What the page of ``code`` needs before its cached part, in one indexed query: the
+    certificate's id, its product's name and the fields of its cache key (None for an unknown
+    code)."""
     if len(code) > CODE_MAX_LENGTH:
         return None
-    return (
-        Certificate.objects.select_related(
-            "product__producer__province", "product__producer__commune", "decision"
-        )
+    history = Certificate.objects.filter(product_id=OuterRef("product_id")).order_by()
+    history = history.values("product_id")
+    latest = Max(Greatest("updated_at", "decision__updated_at"))
+    rows = (
+        Certificate.objects.filter(public_code=code)
         .with_pending_re_rating()
-        .filter(public_code=code)
-        .first()
+        .annotate(
+            history_changed_at=Subquery(history.annotate(latest=latest).values("latest")),
+            history_size=Subquery(history.annotate(size=Count("pk")).values("size")),
+        )
+        .order_by()
+        .values(*VERSION_FIELDS)[:1]
     )
+    return next(iter(rows), None)
 
 
-def _page(request, code, form, *, refusal="", status=None):
-    """The verification page of ``code``, or the unknown-code page (404)."""
-    certificate = _public_certificate(code)
-    if certificate is None:
-        context = {"code": code[:CODE_MAX_LENGTH], "form": form, "refusal": refusal}
-        return render(request, "certificates/public_unknown.html", context, status=status or 404)
-    today = timezone.localdate()
+def section_cache_key(version, today) -> str:
+    """The cache key of the certificate part of the page: a new one for any change of what it
+    shows (:data:`VERSION_FIELDS`), of the day (the status depends on it) and of the
+    language."""
+    digest = hashlib.blake2b(repr(sorted(version.items())).encode(), digest_size=16).hexdigest()
+    return f"verify:{version['pk']}:{today.isoformat()}:{get_language()}:{digest}"
+
+
+def _certificate_section(version, today) -> str:
+    """The certificate part of the page (cached; one query for the certificate and the rest of
+    its product's certificates when it is not)."""
+    key = section_cache_key(version, today)
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # rendered by our own template below, without the request
+    # The certificate is one of its product's certificates (read after the key: never older).
     history = list(
-        Certificate.objects.filter(product_id=certificate.product_id)
-        .select_related("decision")
+        Certificate.objects.filter(product_id=version["product_id"])
+        .select_related("decision", "product__producer__province", "product__producer__commune")
         .with_pending_re_rating()
         .order_by("-issued_on", "-id")
     )
     by_id = {entry.pk: entry for entry in history}
+    certificate = by_id[version["pk"]]
     for entry in history:
         entry.public_status = entry.status_on(today)
         entry.status_class = STATUS_CLASSES[entry.public_status]
@@ -84,19 +149,61 @@ def _page(request, code, form, *, refusal="", status=None):
         "grace_end": certificate_valid_through(certificate.valid_until, re_rating_filed=True),
         "newer": by_id.get(certificate.superseded_by_id),
         "history": history,
+    }
+    # Rendered without the request: nothing of the visitor (CSRF token, CSP nonce, user) can
+    # end up in what is shared.
+    html = render_to_string("certificates/_public_certificate.html", context)
+    cache.set(key, html, settings.VERIFY_CACHE_SECONDS)
+    return mark_safe(html)
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_report_fields_in(language: str) -> str:
+    return render_to_string(
+        "certificates/_public_report_fields.html", {"form": ProblemReportForm()}
+    )
+
+
+def blank_report_fields() -> str:
+    """The fields of an empty "Report a problem" form in the active language, rendered once per
+    process (the same for everyone: no request, no data; a third of a cached page's time)."""
+    if settings.DEBUG:  # templates may change while the development server runs
+        return _blank_report_fields_in.__wrapped__(get_language())
+    return mark_safe(_blank_report_fields_in(get_language()))
+
+
+def _page_and_certificate(request, code, form, *, refusal="", status=None):
+    """The verification page of ``code`` and the id of its certificate, or the unknown-code
+    page (404) and None."""
+    version = _public_version(code)
+    if version is None:
+        context = {"code": code[:CODE_MAX_LENGTH], "form": form, "refusal": refusal}
+        context["blank_fields"] = "" if form.is_bound else blank_report_fields()
+        template = "certificates/public_unknown.html"
+        return render(request, template, context, status=status or 404), None
+    context = {
+        "section": _certificate_section(version, timezone.localdate()),
+        "product_name": version["product__name"],
+        "code": code,
         "form": form,
+        "blank_fields": "" if form.is_bound else blank_report_fields(),
         "refusal": refusal,
     }
-    return render(request, "certificates/public_verify.html", context, status=status)
+    response = render(request, "certificates/public_verify.html", context, status=status)
+    return response, version["pk"]
+
+
+def _page(request, code, form, **kwargs):
+    return _page_and_certificate(request, code, form, **kwargs)[0]
 
 
 @login_not_required
 @require_GET
 @never_cache
 def certificate_verify(request, code):
-    response = _page(request, code, ProblemReportForm())
-    if response.status_code == 200 and not request.user.is_authenticated:
-        Certificate.objects.filter(public_code=code).update(scan_count=F("scan_count") + 1)
+    response, certificate_id = _page_and_certificate(request, code, ProblemReportForm())
+    if certificate_id is not None and not request.user.is_authenticated:
+        scans.record_scan(certificate_id)
     return response
 
 

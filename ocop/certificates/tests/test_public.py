@@ -20,6 +20,7 @@ from ocop.regions.tests.factories import commune
 
 from ..control.revocation import revoke_certificate
 from ..models import Certificate, ProblemReport, RevocationGround
+from ..recognition import scans
 from .factories import NOW, TODAY, historical_certificate
 
 PHONE = "0912 345 678"
@@ -220,8 +221,10 @@ class VerificationPageTests(TestCase):
 
 
 @time_machine.travel(NOW, tick=False)
+@override_settings(SCAN_FLUSH_VISITS=1_000_000, SCAN_FLUSH_SECONDS=3600)
 class VerificationQueryCountTests(TestCase):
-    """The page costs the same with 1 and with 10 certificates in the product's history."""
+    """The page costs the same with 1 and with 10 certificates in the product's history, and
+    one query once its certificate part is cached (visits are buffered, not written)."""
 
     client_class = EnglishClient
 
@@ -235,20 +238,33 @@ class VerificationQueryCountTests(TestCase):
         for year in range(2017, 2027):
             cls.latest = historical_certificate(officer, many, issued_on=datetime.date(year, 1, 10))
 
+    def setUp(self):
+        cache.clear()
+        scans.BUFFER.drain()
+        self.addCleanup(scans.BUFFER.drain)
+
     def assert_queries(self, certificate):
-        # 1. the certificate with product, producer, commune, province, decision and its
-        #    pending re-rating (EXISTS);
-        # 2. the product's certificates with their decisions and pending re-rating;
-        # 3. UPDATE of the scan count.
-        with self.assertNumQueries(3):
+        # Not cached yet:
+        # 1. the certificate's id and product name, and its cache key: the updated_at of the
+        #    certificate, decision, product and producer, the commune and province names, its
+        #    pending re-rating (EXISTS), the latest change and number of the product's
+        #    certificates (subqueries);
+        # 2. the product's certificates with their decisions, product, producer, commune,
+        #    province and pending re-rating.
+        with self.assertNumQueries(2):
             response = self.client.get(verify_url(certificate))
         self.assertEqual(response.status_code, 200)
-        return response
+        # Cached: 1. the certificate's id, product name and cache key, as above.
+        with self.assertNumQueries(1):
+            cached = self.client.get(verify_url(certificate))
+        self.assertEqual(cached.status_code, 200)
+        return cached
 
     def test_query_count_is_the_same_for_1_and_10_certificates(self):
         self.assert_queries(self.single)
         response = self.assert_queries(self.latest)
         self.assertEqual(response.content.decode().count("<tr>"), 11)  # header + 10
+        self.assertEqual(scans.BUFFER.pending(), 4)
 
 
 @time_machine.travel(NOW, tick=False)
