@@ -2,17 +2,24 @@
 """The national-scale benchmark (``make bench``): it reports, it never fails on time.
 
 For each database (a throwaway SQLite file; PostgreSQL too when a server answers, database
-``bench``) it builds the synthetic nation twice — 10% and 100% of ``generate_dataset --scale
-national`` — in a fresh database, and measures with the Django test client, N times after one
-warm-up, the median time spent serving each page (client included) and its query count: the
-public catalogue (first and last page), a product page, the search, the verification page, the
-back-office product list (first and last page), every dashboard and the open data, one
-council's scoring by the rubric engine. It prints one table, then the ratios of last to first
-page for each list and of each dashboard at 100% to 10% of the data.
+``bench``) and each size in ``--sizes`` (multipliers of ``generate_dataset --scale national``:
+1× and 10× by default) it builds the synthetic nation in a fresh database (search index,
+inquiries, channels and events included) and measures with the Django test client, DEBUG off,
+the median over ``--repeat`` runs (after one warm-up; on PostgreSQL each run follows
+``ANALYZE``) of the time spent serving each page and its query count: the public catalogue
+(first, last and a filtered page), the search for a common word (its hits printed), the
+product page, the verification page ``/v/<code>`` as an anonymous visitor (so its scan counter
+is written), the four back-office lists (dossiers, certificates, products, producers; first
+and last page), every dashboard and the open data (cached and recomputed), one council's
+scoring and a 20,000-row import. It prints one table with the target of each page and the
+ratio of its time at the largest size to 1×, the last/first page ratios, then a load run at 1×
+(``scripts/load.py``: gunicorn, 2 workers, 20 s per target, requests per second and errors).
+See docs/bench.md.
 
-Usage: ``.venv/bin/python scripts/bench.py [--scale national|province] [--seed 1]
-[--repeat 7] [--no-postgres]``. ``BENCH_PG_URL`` overrides the PostgreSQL server
-(default ``postgres://postgres@127.0.0.1:5432``)."""
+Usage: ``.venv/bin/python scripts/bench.py [--scale national|province] [--sizes 1,10]
+[--repeat 7] [--databases sqlite,postgresql] [--no-load] [--load-seconds 20] [--no-imports]
+[--seed 1]``. ``BENCH_PG_URL`` overrides the PostgreSQL server (default
+``postgres://postgres@127.0.0.1:5432``), ``BENCH_PG_DATABASE`` the database (``bench``)."""
 
 import argparse
 import json
@@ -27,7 +34,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "bench")
 SIZES = "1,10"  # multipliers of the scale's products; the ratios are of the largest to 1×
 SEARCH_TERM = "gạo"  # a word of one product name in sixteen: a search with many hits
 BACK_OFFICE_LISTS = (
