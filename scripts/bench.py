@@ -260,6 +260,19 @@ def worker(args):
             "note": "",
         }
 
+    # The generated data, before the import below adds its rows.
+    counts = {
+        "products": CertificateFact.objects.values("product_id").distinct().count(),
+        "certificates": Certificate.objects.count(),
+    }
+    from ocop.evaluations.models import ScoreSheet
+    from ocop.market.models import SearchEntry
+    from ocop.producers.models import Producer
+
+    counts["producers"] = Producer.objects.count()
+    counts["score sheets"] = ScoreSheet.objects.count()
+    counts["search entries"] = SearchEntry.objects.count()
+
     load_results = {}
     if args.load:
         import load
@@ -293,17 +306,6 @@ def worker(args):
 
     if args.size == 1 and args.imports:
         rows.update(import_rows(user, args.seed))
-    counts = {
-        "products": CertificateFact.objects.values("product_id").distinct().count(),
-        "certificates": Certificate.objects.count(),
-    }
-    from ocop.evaluations.models import ScoreSheet
-    from ocop.market.models import SearchEntry
-    from ocop.producers.models import Producer
-
-    counts["producers"] = Producer.objects.count()
-    counts["score sheets"] = ScoreSheet.objects.count()
-    counts["search entries"] = SearchEntry.objects.count()
     print(
         json.dumps(
             {
@@ -565,14 +567,14 @@ def report(results, backends, args):
                 print(f"{backend} {size:g}×: the run failed (see above)")
     ratio = big != base
     columns = [(backend, size) for backend in backends for size in shown]
-    header = f"\n| {'page':<38} | {'target':<13} |" + "".join(
+    header = f"\n| {'page':<38} | {'target':<20} |" + "".join(
         f" {f'{b} {s:g}× ms':>16} | {'queries':>7} |" for b, s in columns
     )
     if ratio:
         header += "".join(f" {f'{b} {big:g}×/{base:g}×':>17} |" for b in backends)
     print(header)
     print(
-        "|" + "-" * 40 + "|" + "-" * 15 + "|"
+        "|" + "-" * 40 + "|" + "-" * 22 + "|"
         + "".join("-" * 18 + "|" + "-" * 9 + "|" for _ in columns)
         + ("".join("-" * 19 + "|" for _ in backends) if ratio else "")
     )  # fmt: skip
@@ -585,7 +587,7 @@ def report(results, backends, args):
         target = TARGETS.get(name.removesuffix(COMPUTED), "")
         if name in RATIO_BOUND and ratio:
             target = (target + ", " if target else "") + "10×≤2×"
-        line = f"| {name:<38} | {target:<13} |"
+        line = f"| {name:<38} | {target:<20} |"
         for backend, size in columns:
             row = row_of(backend, size, name)
             if row and row.get("note") and size == base:
@@ -593,8 +595,9 @@ def report(results, backends, args):
             if row is None or "ms" not in row:
                 line += f" {'—':>16} | {'—':>7} |"
                 continue
-            status = "" if row["status"] in (200, "-") else f"[{row['status']}]"
-            line += f" {status + format(row['ms'], '.1f'):>16} | {row['queries']:>7} |"
+            status = row["status"]
+            flag = f"[{status}]" if isinstance(status, int) and status != 200 else ""
+            line += f" {flag + format(row['ms'], '.1f'):>16} | {row['queries']:>7} |"
         if ratio:
             for backend in backends:
                 small, large = row_of(backend, base, name), row_of(backend, big, name)
