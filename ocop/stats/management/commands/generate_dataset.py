@@ -2,21 +2,29 @@
 results and score sheets, recognition decisions and certificates, all marked as sample data.
 
 ``--scale national``: the 34 provinces, ≈10,000 producers, ≈20,000 products, ≈100,000 score
-sheets; ``--scale province``: Điện Biên alone, ≈1/34 of that. The same ``--seed`` gives the same
+sheets; ``--scale province``: Điện Biên alone, ≈1/34 of that. ``--multiplier 10`` (or
+``--scale national:10``) generates ten times the producers and products of the scale (the
+"10×" runs of ``make bench``); ``--fraction 0.1`` a tenth. The same ``--seed`` gives the same
 rows on the same day (decisions are dated up to today). Distributions follow domain.md:
 producers 38.3% cooperatives, 25.8% enterprises, 33% households, the rest cooperative groups;
 stars 65.4% 3★, 33.4% 4★, 0.2% 5★ at first recognition (some 3★ rise to 4★ when re-rated) and
 about 0.5% potential 5★; decisions twice a year per province since 2019; certificates valid
 36 months, most renewed, some expired, a few revoked. Rows are written with ``bulk_create``
 (no services, no audit events, no e-mails): this is data for measuring, not a history. The
-summary tables are rebuilt at the end. Market data (inquiries, channels, events) is not
-generated yet: its models were being written at the same time as this command."""
+summary tables are rebuilt at the end. The market's data is generated too: the catalogue's
+search entries of every product (bulk-created, the same text as ``ocop.market.search``
+writes), buyers' inquiries (about one for four products), sales channels (about two for three
+products) and trade events (a few per province and year, and national fairs) with their
+participants. Channels and events carry ``is_sample``; inquiries, which have no such flag, are
+marked by their buyer's name and ``example.invalid`` address."""
 
 import base64
 import datetime
+import functools
 import random
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
@@ -43,6 +51,8 @@ from ocop.evaluations.models import (
     Round,
     ScoreSheet,
 )
+from ocop.market import search
+from ocop.market.models import Inquiry, Participation, SalesChannel, SearchEntry, TradeEvent
 from ocop.producers.choices import ProducerKind
 from ocop.producers.models import Producer
 from ocop.products.models import Product
@@ -76,6 +86,35 @@ PRODUCER_PREFIXES = {
     ProducerKind.COOPERATIVE_GROUP: "Tổ hợp tác",
 }
 STAR_FLOOR = {1: 0, 2: 30, 3: 50, 4: 70, 5: 90}
+INQUIRIES_PER_PRODUCT = 0.25
+CHANNELS_PER_PRODUCT = 0.65
+EVENTS_PER_PROVINCE_AND_YEAR = 3
+NATIONAL_EVENTS_PER_YEAR = 2
+PARTICIPANTS_PER_EVENT = 12
+BUYERS = ("Siêu thị", "Cửa hàng đặc sản", "Công ty thương mại", "Nhà hàng", "Đại lý")
+CHANNEL_NAMES = {
+    SalesChannel.Kind.SHOWROOM: "Điểm bán OCOP",
+    SalesChannel.Kind.SUPERMARKET: "Siêu thị",
+    SalesChannel.Kind.SHOP: "Cửa hàng đặc sản",
+    SalesChannel.Kind.ECOMMERCE: "Gian hàng trực tuyến",
+    SalesChannel.Kind.EXPORT: "Xuất khẩu",
+}
+EVENT_NAMES = {
+    TradeEvent.Kind.FAIR: "Hội chợ OCOP",
+    TradeEvent.Kind.FESTIVAL: "Lễ hội đặc sản",
+    TradeEvent.Kind.PROMOTION_WEEK: "Tuần hàng OCOP",
+}
+
+
+def parse_scale(value):
+    """``national`` or ``national:10`` (a multiplier after the colon) → (scale, multiplier)."""
+    name, _, multiplier = value.partition(":")
+    if name not in SCALES:
+        raise CommandError(f"Unknown scale {name!r}: choose {', '.join(sorted(SCALES))}.")
+    try:
+        return name, float(multiplier) if multiplier else None
+    except ValueError:
+        raise CommandError(f"Bad multiplier in --scale {value!r}.") from None
 
 
 def decision_days(today):
@@ -90,11 +129,11 @@ def decision_days(today):
 
 
 class Generator:
-    def __init__(self, *, seed, scale, stdout, fraction=1.0):
+    def __init__(self, *, seed, scale, stdout, fraction=1.0, multiplier=1.0):
         self.rng = random.Random(seed)  # noqa: S311 (reproducible sample data, not secrets)
         self.seed = seed
         self.province_code, producer_count = SCALES[scale]
-        self.producer_count = max(1, round(producer_count * fraction))
+        self.producer_count = max(1, round(producer_count * fraction * multiplier))
         self.stdout = stdout
         self.today = timezone.localdate()
         self.now = timezone.now()
@@ -114,21 +153,33 @@ class Generator:
             provinces = provinces.filter(code=self.province_code)
         self.provinces = list(provinces)
         communes = defaultdict(list)
-        for code, province in (
+        self.commune_rows = {}
+        for commune in (
             Commune.objects.filter(province__in=self.provinces)
             .order_by("code")
-            .values_list("code", "province_id")
+            .only("code", "name", "province_id")
         ):
-            communes[province].append(code)
+            communes[commune.province_id].append(commune.code)
+            self.commune_rows[commune.code] = commune
         self.communes = communes
         self.weights = [self.rng.uniform(0.4, 1.6) for _ in self.provinces]
-        self.users()
-        self.producers()
-        self.products()
-        self.councils()
-        self.histories()
+        for step in (
+            self.users,
+            self.producers,
+            self.products,
+            self.councils,
+            self.histories,
+            self.search_entries,
+            self.market,
+        ):
+            step_started = time.monotonic()
+            step()
+            self.log(f"  ({step.__name__}: {time.monotonic() - step_started:.1f} s)")
         self.log("summary tables …")
+        step_started = time.monotonic()
         reconcile(repair=True)
+        self.log(f"  (summary tables: {time.monotonic() - step_started:.1f} s)")
+        self.derived_market_tables()
         self.log(f"done in {time.monotonic() - started:.0f} s")
 
     def users(self):
@@ -179,7 +230,15 @@ class Generator:
         self.producer_rows = list(
             Producer.objects.filter(registration_number__startswith=MARKER)
             .order_by("registration_number")
-            .only("pk", "province_id", "commune_id", "name", "representative_name")
+            .only(
+                "pk",
+                "province_id",
+                "commune_id",
+                "legacy_commune_id",
+                "name",
+                "representative_name",
+                "kind",
+            )
         )
         self.log(f"producers: {len(self.producer_rows)}")
 
@@ -487,6 +546,8 @@ class Generator:
                 )
             )
         DecisionItem.objects.bulk_create(items, batch_size=2000)
+        # A few decision days: the legal calendar is read once per day, not once per row.
+        expires_on = functools.cache(certificate_expires_on)
         certificates = []
         latest = {}
         for item, (row, day, star, result) in zip(items, recognitions, strict=True):
@@ -498,7 +559,7 @@ class Generator:
                 star=star,
                 council_result=result,
                 issued_on=day,
-                valid_until=certificate_expires_on(day),
+                valid_until=expires_on(day),
                 public_code=self.public_code(),
                 is_current=False,
                 is_sample=True,
@@ -539,12 +600,215 @@ class Generator:
             f"({len(superseded)} superseded, {revoked} revoked)"
         )
 
+    # ---------------------------------------------------------------------------------
+
+    def search_entries(self):
+        """The catalogue's search entry of every product, with the text
+        :func:`ocop.market.search.entry_values` gives, from the rows already in memory (no
+        query per product; on SQLite the FTS5 triggers index each entry as it is inserted)."""
+        provinces = {province.code: province for province in self.provinces}
+        entries = []
+        for product in self.product_rows:
+            producer = product.producer_row
+            producer.province = provinces[producer.province_id]
+            producer.commune = self.commune_rows[producer.commune_id]
+            product.producer = producer
+            entries.append(SearchEntry(product_id=product.pk, **search.entry_values(product)))
+        SearchEntry.objects.bulk_create(entries, batch_size=2000)
+        self.log(f"search entries: {len(entries)}")
+
+    def market(self):
+        """Buyers' inquiries, sales channels, trade events and their participants."""
+        with explicit_timestamps(Inquiry, TradeEvent):
+            self.inquiries()
+            self.events()
+        self.channels()
+
+    def inquiries(self):
+        count = round(len(self.product_rows) * INQUIRIES_PER_PRODUCT)
+        rows = []
+        for number, product in enumerate(self.rng.sample(self.product_rows, count), start=1):
+            producer = product.producer_row
+            created = self.now - datetime.timedelta(minutes=self.rng.randrange(1, 2 * 365 * 1440))
+            status = self.rng.choices(list(Inquiry.Status), (40, 45, 15))[0]
+            replied = (
+                created + datetime.timedelta(hours=self.rng.randrange(1, 240))
+                if status != Inquiry.Status.NEW
+                else None
+            )
+            rows.append(
+                Inquiry(
+                    product_id=product.pk,
+                    producer_id=producer.pk,
+                    province_id=producer.province_id,
+                    buyer_name=f"Người mua mẫu {number}",
+                    organisation=f"{self.rng.choice(BUYERS)} mẫu {number}",
+                    email=f"{MARKER.lower()}-buyer-{number}@example.invalid",
+                    quantity=self.rng.randrange(10, 5000),
+                    unit="kg",
+                    message="Yêu cầu báo giá (dữ liệu mẫu sinh tự động).",
+                    status=status,
+                    replied_at=replied,
+                    closed_at=(
+                        replied + datetime.timedelta(days=self.rng.randrange(1, 30))
+                        if status == Inquiry.Status.CLOSED
+                        else None
+                    ),
+                    created_at=created,
+                    updated_at=replied or created,
+                )
+            )
+        Inquiry.objects.bulk_create(rows, batch_size=2000)
+        self.log(f"inquiries: {len(rows)}")
+
+    def channels(self):
+        count = round(len(self.product_rows) * CHANNELS_PER_PRODUCT)
+        kinds = list(CHANNEL_NAMES)
+        countries = ("Nhật Bản", "Hàn Quốc", "Hoa Kỳ", "Đức", "Úc", "Singapore")
+        rows = []
+        for number in range(1, count + 1):
+            product = self.rng.choice(self.product_rows)
+            producer = product.producer_row
+            kind = self.rng.choices(kinds, (30, 15, 25, 25, 5))[0]
+            physical = kind in SalesChannel.PHYSICAL_KINDS
+            rows.append(
+                SalesChannel(
+                    product_id=product.pk,
+                    kind=kind,
+                    name=f"{CHANNEL_NAMES[kind]} mẫu {number}",
+                    address=f"Số {number} đường mẫu" if physical else "",
+                    url=(
+                        f"https://{MARKER.lower()}-shop-{number}.example.invalid/"
+                        if kind == SalesChannel.Kind.ECOMMERCE
+                        else ""
+                    ),
+                    country=self.rng.choice(countries) if kind == SalesChannel.Kind.EXPORT else "",
+                    province_id=producer.province_id if physical else None,
+                    commune_id=producer.commune_id if physical else None,
+                    is_active=self.rng.random() < 0.93,
+                    is_sample=True,
+                )
+            )
+        SalesChannel.objects.bulk_create(rows, batch_size=2000)
+        self.log(f"sales channels: {len(rows)}")
+
+    def events(self):
+        """A few events per province and year since 2019 (and next year's, upcoming), national
+        fairs; each with producers of its province (any province for a national one)."""
+        kinds = list(EVENT_NAMES)
+        by_province = defaultdict(list)
+        for producer in self.producer_rows:
+            by_province[producer.province_id].append(producer)
+        products_of = {}
+        for product in self.product_rows:
+            products_of.setdefault(product.producer_id, product.pk)
+        events = []
+        for year in range(2019, self.today.year + 2):
+            places = [(province, False) for province in self.provinces
+                      for _ in range(EVENTS_PER_PROVINCE_AND_YEAR)]  # fmt: skip
+            places += [(self.rng.choice(self.provinces), True)] * NATIONAL_EVENTS_PER_YEAR
+            for province, national in places:
+                kind = self.rng.choice(kinds)
+                starts = datetime.date(year, 1, 1) + datetime.timedelta(
+                    days=self.rng.randrange(360)
+                )
+                where = "toàn quốc" if national else province.short_name
+                events.append(
+                    TradeEvent(
+                        name=f"{EVENT_NAMES[kind]} {where} {year} mẫu {len(events) + 1}",
+                        kind=kind,
+                        starts_on=starts,
+                        ends_on=starts + datetime.timedelta(days=self.rng.randrange(0, 7)),
+                        province_id=province.code,
+                        address=f"Trung tâm hội chợ mẫu, {province.name}",
+                        organiser="Văn phòng Điều phối OCOP (mẫu)",
+                        description="Sự kiện mẫu sinh tự động để đo hiệu năng.",
+                        is_national=national,
+                        is_sample=True,
+                        created_at=self.now,
+                        updated_at=self.now,
+                    )
+                )
+        TradeEvent.objects.bulk_create(events, batch_size=1000)
+        participations = []
+        for event in events:
+            pool = self.producer_rows if event.is_national else by_province[event.province_id]
+            for producer in self.rng.sample(pool, min(PARTICIPANTS_PER_EVENT, len(pool))):
+                participations.append(
+                    Participation(
+                        event=event,
+                        producer_id=producer.pk,
+                        status=self.rng.choices(list(Participation.Status), (10, 85, 5))[0],
+                        created_at=self.now,
+                        updated_at=self.now,
+                    )
+                )
+        Participation.objects.bulk_create(participations, batch_size=2000)
+        shown = Participation.products.through
+        shown.objects.bulk_create(
+            [
+                shown(participation_id=row.pk, product_id=products_of[row.producer_id])
+                for row in participations
+                if row.producer_id in products_of
+            ],
+            batch_size=2000,
+        )
+        self.log(f"trade events: {len(events)}; participations: {len(participations)}")
+
+    def derived_market_tables(self):
+        """MERGE POINT (issue 14): the market's derived tables built from the rows above.
+
+        The one place to wire them: each command named here runs when it exists (a tree
+        without it skips it), after the summary tables."""
+        from django.core.management import call_command, get_commands
+
+        for name in DERIVED_MARKET_COMMANDS:
+            if name in get_commands():
+                started = time.monotonic()
+                call_command(name, stdout=self.stdout)
+                self.log(f"  ({name}: {time.monotonic() - started:.1f} s)")
+
+
+#: Commands that rebuild derived market data (the catalogue's listing rows, scan counters),
+#: run by :meth:`Generator.derived_market_tables` when present.
+DERIVED_MARKET_COMMANDS = ("rebuild_listings",)
+
+
+@contextmanager
+def explicit_timestamps(*models):
+    """Let ``bulk_create`` keep the ``created_at``/``updated_at`` given (sample rows dated in
+    the past) instead of stamping them all with now."""
+    fields = [
+        field
+        for model in models
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
+    for field in fields:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
 
 class Command(BaseCommand):
     help = "Generate a deterministic synthetic OCOP dataset (sample data) for benchmarks."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+        parser.add_argument(
+            "--scale",
+            default="province",
+            help="national or province, with an optional multiplier: national:10.",
+        )
+        parser.add_argument(
+            "--multiplier",
+            type=float,
+            default=None,
+            help="Generate this many times the scale's producers and products (10 for 10×).",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--fraction",
@@ -558,9 +822,15 @@ class Command(BaseCommand):
             help="Run even with DEBUG off (never on a production database).",
         )
 
-    def handle(self, *args, scale, seed, force, fraction=1.0, **options):
+    def handle(self, *args, scale, seed, force, fraction=1.0, multiplier=None, **options):
+        scale, scale_multiplier = parse_scale(scale)
+        if multiplier is not None and scale_multiplier is not None:
+            raise CommandError("Give the multiplier once: --scale national:10 or --multiplier.")
+        multiplier = multiplier or scale_multiplier or 1.0
         if not 0 < fraction <= 1:
             raise CommandError("--fraction must be above 0 and at most 1.")
+        if not 0 < multiplier <= 100:
+            raise CommandError("--multiplier must be above 0 and at most 100.")
         if not settings.DEBUG and not force:
             raise CommandError(
                 "generate_dataset writes thousands of sample rows: run it with DEBUG on, on a "
@@ -571,4 +841,10 @@ class Command(BaseCommand):
         if not Province.objects.exists():
             raise CommandError("Load the administrative units first (manage.py migrate).")
         with transaction.atomic():
-            Generator(seed=seed, scale=scale, stdout=self.stdout, fraction=fraction).run()
+            Generator(
+                seed=seed,
+                scale=scale,
+                stdout=self.stdout,
+                fraction=fraction,
+                multiplier=multiplier,
+            ).run()
