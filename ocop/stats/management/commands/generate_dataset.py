@@ -756,22 +756,13 @@ class Generator:
         self.log(f"trade events: {len(events)}; participations: {len(participations)}")
 
     def derived_market_tables(self):
-        """MERGE POINT (issue 14): the market's derived tables built from the rows above.
+        """The catalogue's listing rows (and their summary) for the certificates written in
+        bulk above, which no receiver saw: :func:`ocop.market.listing.reconcile_listings`."""
+        from ocop.market.listing import reconcile_listings
 
-        The one place to wire them: each command named here runs when it exists (a tree
-        without it skips it), after the summary tables."""
-        from django.core.management import call_command, get_commands
-
-        for name in DERIVED_MARKET_COMMANDS:
-            if name in get_commands():
-                started = time.monotonic()
-                call_command(name, stdout=self.stdout)
-                self.log(f"  ({name}: {time.monotonic() - started:.1f} s)")
-
-
-#: Commands that rebuild derived market data (the catalogue's listing rows, scan counters),
-#: run by :meth:`Generator.derived_market_tables` when present.
-DERIVED_MARKET_COMMANDS = ("rebuild_listings",)
+        started = time.monotonic()
+        report = reconcile_listings()
+        self.log(f"listings: {len(report.missing)} ({time.monotonic() - started:.1f} s)")
 
 
 @contextmanager
