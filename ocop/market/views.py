@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.certificates.models import VALID_STATUSES, CertificateStatus
+from ocop.core.forms import blank_form_fields
 from ocop.core.ids import MAX_ID
 from ocop.core.pagination import paginate, query_without_page
 from ocop.core.ratelimit import client_ip
@@ -243,6 +244,9 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
         "og_image": photo_urls[0] if photo_urls else "",
         "json_ld": _json_ld(_product_json_ld(product, certificate, is_listed, url, photo_urls)),
         "inquiry_form": inquiry_form,
+        "blank_inquiry_fields": ""
+        if inquiry_form.is_bound
+        else blank_form_fields("market/_inquiry_fields.html", InquiryForm),
         "refusal": refusal,
     }
     return render(request, "market/product_detail.html", context, status=status)

@@ -13,7 +13,6 @@ of logged-in officials and producers are not counted, so the count stays a count
 checks.
 """
 
-import functools
 import hashlib
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.core.deadlines import certificate_valid_through
+from ocop.core.forms import blank_form_fields
 from ocop.core.ratelimit import client_ip
 
 from ..control.forms import ProblemReportForm
@@ -157,19 +157,10 @@ def _certificate_section(version, today) -> str:
     return mark_safe(html)
 
 
-@functools.lru_cache(maxsize=8)
-def _blank_report_fields_in(language: str) -> str:
-    return render_to_string(
-        "certificates/_public_report_fields.html", {"form": ProblemReportForm()}
-    )
-
-
 def blank_report_fields() -> str:
-    """The fields of an empty "Report a problem" form in the active language, rendered once per
-    process (the same for everyone: no request, no data; a third of a cached page's time)."""
-    if settings.DEBUG:  # templates may change while the development server runs
-        return _blank_report_fields_in.__wrapped__(get_language())
-    return mark_safe(_blank_report_fields_in(get_language()))
+    """The fields of an empty "Report a problem" form, rendered once per language and process
+    (the same for everyone; a third of a cached page's time)."""
+    return blank_form_fields("certificates/_public_report_fields.html", ProblemReportForm)
 
 
 def _page_and_certificate(request, code, form, *, refusal="", status=None):
