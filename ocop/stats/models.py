@@ -175,6 +175,10 @@ class Tally(models.Model):
     class Meta:
         verbose_name = _("statistics tally")
         verbose_name_plural = _("statistics tallies")
+        indexes = [
+            # The producer-type rows (star 0) of a day or of the months of the year table.
+            models.Index(fields=["star", "period", "day"], name="stats_tally_star_period_day"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "day", "province", "scoring_set_id", "star", "producer_kind"],
