@@ -475,9 +475,13 @@ def _valid_at(row, day: datetime.date, grace: datetime.timedelta) -> bool:
 def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
     horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
     order = ("valid_until", "certificate_id")
+    # The lower bound follows from valid_q (the grace period is the earliest a valid
+    # certificate can end); it keeps the walk on the valid_until index to a year's certificates
+    # instead of every certificate since the first.
+    since = day - datetime.timedelta(days=grace_days())
     first = (
         scope.facts()
-        .filter(valid_q(day), valid_until__lte=horizon)
+        .filter(valid_q(day), valid_until__gte=since, valid_until__lte=horizon)
         .order_by(*order)
         .values("certificate_id")[:LIST_LIMIT]
     )
