@@ -143,8 +143,18 @@ def refresh_products(product_ids) -> None:
     ]
     before = tallies.tally_rows(old.values(), [*others, *old.values()])
     after = tallies.tally_rows(new.values(), [*others, *new.values()])
-    tallies.apply(tallies.difference(after, before))
+    changes = tallies.difference(after, before)
+    if len(changes) > tallies.REWRITE_ABOVE:
+        _rewrite_tallies()  # an import: rewriting is cheaper than updating row by row
+    else:
+        tallies.apply(changes)
     bump()
+
+
+def _rewrite_tallies() -> None:
+    facts = stored_facts().values()
+    Tally.objects.all().delete()
+    tallies.write(tallies.tally_rows(facts, facts))
 
 
 def refresh_producer(producer_id) -> None:

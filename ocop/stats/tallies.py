@@ -29,6 +29,8 @@ MEASURES = (
 )
 KEY_FIELDS = ("period", "day", "province_id", "scoring_set_id", "star", "producer_kind")
 DAY, MONTH = Tally.Period.DAY.value, Tally.Period.MONTH.value
+#: A refresh changing more tally rows than this (an import) rewrites the table from the facts.
+REWRITE_ABOVE = 20_000
 ONE_DAY = datetime.timedelta(days=1)
 
 

@@ -7,6 +7,7 @@ with ``valid_q``. The rows a national figure sums do not grow with the certifica
 import datetime
 import zoneinfo
 from collections import Counter
+from unittest import mock
 
 import time_machine
 from django.db.models import Count, Q
@@ -195,6 +196,16 @@ class TallyTests(TestCase):
         summary_json = figures._summary(NOW.date())
         by_province = {p["code"]: p["products"] for p in summary_json["provinces"]}
         self.assertEqual((by_province["11"], by_province["12"]), (2, 1))
+
+    def test_a_large_refresh_rewrites_the_tallies_from_the_facts(self):
+        certified_products(self.officer, 2, issued_on=datetime.date(2023, 3, 1))
+        with mock.patch.object(tallies, "REWRITE_ABOVE", 0):
+            certificates = certified_products(self.officer, 3)
+            producer = certificates[0].product.producer
+            producer.commune = commune("03388")
+            with self.captureOnCommitCallbacks(execute=True):
+                producer.save()
+        self.assert_tallies_follow_the_facts(self.edges())
 
     def test_reconcile_reports_and_repairs_a_wrong_tally(self):
         certified_products(self.officer, 2)
