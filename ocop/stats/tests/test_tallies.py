@@ -207,6 +207,25 @@ class TallyTests(TestCase):
                 producer.save()
         self.assert_tallies_follow_the_facts(self.edges())
 
+    def test_imported_certificates_land_in_the_tallies(self):
+        from ocop.imports.services import commit_import
+        from ocop.imports.tests.lists import checked, csv_file
+        from ocop.imports.tests.test_lifecycle import row
+        from ocop.regions.tests.factories import province
+
+        certified_products(self.officer, 1)
+        rows = [
+            row("Cà phê tally (mẫu)", "3", datetime.date(2024, 5, 2)),
+            row("Chè tally (mẫu)", "4", datetime.date(2021, 11, 30), number="6/QĐ-UBND"),
+        ]
+        job = checked(csv_file(rows), actor=self.officer, province=province("11"))
+        with self.captureOnCommitCallbacks(execute=True):
+            job = commit_import(job, actor=self.officer)
+        self.assertEqual(job.status, "committed", job.message)
+        self.assertEqual(CertificateFact.objects.count(), 3)
+        self.assert_tallies_follow_the_facts(self.edges())
+        self.assertEqual(tallies.year_counts(NOW.date(), 2019)[2024]["issued"], 1)
+
     def test_reconcile_reports_and_repairs_a_wrong_tally(self):
         certified_products(self.officer, 2)
         Tally.objects.filter(period=Tally.Period.MONTH).update(products=7)
