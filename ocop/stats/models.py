@@ -148,9 +148,9 @@ class Tally(models.Model):
     valid certificate each add 1 on their first day and take 1 on the day after their last; the
     issues, revocations and first recognitions add 1 on their day. A ``month`` row (``day`` is
     the month's last day) holds the same counts valid at the end of that day, and the issues,
-    revocations and first recognitions of the month. So the counts valid on D are the ``month``
-    rows of the month before D plus the ``day`` rows of D's month up to D (see
-    ``ocop.stats.tallies``)."""
+    revocations and first recognitions of the year to the end of that month. So the counts
+    valid on D are the ``month`` rows of the month before D plus the ``day`` rows of D's month
+    up to D, and a year's events are its 31 December rows (see ``ocop.stats.tallies``)."""
 
     class Period(models.TextChoices):
         DAY = "day", _("changes of the day")

@@ -67,8 +67,12 @@ class _Rows:
             last = month_end(last + ONE_DAY)
 
     def event(self, measure, dims, day):
+        """+1 on ``day``, and in the year-to-date counts of each month end of its year."""
         self.rows[(DAY, day, *dims)][measure] += 1
-        self.rows[(MONTH, month_end(day), *dims)][measure] += 1
+        last = month_end(day)
+        while last.year == day.year:
+            self.rows[(MONTH, last, *dims)][measure] += 1
+            last = month_end(last + ONE_DAY)
 
 
 def tally_rows(facts, producer_facts) -> dict[tuple, dict]:
@@ -219,14 +223,14 @@ def kinds_on(day: datetime.date, *, province=None) -> dict[str, dict]:
 def year_counts(day: datetime.date, first_year: int, *, province=None) -> dict[int, dict]:
     """year → {"issued", "first_recognised", "revoked", "products"} for the years from
     ``first_year`` to ``day``'s: the events of the year up to ``day``, the products valid at
-    the end of the year (on ``day`` for its own year): 1 query over the month rows since
-    ``first_year``."""
+    the end of the year (on ``day`` for its own year): 1 query over the rows of each 31
+    December, of the end of the month before ``day`` and of ``day``'s month."""
     before = previous_month_end(day)
+    ends = [datetime.date(year, 12, 31) for year in range(first_year, day.year)]
     rows = (
         _in_scope(Tally.objects.filter(star=0), province)
         .filter(
-            Q(period=MONTH, day__gte=datetime.date(first_year - 1, 12, 31), day__lte=before)
-            | Q(period=DAY, day__gt=before, day__lte=day)
+            Q(period=MONTH, day__in=[*ends, before]) | Q(period=DAY, day__gt=before, day__lte=day)
         )
         .values("period", "day")
         .annotate(**{measure: Sum(measure) for measure in MEASURES})
@@ -239,14 +243,16 @@ def year_counts(day: datetime.date, first_year: int, *, province=None) -> dict[i
         for year in range(first_year, day.year + 1)
     }
     for last, row in months.items():
-        if last.year in years:
-            for measure in ("issued", "first_recognised", "revoked"):
-                years[last.year][measure] += row[measure]
         if last.month == 12 and last.year in years and last.year < day.year:
-            years[last.year]["products"] = row["products"]
+            for measure in ("issued", "first_recognised", "revoked", "products"):
+                years[last.year][measure] = row[measure]
     if day.year in years:
         current = years[day.year]
-        current["products"] = months[before]["products"] if before in months else 0
+        if before in months:
+            current["products"] = months[before]["products"]
+            if before.year == day.year:  # the year's events to the end of the month before
+                for measure in ("issued", "first_recognised", "revoked"):
+                    current[measure] = months[before][measure]
         for row in changes:
             for measure in ("issued", "first_recognised", "revoked", "products"):
                 current[measure] += row[measure]
