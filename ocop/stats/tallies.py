@@ -39,8 +39,10 @@ def month_end(day: datetime.date) -> datetime.date:
     return following - ONE_DAY
 
 
-def previous_month_end(day: datetime.date) -> datetime.date:
-    return day.replace(day=1) - ONE_DAY
+def anchor(day: datetime.date) -> datetime.date:
+    """The month end whose ``month`` rows the counts on ``day`` start from: ``day`` itself when
+    it ends a month (no ``day`` rows to add), else the end of the month before."""
+    return day if day == month_end(day) else day.replace(day=1) - ONE_DAY
 
 
 def validity(fact) -> tuple[datetime.date, datetime.date]:
@@ -184,8 +186,8 @@ def apply(changes: dict) -> None:
 
 def on(day: datetime.date) -> Q:
     """The rows whose sum is the counts valid on ``day``: the end of the month before, and the
-    changes of ``day``'s month up to ``day``."""
-    before = previous_month_end(day)
+    changes of ``day``'s month up to ``day`` (only the first on a month's last day)."""
+    before = anchor(day)
     return Q(period=MONTH, day=before) | Q(period=DAY, day__gt=before, day__lte=day)
 
 
@@ -225,7 +227,7 @@ def year_counts(day: datetime.date, first_year: int, *, province=None) -> dict[i
     ``first_year`` to ``day``'s: the events of the year up to ``day``, the products valid at
     the end of the year (on ``day`` for its own year): 1 query over the rows of each 31
     December, of the end of the month before ``day`` and of ``day``'s month."""
-    before = previous_month_end(day)
+    before = anchor(day)
     ends = [datetime.date(year, 12, 31) for year in range(first_year, day.year)]
     rows = (
         _in_scope(Tally.objects.filter(star=0), province)
