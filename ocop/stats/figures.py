@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from ocop.certificates.models import grace_days
@@ -20,6 +20,7 @@ from ocop.producers.choices import ProducerKind
 from ocop.products.models import ScoringSet
 from ocop.regions.models import Commune, Province
 
+from . import tallies
 from .cache import cached
 from .centres import points
 from .models import CertificateFact, CriterionLoss, pending_re_rating_products, valid_q
@@ -112,11 +113,16 @@ def star_label(star) -> str:
 
 
 def potential_five_star(scope: Scope, day: datetime.date) -> int:
-    five_star = CertificateFact.objects.filter(star=5, issued_on__lte=day).values("product_id")
+    """The few dossiers in the potential 5★ statuses, less those whose product holds a 5★
+    certificate (asked per dossier through the facts' product index, not by listing the 5★
+    facts)."""
+    five_star = CertificateFact.objects.filter(
+        product_id=OuterRef("product_id"), star=5, issued_on__lte=day
+    )
     return (
         scope.dossiers()
         .filter(status__in=POTENTIAL_FIVE_STATUSES, submitted_at__date__lte=day)
-        .exclude(product_id__in=five_star)
+        .exclude(Exists(five_star))
         .values("product_id")
         .distinct()
         .count()
@@ -126,9 +132,13 @@ def potential_five_star(scope: Scope, day: datetime.date) -> int:
 def breakdown(scope: Scope, day: datetime.date) -> list[dict]:
     """The products counting on ``day`` by unit (province for the nation, commune below),
     scoring set and star, with those expiring within 180 days and those one criterion from the
-    next star: one scan of the summary table that most tables of a dashboard are summed from.
-    (One product holds one valid certificate at most on a day, so rows are products; the
-    producer types have their own query, :func:`producers_by_kind`.)"""
+    next star: one query that most tables of a dashboard are summed from; the nation's from the
+    tallies (a few thousand rows whatever the number of certificates), a province's or a
+    commune's from the facts valid on ``day`` (by commune). (One product holds one valid
+    certificate at most on a day, so rows are products; the producer types have their own
+    query, :func:`producers_by_kind`.)"""
+    if scope.level == "national":
+        return tallies.counts_on(day)
     horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
     unit = "province_id" if scope.level == "national" else "commune_id"
     return list(
@@ -172,7 +182,11 @@ def headline(scope: Scope, day: datetime.date, rows=None) -> dict:
 
 
 def producers_by_kind(scope: Scope, day: datetime.date) -> dict[str, dict]:
-    """producer type → {"producers", "products"} holding a valid certificate on ``day``."""
+    """producer type → {"producers", "products"} holding a valid certificate on ``day`` (the
+    tallies for the nation and a province, the facts for a commune)."""
+    if scope.level != "commune":
+        province = scope.province.code if scope.province is not None else None
+        return tallies.kinds_on(day, province=province)
     rows = (
         scope.facts()
         .filter(valid_q(day))
@@ -349,8 +363,25 @@ def year_table(scope: Scope, day: datetime.date) -> Table:
     The certificates are counted by their dates (issued, revoked, replaced, valid until, and
     whether the product has a re-rating pending): few distinct tuples, as certificates are
     issued by decisions, so the validity rule of :func:`~ocop.stats.models.valid_q` is applied
-    here to each tuple and year instead of once per certificate and year in the database."""
+    here to each tuple and year instead of once per certificate and year in the database.
+    The nation and a province read the month rows of the tallies instead (1 query)."""
     years = list(range(FIRST_TREND_YEAR, day.year + 1))
+    if scope.level != "commune":
+        province = scope.province.code if scope.province is not None else None
+        counts = tallies.year_counts(day, FIRST_TREND_YEAR, province=province)
+        return _year_table(
+            [
+                [
+                    year,
+                    counts[year]["issued"],
+                    counts[year]["first_recognised"],
+                    counts[year]["revoked"],
+                    counts[year]["products"],
+                ]
+                for year in years
+            ],
+            years,
+        )
     facts = scope.facts()
     tuples = list(
         facts.annotate(
@@ -384,6 +415,10 @@ def year_table(scope: Scope, day: datetime.date) -> Table:
         [year, issued.get(year, 0), first.get(year, 0), revoked.get(year, 0), trend[f"y{year}"]]
         for year in years
     ]
+    return _year_table(rows, years)
+
+
+def _year_table(rows, years) -> Table:
     return Table(
         "by_year",
         _("Recognitions by year and trend"),
@@ -440,9 +475,13 @@ def _valid_at(row, day: datetime.date, grace: datetime.timedelta) -> bool:
 def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
     horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
     order = ("valid_until", "certificate_id")
+    # The lower bound follows from valid_q (the grace period is the earliest a valid
+    # certificate can end); it keeps the walk on the valid_until index to a year's certificates
+    # instead of every certificate since the first.
+    since = day - datetime.timedelta(days=grace_days())
     first = (
         scope.facts()
-        .filter(valid_q(day), valid_until__lte=horizon)
+        .filter(valid_q(day), valid_until__gte=since, valid_until__lte=horizon)
         .order_by(*order)
         .values("certificate_id")[:LIST_LIMIT]
     )

@@ -112,6 +112,14 @@ class CertificateFact(models.Model):
         blank=True,
         help_text=_("From the gap report of the council result; empty when unknown or 5★."),
     )
+    is_extended = models.BooleanField(
+        _("kept valid by a late re-rating"),
+        default=False,
+        help_text=_(
+            "The product has a late re-rating pending: the certificate counts for 180 days "
+            "past its expiry."
+        ),
+    )
 
     objects = CertificateFactQuerySet.as_manager()
 
@@ -128,6 +136,58 @@ class CertificateFact(models.Model):
 
     def __str__(self):
         return f"{self.certificate_id} ({self.star}★)"
+
+
+class Tally(models.Model):
+    """Counts of the certificate facts by province, scoring set and star (``producer_kind``
+    empty), or by province and producer type (``scoring_set_id`` and ``star`` 0), so that a
+    national figure on any day reads a few thousand rows whatever the number of certificates.
+
+    A ``day`` row holds the changes of that day: the validity of a certificate, its "expiring
+    within 180 days" and "one criterion from the next star", and a producer's spells of holding a
+    valid certificate each add 1 on their first day and take 1 on the day after their last; the
+    issues, revocations and first recognitions add 1 on their day. A ``month`` row (``day`` is
+    the month's last day) holds the same counts valid at the end of that day, and the issues,
+    revocations and first recognitions of the year to the end of that month. So the counts
+    valid on D are the ``month`` rows of the month before D plus the ``day`` rows of D's month
+    up to D, and a year's events are its 31 December rows (see ``ocop.stats.tallies``)."""
+
+    class Period(models.TextChoices):
+        DAY = "day", _("changes of the day")
+        MONTH = "month", _("end of the month")
+
+    period = models.CharField(_("period"), max_length=5, choices=Period.choices)
+    day = models.DateField(_("day"))
+    province = models.ForeignKey(
+        "regions.Province", verbose_name=_("province"), on_delete=models.CASCADE, related_name="+"
+    )
+    scoring_set_id = models.PositiveSmallIntegerField(_("scoring set"))
+    star = models.PositiveSmallIntegerField(_("star"))
+    producer_kind = models.CharField(_("producer type"), max_length=30, blank=True)
+    products = models.IntegerField(_("products"), default=0)
+    expiring = models.IntegerField(_("expiring within 180 days"), default=0)
+    one_step = models.IntegerField(_("one criterion from the next star"), default=0)
+    producers = models.IntegerField(_("producers"), default=0)
+    issued = models.IntegerField(_("certificates issued"), default=0)
+    revoked = models.IntegerField(_("certificates revoked"), default=0)
+    first_recognised = models.IntegerField(_("products recognised for the first time"), default=0)
+
+    class Meta:
+        verbose_name = _("statistics tally")
+        verbose_name_plural = _("statistics tallies")
+        indexes = [
+            # The producer-type rows (star 0) of a day or of the months of the year table.
+            models.Index(fields=["star", "period", "day"], name="stats_tally_star_period_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "day", "province", "scoring_set_id", "star", "producer_kind"],
+                name="%(app_label)s_%(class)s_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.day} {self.province_id} {self.scoring_set_id} {self.star}"
 
 
 class CriterionLoss(models.Model):

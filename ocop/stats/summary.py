@@ -16,9 +16,10 @@ from ocop.certificates.models import Certificate
 from ocop.evaluations.models import CouncilResult, Dossier, Round
 from ocop.rubric.engine import load_sheet
 
+from . import tallies
 from .cache import bump
 from .figures import POTENTIAL_FIVE_STATUSES
-from .models import CertificateFact, CriterionLoss
+from .models import CertificateFact, CriterionLoss, Tally, pending_re_rating_products
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ FACT_FIELDS = (
     "superseded_on",
     "first_recognised_year",
     "upgrades_to_next_star",
+    "is_extended",
 )
 
 
@@ -70,6 +72,10 @@ def expected_facts(product_ids=None) -> dict[int, dict]:
         "superseded_on",
         "council_result__gap_report",
     )
+    pending = pending_re_rating_products()
+    if product_ids is not None:
+        pending = pending.filter(product_id__in=list(product_ids))
+    extended = set(pending.values_list("product_id", flat=True))
     facts = {}
     first_year = {}
     for row in rows.iterator(chunk_size=5000):
@@ -91,16 +97,19 @@ def expected_facts(product_ids=None) -> dict[int, dict]:
             "revoked_on": revoked_on,
             "superseded_on": superseded_on,
             "upgrades_to_next_star": _upgrades(gap),
+            "is_extended": product in extended,
         }
     for values in facts.values():
         values["first_recognised_year"] = first_year[values["product_id"]]
     return facts
 
 
-def stored_facts(product_ids=None) -> dict[int, dict]:
+def stored_facts(product_ids=None, *, producer_ids=None) -> dict[int, dict]:
     facts = CertificateFact.objects.order_by()
     if product_ids is not None:
         facts = facts.filter(product_id__in=list(product_ids))
+    if producer_ids is not None:
+        facts = facts.filter(producer_id__in=list(producer_ids))
     return {
         row["certificate_id"]: {name: row[name] for name in FACT_FIELDS}
         for row in facts.values("certificate_id", *FACT_FIELDS).iterator(chunk_size=5000)
@@ -116,13 +125,36 @@ def _write_facts(expected: dict[int, dict]) -> None:
 
 @transaction.atomic
 def refresh_products(product_ids) -> None:
-    """Replace the fact rows of ``product_ids`` by what their certificates say now."""
+    """Replace the fact rows of ``product_ids`` by what their certificates say now, and add the
+    difference to the tallies (the products' certificates, and the spells of their producers,
+    old and new, read with the producers' other facts)."""
     ids = sorted(set(product_ids))
     if not ids:
         return
+    old = stored_facts(ids)
+    new = expected_facts(ids)
     CertificateFact.objects.filter(product_id__in=ids).delete()
-    _write_facts(expected_facts(ids))
+    _write_facts(new)
+    producers = {fact["producer_id"] for fact in (*old.values(), *new.values())}
+    others = [
+        fact
+        for fact in stored_facts(producer_ids=producers).values()
+        if fact["product_id"] not in set(ids)
+    ]
+    before = tallies.tally_rows(old.values(), [*others, *old.values()])
+    after = tallies.tally_rows(new.values(), [*others, *new.values()])
+    changes = tallies.difference(after, before)
+    if len(changes) > tallies.REWRITE_ABOVE:
+        _rewrite_tallies()  # an import: rewriting is cheaper than updating row by row
+    else:
+        tallies.apply(changes)
     bump()
+
+
+def _rewrite_tallies() -> None:
+    facts = stored_facts().values()
+    Tally.objects.all().delete()
+    tallies.write(tallies.tally_rows(facts, facts))
 
 
 def refresh_producer(producer_id) -> None:
@@ -254,8 +286,10 @@ def reconcile(*, repair: bool = True) -> list[Difference]:
     give the statistics a new version (so no figure cached before is read again)."""
     facts = expected_facts()
     losses = expected_losses()
+    counts = tallies.tally_rows(facts.values(), facts.values())
     differences = _compare("certificate_fact", facts, stored_facts())
     differences += _compare("criterion_loss", losses, stored_losses())
+    differences += _compare("tally", counts, tallies.stored_rows())
     if repair:
         with transaction.atomic():
             if differences:
@@ -263,6 +297,8 @@ def reconcile(*, repair: bool = True) -> list[Difference]:
                 _write_facts(facts)
                 CriterionLoss.objects.all().delete()
                 _write_losses(losses)
+                Tally.objects.all().delete()
+                tallies.write(counts)
             bump()
     return differences
 
@@ -312,7 +348,15 @@ def on_council_result_saved(sender, instance, created, raw=False, **kwargs):
 
 
 #: The dossier fields the figures read (potential 5★, re-ratings pending in the grace period).
-DOSSIER_FIELDS = {"status", "submitted_at", "kind", "product", "province", "commune"}
+DOSSIER_FIELDS = {
+    "status",
+    "submitted_at",
+    "kind",
+    "product",
+    "province",
+    "commune",
+    "is_late_re_rating",
+}
 #: The statuses of the potential 5★ and those a dossier leaves them for (ALLOWED_TRANSITIONS).
 STATUSES_ABOUT_FIVE = frozenset(
     {
@@ -335,12 +379,18 @@ def _dossier_counts(dossier) -> bool:
 def on_dossier_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
     if raw or (update_fields is not None and not DOSSIER_FIELDS & set(update_fields)):
         return
-    if _dossier_counts(instance):
+    if instance.kind == Dossier.Kind.RE_RATING:
+        # A late re-rating pending keeps the certificate valid in its grace period: the
+        # product's facts and tallies say whether (``is_extended``); the refresh bumps.
+        transaction.on_commit(_safely(refresh_products, [instance.product_id]))
+    elif _dossier_counts(instance):
         transaction.on_commit(_safely(bump))
 
 
 def on_dossier_deleted(sender, instance, **kwargs):
-    if _dossier_counts(instance):
+    if instance.kind == Dossier.Kind.RE_RATING:
+        transaction.on_commit(_safely(refresh_products, [instance.product_id]))
+    elif _dossier_counts(instance):
         transaction.on_commit(_safely(bump))
 
 

@@ -334,11 +334,12 @@ class DashboardQueryCountTests(TestCase):
         self.assertEqual(small, large)
         # The second request reads the figures from the cache (the version query is in both):
         # national and province save the breakdown, potential 5★, producers by type, the
-        # classification, the year tuples, first recognitions, the units' names, the two lists
-        # and the losses; commune the same without names and losses; /open-data/ the
+        # classification, the year table (one read of the tallies' month rows), the units'
+        # names, the two lists and the losses; commune the same without names and losses but
+        # with the year tuples and first recognitions from the facts; /open-data/ the
         # breakdown, potential, types, classification and names; summary.json the same
         # without the classification.
-        self.assertEqual([computed - cached for computed, cached in small], [10, 10, 8, 5, 4])
+        self.assertEqual([computed - cached for computed, cached in small], [9, 9, 8, 5, 4])
 
     @time_machine.travel(NOW, tick=False)
     def test_province_dashboard_query_count(self):
@@ -347,10 +348,10 @@ class DashboardQueryCountTests(TestCase):
         url = reverse("stats:dashboard_province", args=["11"])
         # session, user, the official's memberships, the province; the statistics version;
         # the breakdown by commune, set and star (headline, sets, communes);
-        # potential 5★; producers by type; the classification; by year: issued, revoked and
-        # trend in one, first recognitions; the communes' names; expiring list; revoked list;
-        # criteria losses; then, live: inquiries, sales channels by kind, trade events.
-        with self.assertNumQueries(18):
+        # potential 5★; producers by type (tallies); the classification; the year table
+        # (tallies); the communes' names; expiring list; revoked list; criteria losses; then,
+        # live: inquiries, sales channels by kind, trade events.
+        with self.assertNumQueries(17):
             self.client.get(url)
         # Again: session, user, memberships, province, version; the figures come from the
         # cache; the three live market-access queries.
