@@ -4,11 +4,31 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def fill_tallies(apps, schema_editor):
+    """A database that already holds certificates gets its tallies (and the new
+    ``is_extended`` of its facts) at once, rather than national figures of zero until someone
+    runs ``reconcile_stats``. A new database has no certificates here and skips it. This uses
+    the code of the release that added the tallies (``summary.rebuild_all``); should a later
+    release change those models, replace this call by ``manage.py reconcile_stats``."""
+    Certificate = apps.get_model("certificates", "Certificate")
+    if not Certificate.objects.exists():
+        return
+    from ocop.stats import summary
+
+    summary.rebuild_all()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0002_load_units'),
         ('stats', '0003_certificate_fact_commune_open'),
+        ('certificates', '0009_revocation_case'),
+        ('evaluations', '0006_transitional_dossier'),
+        ('producers', '0003_producer_commune_open'),
+        ('products', '0002_load_classification'),
+        ('rubric', '0004_correct_26_2026'),
+        ('core', '0004_public_holiday_occasion'),
     ]
 
     operations = [
@@ -42,4 +62,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('period', 'day', 'province', 'scoring_set_id', 'star', 'producer_kind'), name='stats_tally_unique')],
             },
         ),
+        migrations.RunPython(fill_tallies, migrations.RunPython.noop),
     ]
