@@ -55,9 +55,10 @@ The total
     ``count=None`` to skip it (``page.count`` is then None). The count does not depend on the
     page, so the last page costs what the first does.
 
-A page that is short because rows were deleted after its link was made (a "previous" page that
-reaches the start) is filled by reading the first page instead: one query more, in that case
-only.
+Walking back from the last page, the pages end where the last page begins, so the first of
+them may be shorter than a page (its "First page" link shows a full one). A cursor with no row
+beyond it any more (rows deleted since its link was made) shows the first page ("previous")
+or the last page ("next"): one query more, in that case only.
 """
 
 import datetime
@@ -288,8 +289,8 @@ def paginate_keyset(request, queryset, ordering, *, per_page=PAGE_SIZE, count=Tr
         if reverse:
             rows.reverse()
             has_previous, has_next = more, True
-            if not more and len(rows) < per_page:
-                rows = None  # reached the start short of a page: show the first page
+            if not rows:
+                rows = None  # nothing before the cursor (rows deleted): show the first page
         else:
             has_previous, has_next = True, more
             if not rows:

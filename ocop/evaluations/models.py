@@ -394,6 +394,8 @@ class Dossier(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "commune"], name="evaluations_dossier_commune"),
             models.Index(fields=["status", "province"], name="evaluations_dossier_province"),
+            # The list's default order (newest first), read by keyset pages.
+            models.Index(fields=["-created_at", "-id"], name="evaluations_dossier_created"),
         ]
 
     def __str__(self):
