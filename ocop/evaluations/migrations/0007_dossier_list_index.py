@@ -13,4 +13,8 @@ class Migration(migrations.Migration):
             model_name="dossier",
             index=models.Index(fields=["-created_at", "-id"], name="evaluations_dossier_created"),
         ),
+        migrations.AddIndex(
+            model_name="dossier",
+            index=models.Index(fields=["submitted_at", "producer"], name="evaluations_dossier_filed"),
+        ),
     ]
