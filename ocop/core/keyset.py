@@ -36,12 +36,14 @@ Nullable fields
 The links
     ``?cursor=…`` carries the direction and the sort values of the boundary row: the last row
     of the page for "next", the first for "previous". It is signed JSON
-    (:mod:`django.core.signing`, with the ordering in the salt); a cursor that is tampered with,
-    truncated, made for another ordering, or whose values do not fit their fields is ignored
-    and the first page is shown, never an error. ``?page=last`` is the last page: the reversed
-    ordering limited to one page, read back in order. "Previous" is likewise the reversed
-    ordering after the first row's key. Every page therefore runs one query for its rows (one
-    row more than a page, to know whether another page follows), plus the optional count.
+    (:mod:`django.core.signing`, with the model and the ordering in the salt); a cursor that
+    is tampered with, truncated, made for another list or ordering, or whose values do not
+    fit their fields is ignored and the first page is shown, never an error. ``?page=last`` is
+    the last page: the reversed ordering limited to one page, read back in order. "Previous"
+    is likewise the reversed ordering after the first row's key. Every page therefore runs one
+    query for its rows (one row more than a page, to know whether another page follows), plus
+    the optional count. The page number is not known (it would cost a count of the rows
+    before): the links are first, previous, next and last.
 
 Older links
     ``?page=1`` (or any value that is not a number) is the first page. ``?page=N`` with
@@ -88,6 +90,7 @@ class SortKey:
     descending: bool
     model_field: object
     nullable: bool
+    model_label: str  # of the paginated model: a cursor is valid for one model and ordering
 
     def order_expression(self, *, reverse=False):
         descending = self.descending != reverse
@@ -155,7 +158,9 @@ def sort_keys(model, ordering) -> list[SortKey]:
         if model_field.is_relation:
             # Order by the stored key of a foreign key, not by the related model's ordering.
             parts[-1] = model_field.attname
-        keys.append(SortKey("__".join(parts), descending, model_field, nullable))
+        keys.append(
+            SortKey("__".join(parts), descending, model_field, nullable, model._meta.label_lower)
+        )
     last = keys[-1].model_field
     if not (last.primary_key or last.unique) or keys[-1].nullable:
         raise ValueError("A keyset ordering must end in a unique, non-null field such as 'id'.")
@@ -171,7 +176,8 @@ def _encode(value):
 
 
 def _salt(keys) -> str:
-    return "ocop.core.keyset:" + ",".join(("-" if k.descending else "") + k.path for k in keys)
+    ordering = ",".join(("-" if key.descending else "") + key.path for key in keys)
+    return f"ocop.core.keyset:{keys[0].model_label}:{ordering}"
 
 
 def make_cursor(keys, row, direction) -> str:

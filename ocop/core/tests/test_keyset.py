@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 from django.core import signing
 from django.test import RequestFactory, TestCase
 
+from ocop.accounts.models import User
 from ocop.accounts.tests.factories import UserFactory
 from ocop.core.keyset import make_cursor, paginate_keyset, sort_keys
 from ocop.core.models import AuditEvent
@@ -108,7 +109,8 @@ class KeysetPagerTests(TestCase):
         first = [row.pk for row in paginate_keyset(get(), AuditEvent.objects.all(), ordering)]
         good = make_cursor(keys, self.events[3], "n")
         other_ordering = make_cursor(sort_keys(AuditEvent, ["id"]), self.events[3], "n")
-        salt = "ocop.core.keyset:-created_at,-id"
+        other_model = make_cursor(sort_keys(User, ["-date_joined", "-id"]), self.users[0], "n")
+        salt = "ocop.core.keyset:core.auditevent:-created_at,-id"
         wrong_type = signing.dumps({"d": "n", "v": ["yesterday", 3]}, salt=salt, compress=True)
         wrong_length = signing.dumps({"d": "n", "v": [3]}, salt=salt, compress=True)
         null_in_required = signing.dumps({"d": "n", "v": [None, 3]}, salt=salt, compress=True)
@@ -122,6 +124,7 @@ class KeysetPagerTests(TestCase):
             "a" * 5000,
             "\x00",
             other_ordering,
+            other_model,
             wrong_type,
             wrong_length,
             null_in_required,

@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs
+
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -190,3 +192,16 @@ class BadInputTests(TestCase):
         )
         assert response.status_code == 200
         assert names(response) == [self.product.name]
+
+    def test_a_tampered_or_foreign_cursor_shows_the_first_page(self):
+        ProductFactory.create_batch(30, producer=self.product.producer, name="Mật ong bạc hà")
+        self.client.force_login(self.central)
+        first = self.client.get(URL).context["page"]
+        cursor = parse_qs(first.next_query)["cursor"][0]
+        for bad in (cursor[:-2] + "xx", cursor + "0", "abc", "\x00", "é" * 300):
+            with self.subTest(cursor=bad[:20]):
+                response = self.client.get(URL, {"cursor": bad})
+                assert response.status_code == 200
+                page = response.context["page"]
+                assert not page.has_previous
+                assert page.object_list == first.object_list
