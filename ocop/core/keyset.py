@@ -3,7 +3,9 @@
 An OFFSET page makes the database walk past every row before it, so the last page of a long
 list costs many times its first. A keyset page instead starts *after the sort values of a
 boundary row*: ``WHERE (a, b, pk) > (x, y, z) ORDER BY a, b, pk LIMIT n``, which an index on
-``(a, b, pk)`` answers by seeking to ``(x, y, z)`` and reading ``n`` rows, on any page.
+``(a, b, pk)`` answers by seeking to ``(x, y, z)`` and reading ``n`` rows, on any page. The
+comparison is written as OR/AND terms, so the columns may mix directions, led by a range on
+the first column (``a >= x AND (a > x OR (a = x AND …))``) that the index seeks to.
 
 Usage (a back-office list view)::
 
@@ -46,7 +48,8 @@ The links
     before): the links are first, previous, next and last.
 
 Older links
-    ``?page=1`` (or any value that is not a number) is the first page. ``?page=N`` with
+    ``?page=1`` (or any value that is not a number above 1, or one beyond
+    ``MAX_LEGACY_PAGE``) is the first page. ``?page=N`` with
     ``N > 1`` from a link made before keyset pages still shows the rows at that position, by an
     OFFSET (its cost grows with N, but only such old links use it); past the end it shows the
     last page. The links on that page are keyset links again.
