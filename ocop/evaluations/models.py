@@ -104,7 +104,11 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def with_list_data(self):
-        return self.select_related("product", "producer", "province", "commune", "rubric_version")
+        """What the dossier lists show: the producer and the places, without the answers of
+        the self-assessment (a large JSON column the lists never read)."""
+        return self.select_related("producer", "province", "commune").defer(
+            "self_assessment_answers"
+        )
 
     def commune_overdue(self, today=None):
         """Submitted dossiers whose 15 working days for the commune's report have passed."""
@@ -394,6 +398,10 @@ class Dossier(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "commune"], name="evaluations_dossier_commune"),
             models.Index(fields=["status", "province"], name="evaluations_dossier_province"),
+            # The list's default order (newest first), read by keyset pages.
+            models.Index(fields=["-created_at", "-id"], name="evaluations_dossier_created"),
+            # Counts the filed dossiers (and a member's own) without reading the wide rows.
+            models.Index(fields=["submitted_at", "producer"], name="evaluations_dossier_filed"),
         ]
 
     def __str__(self):

@@ -47,8 +47,17 @@ class ProducerQuerySet(models.QuerySet):
         return self.filter(Q(folded_name__contains=folded) | Q(registration_number=text.strip()))
 
     def with_list_data(self):
+        """The list's columns. ``product_count`` is a subquery of each row rather than a
+        GROUP BY over the whole table, so that a page reads only its own rows in index order."""
+        # Through the reverse relation: producers never import products.
+        product_count = (
+            Producer.objects.filter(pk=models.OuterRef("pk"))
+            .order_by()
+            .annotate(count=models.Count("products"))
+            .values("count")
+        )
         return self.select_related("province", "commune").annotate(
-            product_count=models.Count("products", distinct=True)
+            product_count=models.Subquery(product_count)
         )
 
 
@@ -56,7 +65,7 @@ class Producer(TimeStampedModel):
     """A producer (chủ thể OCOP): the cooperative, enterprise or household behind products."""
 
     name = models.CharField(_("name"), max_length=200)
-    folded_name = models.CharField(max_length=200, db_index=True, editable=False)
+    folded_name = models.CharField(max_length=200, editable=False)
     kind = models.CharField(_("type"), max_length=30, choices=ProducerKind.choices)
     registration_number = models.CharField(
         _("business registration or tax number"), max_length=20, blank=True
@@ -111,6 +120,10 @@ class Producer(TimeStampedModel):
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
         ordering = ["folded_name", "id"]
+        indexes = [
+            # The lists' order (and a prefix search on the name), read by keyset pages.
+            models.Index(fields=["folded_name", "id"], name="producers_producer_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["registration_number"],

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ocop.core.audit import history_for
 from ocop.core.htmx import is_htmx
-from ocop.core.pagination import paginate, query_without_page
+from ocop.core.keyset import paginate_keyset
 from ocop.regions.models import Commune, LegacyCommune
 
 from . import services
@@ -44,13 +44,11 @@ ACTION_LABELS = {
 @require_GET
 def producer_list(request):
     filters = ProducerFilterForm(request.GET, user=request.user)
-    producers = filters.filter(
-        Producer.objects.visible_to(request.user).with_list_data().order_by("folded_name", "id")
-    )
+    producers = filters.filter(Producer.objects.visible_to(request.user).with_list_data())
     context = {
         "filters": filters,
-        "page": paginate(request, producers),
-        "query": query_without_page(request),
+        # By name, served by the index producers_producer_name.
+        "page": paginate_keyset(request, producers, ["folded_name", "id"]),
         "can_create": can_create_producers(request.user),
         "is_htmx": is_htmx(request),
     }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.core.audit import history_for
 from ocop.core.ids import parse_id
-from ocop.core.pagination import paginate, query_without_page
+from ocop.core.keyset import paginate_keyset
 from ocop.producers.models import Producer, ProducerMember
 
 from . import services
@@ -32,14 +32,18 @@ _HISTORY_LABELS = {
 }
 
 
+# The product list's order; the index products_product_name serves it.
+PRODUCT_ORDERING = ["folded_name", "id"]
+
+
 def product_list(request):
     form = ProductFilterForm(request.GET, user=request.user)
     form.is_valid()
     products = Product.objects.visible_to(request.user).with_list_data().filtered(**form.filters())
     context = {
         "form": form,
-        "page": paginate(request, products),
-        "query": query_without_page(request),
+        # By name, served by the index products_product_name.
+        "page": paginate_keyset(request, products, PRODUCT_ORDERING),
         "can_create": Producer.objects.editable_by(request.user).exists(),
     }
     if request.headers.get("HX-Target") == "results":

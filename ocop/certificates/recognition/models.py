@@ -536,6 +536,10 @@ class Certificate(TimeStampedModel):
                 name="%(app_label)s_%(class)s_current_not_revoked_or_superseded",
             ),
         ]
+        indexes = [
+            # The back-office list's order (newest first), read by keyset pages.
+            models.Index(fields=["-issued_on", "-id"], name="certificates_cert_issued"),
+        ]
 
     def __str__(self):
         return self.number

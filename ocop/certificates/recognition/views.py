@@ -35,6 +35,7 @@ from ocop.core.deadlines import certificate_valid_through
 from ocop.core.forms import add_service_error
 from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
+from ocop.core.keyset import paginate_keyset
 from ocop.core.models import AuditEvent
 from ocop.core.pagination import paginate, query_without_page
 from ocop.core.text import normalize
@@ -383,6 +384,10 @@ def _already_discarded(request):
 # --------------------------------------------------------------------------------------
 
 
+# The certificate list's order, newest first; the index certificates_certificate_issued serves it.
+CERTIFICATE_ORDERING = ["-issued_on", "-id"]
+
+
 @require_GET
 def certificate_list(request):
     """The certificates of the office's territory, with their status today."""
@@ -393,17 +398,17 @@ def certificate_list(request):
     certificates = filters.filter(
         Certificate.objects.visible_to(request.user)
         .with_list_data()
-        .select_related("product__producer__province")
-        .order_by("-issued_on", "-id"),
+        .select_related("product__producer__province"),
         today=today,
     )
-    page = paginate(request, certificates)
+    # Newest first, served by the index on (issued_on, id) read backwards; the status comes
+    # from the row's own columns and the pending re-rating annotated in the same query.
+    page = paginate_keyset(request, certificates, CERTIFICATE_ORDERING)
     rows = [_status_row(certificate, today) for certificate in page.object_list]
     context = {
         "filters": filters,
         "page": page,
         "rows": rows,
-        "query": query_without_page(request),
         "today": today,
         "is_national": scope.is_national,
         "is_htmx": is_htmx(request),

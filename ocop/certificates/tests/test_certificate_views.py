@@ -156,12 +156,23 @@ class CertificateListTests(Cast):
                 issued_on=datetime.date(2019, 1, 1) + datetime.timedelta(days=index),
             )
         self.login(self.officer)
-        # 1 session, 2 user, 3 memberships (official scope), 4 the count, 5 the page of
-        # certificates with product, producer, province and decision, and whether a
-        # re-rating is pending (a subquery). Statuses are computed without a query.
-        with self.assertNumQueries(5):
-            response = self.client.get(url("certificate_list"), {"q": product.name})
-        self.assertEqual(len(response.context["rows"]), min(count, 25))
+        first = self.client.get(url("certificate_list"), {"q": product.name})
+        # The first page, the last, and the page after the first (a keyset cursor).
+        for query in (
+            f"q={product.name}",
+            f"q={product.name}&page=last",
+            first.context["page"].next_query,
+        ):
+            if not query:
+                continue
+            with self.subTest(query=query[:40]):
+                # 1 session, 2 user, 3 memberships (official scope), 4 the page of
+                # certificates with product, producer, province and decision, and whether a
+                # re-rating is pending (a subquery), 5 the count. Statuses are computed
+                # without a query.
+                with self.assertNumQueries(5):
+                    response = self.client.get(f"{url('certificate_list')}?{query}")
+                self.assertEqual(len(response.context["rows"]), min(count, 25))
 
     def test_list_with_5_certificates(self):
         self.assert_list_queries(5)

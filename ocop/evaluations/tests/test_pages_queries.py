@@ -81,15 +81,20 @@ class ListQueryCountTests(TestCase):
     def assert_dossier_list(self, count):
         for _ in range(count):
             dossier_row()
-        # 1 session, 2 user, 3 the user's memberships (official scope), 4 count of the visible
-        # dossiers, 5 does the user have products to file a dossier for, 6 the communes of the
-        # filter, 7 the page of dossiers with product, producer, province, commune, rubric.
-        response = self.get(self.cast.province_officer, url("dossier_list"), 7)
-        self.assertEqual(len(response.context["page"].object_list), min(count, 25))
-        # The commune's inbox: the same without the communes of the filter (one commune).
-        # 1 session, 2 user, 3 memberships, 4 count, 5 products to file for, 6 the page.
-        response = self.get(self.cast.commune_officer, url("dossier_list") + "?waiting=on", 6)
-        self.assertEqual(len(response.context["page"].object_list), min(count, 25))
+        # The first page and the last (newest first).
+        for query in ("", "?page=last"):
+            # 1 session, 2 user, 3 the user's memberships (official scope), 4 the page of
+            # dossiers with product, producer, province, commune, rubric, 5 count of the
+            # visible dossiers, 6 does the user have products to file a dossier for, 7 the
+            # communes of the filter.
+            response = self.get(self.cast.province_officer, url("dossier_list") + query, 7)
+            self.assertEqual(len(response.context["page"].object_list), min(count, 25))
+        # The commune's inbox (by deadline, first and last page): the same without the
+        # communes of the filter (one commune).
+        for query in ("?waiting=on", "?waiting=on&page=last"):
+            # 1 session, 2 user, 3 memberships, 4 the page, 5 count, 6 products to file for.
+            response = self.get(self.cast.commune_officer, url("dossier_list") + query, 6)
+            self.assertEqual(len(response.context["page"].object_list), min(count, 25))
 
     def test_dossier_list_with_5_dossiers(self):
         self.assert_dossier_list(5)

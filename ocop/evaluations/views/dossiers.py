@@ -7,7 +7,7 @@ form (Mẫu 01), the documents, submission and withdrawal.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
 from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
-from ocop.core.pagination import paginate, query_without_page
+from ocop.core.keyset import paginate_keyset
 from ocop.producers.models import Producer, ProducerDocument
 from ocop.products.models import Product
 from ocop.rubric.engine import AnswerError, score_sheet
@@ -126,12 +126,15 @@ def dossier_list(request):
     member's rounds. "Waiting for me" is the user's inbox (the commune's, with deadlines)."""
     filters = DossierFilterForm(request.GET, user=request.user)
     dossiers = filters.filter(Dossier.objects.visible_to(request.user).with_list_data())
+    # Newest first (the index evaluations_dossier_created); the inbox by deadline, those
+    # without one last. The overdue marks are read from the row's own columns.
     if filters.cleaned_data.get("waiting"):
-        dossiers = dossiers.order_by(F("commune_deadline").asc(nulls_last=True), "created_at", "id")
+        ordering = ["commune_deadline", "created_at", "id"]
+    else:
+        ordering = ["-created_at", "-id"]
     context = {
         "filters": filters,
-        "page": paginate(request, dossiers),
-        "query": query_without_page(request),
+        "page": paginate_keyset(request, dossiers, ordering),
         "can_create": member_products(request.user).exists(),
         "is_office": filters.is_official
         and bool(

@@ -31,12 +31,16 @@ class ProducerListQueryTests(TestCase):
     def assert_list_queries(self, count):
         make_producers(count)
         self.client.force_login(self.province_office)
-        # 1 session, 2 user, 3 the user's memberships (official scope), 4 count of the producers,
-        # 5 the communes of the commune filter (rendered before the results),
-        # 6 the page of producers with commune, province and product count
-        with self.assertNumQueries(6):
-            response = self.client.get(reverse("producers:producer_list"), {"q": "htx"})
-        assert len(response.context["page"].object_list) == min(count, 25)
+        # The first page and the last.
+        for page in ("1", "last"):
+            # 1 session, 2 user, 3 the user's memberships (official scope), 4 the page of
+            # producers with commune, province and product count (a subquery per row), 5 count
+            # of the producers, 6 the communes of the commune filter
+            with self.subTest(page=page), self.assertNumQueries(6):
+                response = self.client.get(
+                    reverse("producers:producer_list"), {"q": "htx", "page": page}
+                )
+            assert len(response.context["page"].object_list) == min(count, 25)
 
     def test_list_with_5_producers(self):
         self.assert_list_queries(5)
@@ -47,14 +51,16 @@ class ProducerListQueryTests(TestCase):
     def assert_national_list_queries(self, count):
         make_producers(count)
         self.client.force_login(self.central)
-        # 1 session, 2 user, 3 memberships, 4 the chosen province (validation), 5 the chosen
-        # commune (validation), 6 count, 7 the provinces of the filter, 8 the communes of the
-        # chosen province, 9 the page of producers
-        with self.assertNumQueries(9):
-            response = self.client.get(
-                reverse("producers:producer_list"), {"province": "11", "commune": MUONG_ANG}
-            )
-        assert len(response.context["page"].object_list) == min(count // 2, 25)
+        for page in ("1", "last"):
+            # 1 session, 2 user, 3 memberships, 4 the chosen province (validation), 5 the chosen
+            # commune (validation), 6 the page of producers, 7 count, 8 the provinces of the
+            # filter, 9 the communes of the chosen province
+            with self.subTest(page=page), self.assertNumQueries(9):
+                response = self.client.get(
+                    reverse("producers:producer_list"),
+                    {"province": "11", "commune": MUONG_ANG, "page": page},
+                )
+            assert len(response.context["page"].object_list) == min(count // 2, 25)
 
     def test_national_list_with_5_producers_filtered_by_province_and_commune(self):
         self.assert_national_list_queries(5)

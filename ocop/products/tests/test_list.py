@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs
+
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -116,8 +118,12 @@ class ProductListFilterTests(TestCase):
         response = self.get(q="mat ong", scoring_set=11)
         page = response.context["page"]
         assert len(page.object_list) == 25
-        assert page.paginator.count == 30
-        assert 'href="?q=mat+ong&amp;scoring_set=11&amp;page=2"' in response.text
+        assert page.count == 30
+        assert page.next_query.startswith("q=mat+ong&scoring_set=11&cursor=")
+        assert f'href="?{page.next_query.replace("&", "&amp;")}"' in response.text
+        response = self.client.get(f"{URL}?{page.next_query}")
+        assert len(response.context["page"].object_list) == 5
+        # A link from before keyset pages still reaches the same rows.
         response = self.get(q="mat ong", scoring_set=11, page=2)
         assert len(response.context["page"].object_list) == 5
 
@@ -147,15 +153,16 @@ class ProductListQueryCountTests(TestCase):
     def assert_list_queries(self, count):
         ProductFactory.create_batch(count, producer__commune=commune(MUONG_ANG))
         self.client.force_login(self.officer)
-        # 1 session, 2 user, 3 the user's memberships (official scope), 4 scoring sets with
-        # their groups and sectors (filter choices), 5 communes of the province (filter
-        # choices), 6 visible producers (filter choices), 7 count of matching products,
-        # 8 whether the user may add products, 9 the page of products with producer,
-        # province, commune and scoring set.
-        with self.assertNumQueries(9):
-            response = self.client.get(URL)
-        assert response.status_code == 200
-        assert len(response.context["page"].object_list) == min(count, 25)
+        for page in ("1", "last"):
+            # 1 session, 2 user, 3 the user's memberships (official scope), 4 scoring sets with
+            # their groups and sectors (filter choices), 5 communes of the province (filter
+            # choices), 6 visible producers (filter choices), 7 the page of products with
+            # producer, province, commune and scoring set, 8 count of matching products,
+            # 9 whether the user may add products.
+            with self.subTest(page=page), self.assertNumQueries(9):
+                response = self.client.get(URL, {"page": page})
+            assert response.status_code == 200
+            assert len(response.context["page"].object_list) == min(count, 25)
 
     def test_list_with_5_products(self):
         self.assert_list_queries(5)
@@ -185,3 +192,16 @@ class BadInputTests(TestCase):
         )
         assert response.status_code == 200
         assert names(response) == [self.product.name]
+
+    def test_a_tampered_or_foreign_cursor_shows_the_first_page(self):
+        ProductFactory.create_batch(30, producer=self.product.producer, name="Mật ong bạc hà")
+        self.client.force_login(self.central)
+        first = self.client.get(URL).context["page"]
+        cursor = parse_qs(first.next_query)["cursor"][0]
+        for bad in (cursor[:-2] + "xx", cursor + "0", "abc", "\x00", "é" * 300):
+            with self.subTest(cursor=bad[:20]):
+                response = self.client.get(URL, {"cursor": bad})
+                assert response.status_code == 200
+                page = response.context["page"]
+                assert not page.has_previous
+                assert page.object_list == first.object_list
