@@ -130,7 +130,8 @@ def worker(args):
 
     from ocop.accounts.models import Membership, User
     from ocop.certificates.models import Certificate
-    from ocop.market.catalogue import filter_catalogue, listed_products
+    from ocop.market import listing
+    from ocop.market.catalogue import listed_products
     from ocop.rubric.engine import load_sheet, score_council
     from ocop.stats.models import CertificateFact
 
@@ -152,7 +153,7 @@ def worker(args):
     today = timezone.localdate()
     certificate = Certificate.objects.filter(is_current=True).order_by("pk").first()
     province = busiest("province_id")
-    hits = filter_catalogue(listed_products(today), {"q": SEARCH_TERM}).count()
+    hits = listing.filter_listings(listing.listed_on(today), {"q": SEARCH_TERM}).count()
     pages = []
 
     def add(name, client, url, note=""):
