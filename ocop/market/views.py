@@ -204,19 +204,27 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
     certificate, certificates = _certificate_on_show(product, today)  # query: its certificates
     is_listed = certificate.public_status in VALID_STATUSES
     photos = list(product.photos.order_by("position", "id"))  # query: its photos
-    nearest = (
-        listing.listed_on(today)
-        .filter(Q(scoring_set_id=product.scoring_set_id) | Q(producer_id=product.producer_id))
-        .exclude(product_id=product.pk)
-        .order_by("-star", "name_key", "product_id")
-        .values("product_id")[:RELATED_COUNT]
-    )  # the first listings of the same set or producer, read down the star index
+
+    def nearest(**same):
+        """The first listings of the same set, or of the same producer, down the star index
+        (two seeks of at most RELATED_COUNT rows; an OR of both would sort the whole set)."""
+        return (
+            listing.listed_on(today)
+            .filter(**same)
+            .exclude(product_id=product.pk)
+            .order_by("-star", "name_key", "product_id")
+            .values("product_id")[:RELATED_COUNT]
+        )
+
     related = list(
         with_card_data(
             listed_products(today)
-            .filter(pk__in=nearest)
+            .filter(
+                Q(pk__in=nearest(scoring_set_id=product.scoring_set_id))
+                | Q(pk__in=nearest(producer_id=product.producer_id))
+            )
             .order_by("-ocop_star", "folded_name", "pk")
-        )
+        )[:RELATED_COUNT]
     )  # queries: related listed products, their photos
     channels = list(
         product.sales_channels.active().select_related("province", "commune")
