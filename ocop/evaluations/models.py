@@ -402,6 +402,12 @@ class Dossier(TimeStampedModel):
             models.Index(fields=["-created_at", "-id"], name="evaluations_dossier_created"),
             # Counts the filed dossiers (and a member's own) without reading the wide rows.
             models.Index(fields=["submitted_at", "producer"], name="evaluations_dossier_filed"),
+            # The late re-ratings that keep certificates valid past expiry (art. 12(3)): a few
+            # rows that every validity test asks for, found without reading every dossier.
+            models.Index(
+                fields=["is_late_re_rating", "kind", "product"],
+                name="evaluations_dossier_late",
+            ),
         ]
 
     def __str__(self):

@@ -442,7 +442,8 @@ def _year_table(rows, years) -> Table:
 
 
 def _listed(chosen, order, *related, extra=()):
-    """The facts whose ids ``chosen`` (a sliced, ordered subquery) selects, with the names of
+    """The facts whose ids ``chosen`` (a sliced, ordered subquery, or a list) selects, with the
+    names of
     ``related``: the database picks the few rows on the summary table alone, then joins them
     (joining first made it join every row of the period before sorting)."""
     return (
@@ -475,17 +476,38 @@ def _valid_at(row, day: datetime.date, grace: datetime.timedelta) -> bool:
 def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
     horizon = day + datetime.timedelta(days=EXPIRY_HORIZON_DAYS)
     order = ("valid_until", "certificate_id")
-    # The lower bound follows from valid_q (the grace period is the earliest a valid
-    # certificate can end); it keeps the walk on the valid_until index to a year's certificates
-    # instead of every certificate since the first.
+    # Two short walks instead of one over the last 180 days' expired certificates: those kept
+    # valid past their expiry by a late re-rating (found from the few pending re-ratings'
+    # products), and those valid from ``day`` on (the valid_until index read from ``day``).
     since = day - datetime.timedelta(days=grace_days())
-    first = (
+    extended = (
         scope.facts()
-        .filter(valid_q(day), valid_until__gte=since, valid_until__lte=horizon)
+        .filter(
+            valid_q(day),
+            product_id__in=pending_re_rating_products(),
+            valid_until__gte=since,
+            valid_until__lt=day,
+        )
         .order_by(*order)
         .values("certificate_id")[:LIST_LIMIT]
     )
-    facts = _listed(first, order, "product", "producer", "province", "commune")
+    still_valid = (
+        scope.facts()
+        .filter(valid_q(day), valid_until__gte=day, valid_until__lte=horizon)
+        .order_by(*order)
+        .values("certificate_id")[:LIST_LIMIT]
+    )
+    # Read as two short lists of ids (an OR of both in one query made the database scan the
+    # whole table instead of seeking twice).
+    chosen = [*extended, *still_valid]
+    facts = _listed(
+        [row["certificate_id"] for row in chosen],
+        order,
+        "product",
+        "producer",
+        "province",
+        "commune",
+    )[:LIST_LIMIT]
     return Table(
         "expiring",
         _("Certificates expiring in the next 180 days"),
