@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from django.core import signing
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
 
 from ocop.certificates.models import Certificate, grace_days
 from ocop.evaluations.models import Dossier
@@ -60,7 +61,10 @@ LISTING_FIELDS = (
 
 def computed_listings(product_ids) -> dict[int, Listing]:
     """The listing rows ``product_ids`` should have, from the certificates, products,
-    producers and re-ratings as they are now (three queries per chunk of products)."""
+    producers and re-ratings as they are now (three queries per chunk of products). A product
+    whose listing ended before today gets none: the catalogue only asks about today and later
+    days, and such rows would only lengthen every walk of the indexes (a late re-rating filed
+    afterwards saves its dossier, which brings the row back)."""
     ids = sorted(set(product_ids))
     certificates = {
         row["product_id"]: row
@@ -86,15 +90,19 @@ def computed_listings(product_ids) -> dict[int, Listing]:
         "producer__province_id",
         "producer__commune_id",
     )
+    today = timezone.localdate()
     rows = {}
     for product in products:
         certificate = certificates[product["pk"]]
         valid_until = certificate["valid_until"]
+        listed_until = valid_until + grace if product["pk"] in extended else valid_until
+        if listed_until < today:
+            continue  # listed on no day from today on: no row (see _prune)
         rows[product["pk"]] = Listing(
             product_id=product["pk"],
             star=certificate["star"],
             certified_on=certificate["issued_on"],
-            listed_until=valid_until + grace if product["pk"] in extended else valid_until,
+            listed_until=listed_until,
             province_id=product["producer__province_id"],
             commune_id=product["producer__commune_id"],
             sector_id=product["scoring_set__group__sector_id"],
@@ -200,6 +208,7 @@ def build_summary(day: datetime.date) -> None:
     with transaction.atomic():
         ListingDay.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
         ListingCount.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
+        _prune(day)
         ListingCount.objects.filter(day=day).delete()
         counts = (
             listed_on(day)
@@ -223,6 +232,13 @@ def build_summary(day: datetime.date) -> None:
         ListingDay.objects.bulk_create([ListingDay(day=day)], ignore_conflicts=True)
 
 
+def _prune(day: datetime.date) -> int:
+    """Delete the rows whose listing ended before ``day`` (expired by date, nothing pending):
+    done with each day's first summary, so the indexes hold the listed products only."""
+    deleted, _ = Listing.objects.filter(listed_until__lt=day).delete()
+    return deleted
+
+
 @dataclasses.dataclass
 class Reconciliation:
     missing: list
@@ -238,12 +254,19 @@ def reconcile_listings(*, repair: bool = True) -> Reconciliation:
     """Compare every listing row with a recomputation from its source; with ``repair``, fix
     the rows and rebuild the stored summaries. Returns the product ids that differed."""
     report = Reconciliation(missing=[], extra=[], different=[])
+    if repair:
+        _prune(timezone.localdate())  # ended by date: not a difference, only not pruned yet
     certified = Certificate.objects.filter(is_current=True).values_list("product_id", flat=True)
     ids = sorted(set(certified) | set(Listing.objects.values_list("product_id", flat=True)))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         wanted = computed_listings(chunk)
-        stored = {row.product_id: row for row in Listing.objects.filter(product_id__in=chunk)}
+        stored = {
+            row.product_id: row
+            for row in Listing.objects.filter(
+                product_id__in=chunk, listed_until__gte=timezone.localdate()
+            )
+        }
         report.missing += [pk for pk in wanted if pk not in stored]
         report.extra += [pk for pk in stored if pk not in wanted]
         report.different += [
@@ -469,6 +492,9 @@ def catalogue_page(queryset, *, sort: str, count: int, per_page: int, params) ->
     ``page=N`` (old links; read by offset on the narrow listing index). Anything else, or a
     cursor that does not read, is the first page."""
     order = ORDERS[sort]
+    if sort == "newest":
+        # States the condition of the partial index market_listing_newest (always true).
+        queryset = queryset.filter(star__gte=3)
     ordered = queryset.order_by(*_order_by(order))
     num_pages = max(1, -(-count // per_page))
     cursor = read_cursor(params.get("cursor", ""), sort) if params.get("cursor") else None

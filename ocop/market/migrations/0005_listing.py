@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'catalogue listing',
                 'verbose_name_plural': 'catalogue listings',
-                'indexes': [models.Index(fields=['-star', 'name_key', 'product'], name='market_listing_by_star'), models.Index(fields=['name_key', 'product'], name='market_listing_by_name'), models.Index(fields=['-certified_on', 'name_key', 'product'], name='market_listing_newest'), models.Index(condition=models.Q(('star__gte', 4)), fields=['-star', '-certified_on', 'product'], name='market_listing_featured'), models.Index(fields=['producer', '-star', 'name_key'], name='market_listing_producer'), models.Index(fields=['province', '-star', 'name_key', 'product'], name='market_listing_province'), models.Index(fields=['scoring_set', '-star', 'name_key', 'product'], name='market_listing_set')],
+                'indexes': [models.Index(fields=['-star', 'name_key', 'product'], name='market_listing_by_star'), models.Index(fields=['name_key', 'product'], name='market_listing_by_name'), models.Index(condition=models.Q(('star__gte', 3)), fields=['-certified_on', 'name_key', 'product'], name='market_listing_newest'), models.Index(condition=models.Q(('star__gte', 4)), fields=['-star', '-certified_on', 'product'], name='market_listing_featured'), models.Index(fields=['producer', '-star', 'name_key'], name='market_listing_producer'), models.Index(fields=['province', '-star', 'name_key', 'product'], name='market_listing_province'), models.Index(fields=['scoring_set', '-star', 'name_key', 'product'], name='market_listing_set')],
             },
         ),
         migrations.CreateModel(

@@ -129,6 +129,23 @@ class ListingFollowsItsSourcesTests(TestCase):
             self.assertEqual(self.row(product).kind, ProducerKind.ENTERPRISE)
         self.assert_in_step()
 
+    def test_a_listing_ended_by_date_is_pruned_with_the_next_days_summary(self):
+        until = self.row(self.tea).listed_until
+        with time_machine.travel(until + days(1), tick=False):
+            self.assertEqual(listing.reconcile_listings(repair=False).differences, 0)
+            listing.summary_built(until + days(1))
+            self.assertFalse(Listing.objects.filter(product=self.tea).exists())
+            self.assertEqual(listing.reconcile_listings(repair=False).differences, 0)
+            # A late re-rating filed now brings it back for the 180 days of art. 12(3).
+            dossier_row(
+                self.tea,
+                kind=Dossier.Kind.RE_RATING,
+                status=Dossier.Status.SUBMITTED,
+                submitted_at=NOW,
+                is_late_re_rating=True,
+            )
+            self.assertEqual(self.row(self.tea).listed_until, until + days(180))
+
     def test_reconcile_repairs_a_row_written_behind_its_back(self):
         Listing.objects.filter(product=self.tea).update(star=5)
         Listing.objects.filter(product=self.coffee).delete()
