@@ -340,11 +340,7 @@ class SalesChannel(TimeStampedModel):
         verbose_name = _("sales channel")
         verbose_name_plural = _("sales channels")
         ordering = ["kind", "name", "id"]
-        indexes = [
-            models.Index(fields=["product", "is_active"], name="market_channel_product"),
-            # The dashboards count active channels by kind from this narrow index alone.
-            models.Index(fields=["is_active", "kind"], name="market_channel_kind"),
-        ]
+        indexes = [models.Index(fields=["product", "is_active"], name="market_channel_product")]
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
