@@ -24,6 +24,9 @@ What keeps it safe:
 - Rows are counted as they are read, and reading stops once the limit is passed. Empty rows
   and cells count towards a budget of cells (``settings.IMPORT_MAX_CELLS``), so that a file
   of millions of them is refused in seconds rather than read for a minute.
+
+One module, though long: it is one reader with one rule (refuse before reading), and its
+XLSX, XLS and CSV paths share the limits, the cell checks and the messages.
 """
 
 from __future__ import annotations

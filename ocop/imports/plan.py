@@ -10,7 +10,10 @@ Rows are planned in order, so that two rows of one new producer create it once.
 
 :func:`make_plan` returns a :class:`Plan`; ``ocop.imports.commit`` writes it. The plan is
 made again inside the commit's transaction, so that what is written is what the database holds
-then, not what it held at the preview."""
+then, not what it held at the preview.
+
+One module, though long: the planner reads a row field by field in order, and each field's
+check needs the state the earlier ones left (placement, producer, product, decision)."""
 
 import datetime
 import re

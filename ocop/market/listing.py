@@ -27,11 +27,13 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
-from ocop.certificates.models import Certificate, grace_days
+from ocop.certificates.models import Certificate
+from ocop.core.deadlines import certificate_valid_through
 from ocop.evaluations.models import Dossier
 from ocop.products.models import Product
 
 from . import search
+from .catalogue import with_card_data
 from .models import Listing, ListingCount, ListingDay
 
 CHUNK = 500
@@ -77,7 +79,6 @@ def computed_listings(product_ids) -> dict[int, Listing]:
         .filter(product_id__in=list(certificates))
         .values_list("product_id", flat=True)
     )
-    grace = datetime.timedelta(days=grace_days())
     products = Product.objects.filter(pk__in=list(certificates)).values(
         "pk",
         "folded_name",
@@ -95,7 +96,9 @@ def computed_listings(product_ids) -> dict[int, Listing]:
     for product in products:
         certificate = certificates[product["pk"]]
         valid_until = certificate["valid_until"]
-        listed_until = valid_until + grace if product["pk"] in extended else valid_until
+        listed_until = certificate_valid_through(
+            valid_until, re_rating_filed=product["pk"] in extended
+        )
         if listed_until < today:
             continue  # listed on no day from today on: no row (see _prune)
         rows[product["pk"]] = Listing(
@@ -530,8 +533,6 @@ def catalogue_page(queryset, *, sort: str, count: int, per_page: int, params) ->
 def products_of(rows):
     """The products of listing ``rows``, in their order, with ``ocop_star`` and
     ``certified_on`` set and the card's data loaded (two queries)."""
-    from .catalogue import with_card_data
-
     by_id = {
         product.pk: product
         for product in with_card_data(

@@ -15,7 +15,9 @@ commune fits, today's communes are tried, so an address already written with tod
 resolves too.
 
 Everything is read from our own tables (indexed `folded_name` columns); this module never
-imports the vietnam-provinces package and never raises on arbitrary input."""
+imports the vietnam-provinces package and never raises on arbitrary input.
+
+One module: the resolver and the preloaded units it reads are one algorithm."""
 
 import re
 from dataclasses import dataclass, field

@@ -3,7 +3,10 @@
 Every figure is a :class:`Table` (title, columns, rows, optional chart) so that the page, its
 XLSX and CSV exports and the open-data files show the same numbers. Each table costs one
 GROUP BY query (a few cost none: they are derived from another table's rows), whatever the
-amount of data."""
+amount of data.
+
+One module, though long: every dashboard table is built here from the same scopes and summary
+rows, so that the page, its exports and the open data cannot disagree."""
 
 import datetime
 from collections import defaultdict

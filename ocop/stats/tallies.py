@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Q, Sum
 
-from ocop.certificates.models import grace_days
+from ocop.core.deadlines import certificate_valid_through
 
 from .models import Tally
 
@@ -48,8 +48,8 @@ def anchor(day: datetime.date) -> datetime.date:
 def validity(fact) -> tuple[datetime.date, datetime.date]:
     """The days on which ``fact`` (a dict of the fact's fields) counts: [first, end) — the same
     rule as :func:`~ocop.stats.models.valid_q`, with the grace period when ``is_extended``."""
-    extra = datetime.timedelta(days=grace_days()) if fact["is_extended"] else datetime.timedelta()
-    ends = [fact["valid_until"] + ONE_DAY + extra]
+    last = certificate_valid_through(fact["valid_until"], re_rating_filed=fact["is_extended"])
+    ends = [last + ONE_DAY]
     ends += [fact[name] for name in ("revoked_on", "superseded_on") if fact[name] is not None]
     return fact["issued_on"], min(ends)
 

@@ -16,7 +16,10 @@ search entries of every product (bulk-created, the same text as ``ocop.market.se
 writes), buyers' inquiries (about one for four products), sales channels (about two for three
 products) and trade events (a few per province and year, and national fairs) with their
 participants. Channels and events carry ``is_sample``; inquiries, which have no such flag, are
-marked by their buyer's name and ``example.invalid`` address."""
+marked by their buyer's name and ``example.invalid`` address.
+
+One module, though long: the generator is one pass over the chain (producers to certificates
+and the market), each step using the rows of the steps before."""
 
 import base64
 import datetime
