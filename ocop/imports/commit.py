@@ -16,7 +16,7 @@ from ocop.certificates.recognition.models import Certificate, DecisionItem, Reco
 from ocop.certificates.recognition.services import certificate_number
 from ocop.core.audit import record_events
 from ocop.core.bulk import insert_rows
-from ocop.evaluations.services.transitional import close_recognised
+from ocop.evaluations.services.transitional import close_recognised_by_decisions
 from ocop.producers.models import Producer
 from ocop.products.models import Product
 
@@ -73,13 +73,13 @@ class _Writer:
         record_events(events)
 
     def finish(self):
-        for decision, product_ids in self.certified.items():
-            close_recognised(
-                product_ids,
-                actor=self.actor,
-                decision_number=decision.number,
-                decided_on=decision.decided_on,
-            )
+        close_recognised_by_decisions(
+            [
+                (decision.number, decision.decided_on, product_ids)
+                for decision, product_ids in self.certified.items()
+            ],
+            actor=self.actor,
+        )
         return sorted(self.changed_products), sorted(self.updated_producers)
 
     # Producers and products ------------------------------------------------------------

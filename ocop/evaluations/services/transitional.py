@@ -133,21 +133,48 @@ def close_recognised(product_ids, *, actor, decision_number, decided_on) -> int:
     """Called by the certificates app when it records a historical decision recognising these
     products: their dossiers from before 22 May 2026 are closed as recognised. Returns how
     many. (Run inside the caller's transaction.)"""
-    closed = 0
-    pending = TransitionalDossier.objects.select_for_update().filter(
-        product_id__in=list(product_ids), status=T.PENDING, filed_on__lte=decided_on
+    return close_recognised_by_decisions(
+        [(decision_number, decided_on, product_ids)], actor=actor
     )
-    for dossier in pending:
-        dossier.decision_number = decision_number
-        _close(
-            dossier,
-            actor=actor,
-            status=T.RECOGNISED,
-            note=dossier.note,
-            closed_on=decided_on,
-            extra=["decision_number"],
+
+
+def close_recognised_by_decisions(decisions, *, actor) -> int:
+    """:func:`close_recognised` for several decisions at once (an import records thousands):
+    ``decisions`` is a list of ``(decision_number, decided_on, product_ids)``. A pending
+    dossier is closed by the first decision, in the list's order, that recognises its product
+    on or after the day it was filed. One query per 500 products, whatever the number of
+    decisions."""
+    by_product = {}
+    for number, decided_on, product_ids in decisions:
+        for product_id in product_ids:
+            by_product.setdefault(product_id, []).append((number, decided_on))
+    ids = sorted(by_product)
+    closed = 0
+    for start in range(0, len(ids), 500):
+        pending = TransitionalDossier.objects.select_for_update().filter(
+            product_id__in=ids[start : start + 500], status=T.PENDING
         )
-        closed += 1
+        for dossier in pending.order_by("pk"):
+            chosen = next(
+                (
+                    (number, decided_on)
+                    for number, decided_on in by_product[dossier.product_id]
+                    if dossier.filed_on <= decided_on
+                ),
+                None,
+            )
+            if chosen is None:
+                continue
+            dossier.decision_number = chosen[0]
+            _close(
+                dossier,
+                actor=actor,
+                status=T.RECOGNISED,
+                note=dossier.note,
+                closed_on=chosen[1],
+                extra=["decision_number"],
+            )
+            closed += 1
     return closed
 
 
