@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models import F, Q, Sum, Value
 from django.utils import timezone
 
 from ocop.certificates.models import Certificate
@@ -37,6 +37,13 @@ from .catalogue import with_card_data
 from .models import Listing, ListingCount, ListingDay
 
 CHUNK = 500
+#: A search counts the listings it finds up to this many; above, the page says "more than".
+SEARCH_COUNT_CAP = 1000
+#: A ranking tier of a search is read by walking the star order (the rows after a page's
+#: boundary, in ``market_listing_by_star``, kept when they are in the tier) rather than by
+#: sorting its matches, when it is large: when its size squared exceeds this many times the
+#: listings (a walk reads about page × listings ÷ size rows; a sort reads size rows).
+WALK_FACTOR = 16
 #: Above this many changed groups, a refresh drops the stored days' summaries (rebuilt by the
 #: next request) instead of recounting group by group.
 RECOUNT_LIMIT = 40
@@ -312,7 +319,7 @@ LISTING_FILTERS = {
 }
 
 
-def filter_listings(queryset, filters: dict):
+def filter_listings(queryset, filters: dict, *, search_terms=True):
     """Apply the cleaned catalogue filters (:class:`~ocop.market.forms.CatalogueForm`); a
     search narrows to the matching products (:func:`ranked` then orders them)."""
     for key, column in LISTING_FILTERS.items():
@@ -322,7 +329,7 @@ def filter_listings(queryset, filters: dict):
         queryset = queryset.alias(
             _season=F("available_months").bitand(1 << (filters["month"] - 1))
         ).filter(_season__gt=0)
-    if filters.get("q"):
+    if filters.get("q") and search_terms:
         terms, _exact = search.query_terms(filters["q"])
         if not terms:
             return queryset.none()
@@ -336,23 +343,16 @@ def ranked(queryset, text):
     terms, exact = search.query_terms(text)
     if not terms:
         return queryset.annotate(search_rank=Value(2))
-    return queryset.annotate(
-        search_rank=Case(
-            When(product__search_entry__exact_text__contains=exact, then=Value(0)),
-            When(
-                product__search_entry__product_words__contains=" " + " ".join(terms),
-                then=Value(1),
-            ),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    )
+    return queryset.annotate(search_rank=search.rank(terms, exact, "product_id"))
 
 
 def count_listed(day: datetime.date, filters: dict, queryset) -> int:
     """How many listings ``filters`` select on ``day``: added up from the summary when every
-    filter is one it holds, else counted on ``queryset`` (already narrowed by the filters)."""
+    filter is one it holds, else counted on ``queryset`` (already narrowed by the filters); a
+    search counts up to ``SEARCH_COUNT_CAP + 1`` (more than the cap reads "more than")."""
     used = {key for key, value in filters.items() if value and key != "sort"}
+    if "q" in used:  # counted up to the cap: a common word must not count every match
+        return queryset[: SEARCH_COUNT_CAP + 1].count()
     if not used <= set(SUMMARY_FILTERS):
         return queryset.count()
     narrowed = {SUMMARY_FILTERS[key]: filters[key] for key in used}
@@ -461,10 +461,11 @@ def read_cursor(text: str, sort: str):
 
 @dataclasses.dataclass
 class CataloguePage:
-    """One page of listings; ``rows`` are :class:`Listing` objects in the page's order."""
+    """One page of listings; ``rows`` are :class:`Listing` objects in the page's order.
+    ``number`` is ``None`` for the last page of a search counted only up to its cap."""
 
     rows: list
-    number: int
+    number: int | None
     count: int
     per_page: int
     sort: str
@@ -472,7 +473,18 @@ class CataloguePage:
     has_next: bool
 
     @property
-    def num_pages(self) -> int:
+    def counted_all(self) -> bool:
+        """False when a search found more than it counts (``count`` is then the cap + 1)."""
+        return self.count <= SEARCH_COUNT_CAP or self.sort != "relevance"
+
+    @property
+    def count_floor(self) -> int:
+        return SEARCH_COUNT_CAP
+
+    @property
+    def num_pages(self) -> int | None:
+        if not self.counted_all:
+            return None
         return max(1, -(-self.count // self.per_page))
 
     def has_other_pages(self) -> bool:
@@ -480,54 +492,190 @@ class CataloguePage:
 
     def cursor_after(self) -> str:
         return sign_cursor(
-            self.number, _key(self.rows[-1], ORDERS[self.sort]), backwards=False, sort=self.sort
+            self.number or 0,
+            _key(self.rows[-1], ORDERS[self.sort]),
+            backwards=False,
+            sort=self.sort,
         )
 
     def cursor_before(self) -> str:
         return sign_cursor(
-            self.number, _key(self.rows[0], ORDERS[self.sort]), backwards=True, sort=self.sort
+            self.number or 0,
+            _key(self.rows[0], ORDERS[self.sort]),
+            backwards=True,
+            sort=self.sort,
         )
 
 
-def catalogue_page(queryset, *, sort: str, count: int, per_page: int, params) -> CataloguePage:
+def _plain_reader(queryset, order):
+    """Read ``limit`` rows after ``key`` (or from the start), in ``order`` or reversed."""
+
+    def read(key, *, reverse=False, limit, offset=0):
+        rows = queryset if key is None else queryset.filter(_after(order, key, reverse=reverse))
+        return list(rows.order_by(*_order_by(order, reverse=reverse))[offset : offset + limit])
+
+    return read
+
+
+@dataclasses.dataclass
+class Tiers:
+    """A search's ranking tiers (the query as typed, the product's own name, the rest), each a
+    filter of the listings, with the index's estimate of each one's size (``None`` when the
+    database cannot estimate cheaply), about how many listings there are, and the search's
+    count (up to the cap) when it came with the estimates."""
+
+    conditions: list
+    sizes: tuple | None
+    listings: int
+    walkable: bool  # no other filter: the star order's index serves each tier
+    count: int | None = None
+
+
+def search_tiers(text, *, walkable: bool, per_page: int, counted=None) -> Tiers | None:
+    """The tiers of a search for ``text``; ``counted`` (the searched listings) is counted up
+    to the cap in the same query as the estimates, where there is one."""
+    terms, exact = search.query_terms(text)
+    if not terms:
+        return None
+    also = None
+    if counted is not None:
+        sql, params = counted[: SEARCH_COUNT_CAP + 1].values("pk").query.sql_with_params()
+        also = (f"SELECT count(*) FROM ({sql}) AS counted", params)  # noqa: S608 (Django's SQL)
+    found = search.estimated_sizes(terms, exact, enough=per_page + 1, also=also)
+    tiers = Tiers(search.tier_conditions(terms, exact), None, 0, walkable)
+    if found is not None:
+        tiers.sizes, tiers.listings = tuple(found[:3]), found[3]
+        tiers.count = found[4] if counted is not None else None
+    return tiers
+
+
+def _tiered_reader(queryset, tiers: Tiers):
+    """Read the relevance order tier by tier: each tier's next rows in the star order, one
+    bounded read per tier, joined in one ``UNION ALL`` and merged here. From the start (or the
+    end), only the tiers the estimates say are needed to fill the page are read (the others
+    in a second query, when the estimates counted products that are not listed). A small tier
+    is sorted; a large one (on SQLite, with no other filter) is walked along
+    ``market_listing_by_star``, so that a common word costs a page's walk, not a sort of every
+    match."""
+    inner = ORDERS["stars"]
+
+    def part(rank, key, reverse, limit):
+        rows = queryset.filter(tiers.conditions[rank])
+        if key is not None and key[0] == rank:
+            rows = rows.filter(_after(inner, key[1:], reverse=reverse))
+        rows = rows.order_by(*_order_by(inner, reverse=reverse))[:limit]
+        sql, params = rows.query.sql_with_params()
+        if tiers.sizes is not None and tiers.walkable:
+            size = tiers.sizes[rank]
+            if size is not None and size * size > WALK_FACTOR * tiers.listings:
+                table = '"market_listing"'
+                sql = sql.replace(
+                    f"FROM {table}", f'FROM {table} INDEXED BY "market_listing_by_star"', 1
+                )
+        # Django compiled ``sql``; every value in it is a parameter
+        return f"SELECT {rank} AS search_rank, * FROM ({sql}) AS tier_{rank}", params  # noqa: S608
+
+    def fetch(ranks, key, reverse, limit):
+        parts, params = [], []
+        for rank in ranks:
+            sql, more = part(rank, key, reverse, limit)
+            parts.append(sql)
+            params += more
+        return list(Listing.objects.raw(" UNION ALL ".join(parts), params)) if parts else []
+
+    def read(key, *, reverse=False, limit, offset=0):
+        wanted = offset + limit
+        ranks = [
+            rank
+            for rank in ((2, 1, 0) if reverse else (0, 1, 2))
+            if tiers.conditions[rank] is not None
+            and not (tiers.sizes and tiers.sizes[rank] == 0)  # the index has none of it
+            and (key is None or (rank <= key[0] if reverse else rank >= key[0]))
+        ]
+        first = ranks
+        if key is None and tiers.sizes is not None:  # only the tiers the page needs
+            enough, first = 0, []
+            for rank in ranks:
+                if enough >= wanted:
+                    break
+                first.append(rank)
+                enough += tiers.sizes[rank] or 0  # not counted: the first tier was enough
+        found = fetch(first, key, reverse, wanted)
+        if len(found) < wanted and len(first) < len(ranks):
+            found += fetch(ranks[len(first) :], key, reverse, wanted)
+        found.sort(
+            key=lambda row: (row.search_rank, -row.star, row.name_key, row.product_id),
+            reverse=reverse,
+        )
+        return found[offset:wanted]
+
+    return read
+
+
+def catalogue_page(
+    queryset, *, sort: str, count: int, per_page: int, params, tiers: Tiers | None = None
+) -> CataloguePage:
     """The page of ``queryset`` (listings, filtered) that ``params`` asks for: ``cursor`` (a
     signed boundary: the rows after it, or before it going back), ``page=last``, or
     ``page=N`` (old links; read by offset on the narrow listing index). Anything else, or a
-    cursor that does not read, is the first page."""
+    cursor that does not read, is the first page. A search ordered by relevance passes its
+    ``tiers`` (:func:`search_tiers`) and is read tier by tier."""
     order = ORDERS[sort]
     if sort == "newest":
         # States the condition of the partial index market_listing_newest (always true).
         queryset = queryset.filter(star__gte=3)
-    ordered = queryset.order_by(*_order_by(order))
-    num_pages = max(1, -(-count // per_page))
+    if sort == "relevance" and tiers is not None:
+        read = _tiered_reader(queryset, tiers)
+    else:
+        read = _plain_reader(queryset, order)
+    page = CataloguePage([], 1, count, per_page, sort, False, False)
+    num_pages = page.num_pages
     cursor = read_cursor(params.get("cursor", ""), sort) if params.get("cursor") else None
     requested = params.get("page", "")
     if cursor is not None:
-        page, key, backwards = cursor
+        number, key, backwards = cursor
         if backwards:
-            reverse = queryset.filter(_after(order, key, reverse=True)).order_by(
-                *_order_by(order, reverse=True)
-            )
-            rows = list(reverse[: per_page + 1])
+            rows = read(key, reverse=True, limit=per_page + 1)
             has_previous = len(rows) > per_page
             rows = rows[:per_page][::-1]
-            number = min(max(page - 1, 1), num_pages) if has_previous else 1
-            return CataloguePage(rows, number, count, per_page, sort, has_previous, True)
-        rows = list(ordered.filter(_after(order, key))[: per_page + 1])
-        number = min(max(page + 1, 2), num_pages)
-        return CataloguePage(
-            rows[:per_page], number, count, per_page, sort, True, len(rows) > per_page
-        )
-    if requested == "last" or (requested.isdigit() and int(requested) >= num_pages > 1):
+            if not has_previous:
+                number = 1
+            elif number:
+                number = max(number - 1, 1)
+            else:  # back from the unnumbered last page of a search
+                number = None
+            if num_pages is not None and number is not None:
+                number = min(number, num_pages)
+            return dataclasses.replace(
+                page, rows=rows, number=number, has_previous=has_previous, has_next=True
+            )
+        rows = read(key, limit=per_page + 1)
+        number = max(number + 1, 2) if number else None
+        if num_pages is not None:
+            number = min(number or num_pages, num_pages)
+        return dataclasses.replace(
+            page, rows=rows[:per_page], number=number, has_previous=True,
+            has_next=len(rows) > per_page,
+        )  # fmt: skip
+    if requested == "last" or (
+        requested.isdigit() and num_pages is not None and int(requested) >= num_pages > 1
+    ):
+        if num_pages is None:  # a search past its count: the last page is a full one
+            rows = read(None, reverse=True, limit=per_page)[::-1]
+            return dataclasses.replace(page, rows=rows, number=None, has_previous=True)
         size = count - (num_pages - 1) * per_page
-        rows = list(queryset.order_by(*_order_by(order, reverse=True))[:size])[::-1]
-        return CataloguePage(rows, num_pages, count, per_page, sort, num_pages > 1, False)
-    number = int(requested) if requested.isdigit() and 0 < int(requested) < num_pages else 1
-    start = (number - 1) * per_page
-    rows = list(ordered[start : start + per_page + 1])
-    return CataloguePage(
-        rows[:per_page], number, count, per_page, sort, number > 1, len(rows) > per_page
-    )
+        rows = read(None, reverse=True, limit=size)[::-1]
+        return dataclasses.replace(page, rows=rows, number=num_pages, has_previous=num_pages > 1)
+    number = int(requested) if requested.isdigit() and int(requested) > 0 else 1
+    if num_pages is not None and number >= num_pages:
+        number = 1
+    rows = read(None, limit=per_page + 1, offset=(number - 1) * per_page)
+    if not rows and number > 1:  # past the end of a search counted up to its cap
+        number, rows = 1, read(None, limit=per_page + 1)
+    return dataclasses.replace(
+        page, rows=rows[:per_page], number=number, has_previous=number > 1,
+        has_next=len(rows) > per_page,
+    )  # fmt: skip
 
 
 def products_of(rows):

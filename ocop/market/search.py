@@ -13,7 +13,12 @@ matches when every word starts one of its words ("tra shan" finds "Trà Shan tuy
   entry's words are stored with a leading space, so this is also a word-prefix match).
 
 Ranking: products whose names contain the query exactly as typed, tone marks included, come
-first; then products whose own name matches; then the rest (producer or place matches).
+first; then products whose own name holds the words as a phrase; then the rest (producer or
+place matches). On SQLite each tier is a set the FTS5 index returns: "as typed" reads a second
+FTS5 table over the names as written (tone marks kept), where the typed words must follow each
+other, the last one as a prefix; the own-name tier is a phrase in the ``product_words`` column.
+On PostgreSQL they are ``LIKE`` patterns (the exact text within the names; the words after a
+space in the name).
 """
 
 import re
@@ -101,18 +106,107 @@ def rebuild_index() -> int:
     return refresh_entries(Product.objects.values_list("pk", flat=True))
 
 
+def _fts(expression):
+    return RawSQL(
+        "SELECT rowid FROM market_searchentry_fts WHERE market_searchentry_fts MATCH %s",
+        [expression],
+    )
+
+
+def _prefix_phrase(words_) -> str:
+    """An FTS5 phrase of ``words_`` whose last word may be a prefix: ``"tra" + "shan"*``."""
+    return " + ".join(f'"{word}"' for word in words_) + "*"
+
+
+def _all_words(terms) -> str:
+    """Every folded term, as a word prefix anywhere in the entry. No column filter (it would
+    make the index read every match's positions): the other columns' words are the folded
+    text's own, or carry tone marks that no folded term can start."""
+    return " AND ".join(f'"{term}"*' for term in terms)
+
+
+def _typed(exact) -> str | None:
+    typed = _WORD.findall(exact)[:MAX_WORDS]
+    return "exact_text : (" + _prefix_phrase(typed) + ")" if typed else None
+
+
+def _own_name(terms) -> str:
+    return "product_words : (" + _prefix_phrase(terms) + ")"
+
+
 def matching_product_ids(terms):
     """The ids of the products whose entry matches every folded term (a subquery)."""
     if connection.vendor == "sqlite":
-        expression = " AND ".join(f'"{term}"*' for term in terms)
-        return RawSQL(
-            "SELECT rowid FROM market_searchentry_fts WHERE market_searchentry_fts MATCH %s",
-            [expression],
-        )
+        return _fts(_all_words(terms))
     condition = Q()
     for term in terms:
         condition &= Q(folded_text__contains=f" {term}")
     return SearchEntry.objects.filter(condition).values("product_id")
+
+
+def tier_expressions(terms, exact) -> list[str | None]:
+    """SQLite: the FTS5 query of each ranking tier, disjoint: the query as typed in the names
+    (its words following each other, the last one a prefix, tone marks kept); the words as a
+    phrase of the product's own name; the rest of the matches."""
+    typed, own, matching = _typed(exact), _own_name(terms), _all_words(terms)
+    if typed is None:
+        return [None, f"({own})", f"({matching}) NOT ({own})"]
+    return [
+        f"({matching}) AND ({typed})",
+        f"({own}) NOT ({typed})",
+        f"({matching}) NOT ({own}) NOT ({typed})",
+    ]
+
+
+def tier_conditions(terms, exact, column="product_id") -> list:
+    """The filter (on ``column``, a product id) of each ranking tier; ``None`` for a tier that
+    cannot hold anything."""
+    if connection.vendor == "sqlite":
+        return [
+            None if expression is None else Q(**{f"{column}__in": _fts(expression)})
+            for expression in tier_expressions(terms, exact)
+        ]
+    typed = Q(**{f"{column}__in": SearchEntry.objects.filter(exact_text__contains=exact).values(
+        "product_id")})  # fmt: skip
+    own = Q(**{f"{column}__in": SearchEntry.objects.filter(
+        product_words__contains=" " + " ".join(terms)).values("product_id")})  # fmt: skip
+    return [typed, own & ~typed, ~own & ~typed]
+
+
+def estimated_sizes(terms, exact, *, enough: int, also=None) -> tuple | None:
+    """How many products (listed or not) the index puts in each ranking tier, and about how
+    many listings there are, from the indexes alone: what the catalogue needs to choose which
+    tiers to read and whether to walk its star order or sort the matches. The other tiers are
+    counted only when the first holds fewer than ``enough`` (``None`` when not counted): a
+    common word fills its page from the first tier. One query; ``also`` (SQL and parameters of
+    a scalar subquery, such as the search's count) is added to it and its value returned last.
+    ``None`` where the database cannot say cheaply."""
+    if connection.vendor != "sqlite":
+        return None
+    count = "(SELECT count(*) FROM market_searchentry_fts WHERE market_searchentry_fts MATCH %s)"
+    first, second, _rest = tier_expressions(terms, exact)
+    unless_enough = "CASE WHEN typed >= %s THEN NULL ELSE {} END"
+    parts = [
+        "typed",
+        unless_enough.format(count),
+        unless_enough.format(count),
+        # the rowids only grow: the largest is about the number of listings, read in one seek
+        "(SELECT coalesce(max(rowid), 0) FROM market_listing)",
+    ]
+    params = [enough, second, enough, _all_words(terms)]
+    if also is not None:
+        parts.append(f"({also[0]})")
+        params += list(also[1])
+    # materialized: counted once, however many times the parts read it
+    source = f"WITH first_tier AS MATERIALIZED (SELECT {count if first else '0'} AS typed)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{source} SELECT {', '.join(parts)} FROM first_tier",  # noqa: S608 (no value)
+            ([first] if first is not None else []) + params,
+        )
+        typed, own, matching, listings, *extra = cursor.fetchone()
+    rest = None if matching is None else max(matching - typed - own, 0)
+    return (typed, own, rest, listings, *extra)
 
 
 def query_terms(text) -> tuple[list[str], str]:
@@ -129,10 +223,14 @@ def search(queryset, text):
     if not terms:
         return queryset.none().annotate(search_rank=Value(2))
     return queryset.filter(pk__in=matching_product_ids(terms)).annotate(
-        search_rank=Case(
-            When(search_entry__exact_text__contains=exact, then=Value(0)),
-            When(search_entry__product_words__contains=" " + " ".join(terms), then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
+        search_rank=rank(terms, exact, "pk")
     )
+
+
+def rank(terms, exact, column):
+    """The ranking tier of the row whose product id is ``column``: 0 when its names hold the
+    query as typed, 1 when its own name holds the words, 2 otherwise."""
+    first, second, _rest = tier_conditions(terms, exact, column)
+    whens = [When(first, then=Value(0))] if first is not None else []
+    whens.append(When(second, then=Value(1)))
+    return Case(*whens, default=Value(2), output_field=IntegerField())

@@ -138,15 +138,28 @@ def product_list(request):
     searching = bool(filters.get("q"))
     sort = catalogue_sort(filters.get("sort", ""), searching=searching)
     listings = listing.filter_listings(listing.listed_on(today), filters)
-    count = listing.count_listed(today, filters, listings)  # query: the summary, or a count
-    if searching:
+    tiers = None
+    if searching and sort == "relevance":
+        tiers = listing.search_tiers(
+            filters["q"],
+            walkable=not any(key not in ("q", "sort") for key in filters),
+            per_page=PAGE_SIZE,
+            counted=listings,
+        )  # query (SQLite): each ranking tier's size, from the index, and the count
+    if tiers is not None and tiers.count is not None:
+        count = tiers.count
+    else:
+        count = listing.count_listed(today, filters, listings)  # query: the summary, or a count
+    if searching and tiers is None:  # another order, or a query without a word
         listings = listing.ranked(listings, filters["q"])
+    if tiers is not None:  # each tier is within the matches: the tiers filter them
+        listings = listing.filter_listings(listing.listed_on(today), filters, search_terms=False)
     page = listing.catalogue_page(
-        listings, sort=sort, count=count, per_page=PAGE_SIZE, params=request.GET
-    )  # query: one seek into the listing index
+        listings, sort=sort, count=count, per_page=PAGE_SIZE, params=request.GET, tiers=tiers
+    )  # query: one seek into the listing index (a search: one per tier, in one query)
     page.object_list = listing.products_of(page.rows)  # queries: the products, their photos
     canonical_params = [(key, str(filters[key])) for key in CANONICAL_FILTERS if filters.get(key)]
-    if page.number > 1:
+    if page.number and page.number > 1:
         canonical_params.append(("page", str(page.number)))
     canonical = absolute(reverse("market:product_list"))
     if canonical_params:

@@ -5,6 +5,7 @@ forwards and backwards, whatever the depth."""
 import datetime
 import re
 from html import unescape
+from unittest import mock
 
 import time_machine
 from django.core.management import call_command
@@ -230,3 +231,69 @@ class KeysetPagesTests(TestCase):
                     seen += [p.pk for p in page.object_list]
                 self.assertCountEqual(seen, self.expected)
                 self.assertEqual(len(seen), len(set(seen)))
+
+
+@time_machine.travel(NOW, tick=False)
+class SearchPagesTests(TestCase):
+    """A search ordered by relevance is read tier by tier (the query as typed, the product's
+    own name, the rest), each tier walked along the star order or sorted; either way the pages
+    show every match once, in order, forwards and backwards, across the tiers."""
+
+    @classmethod
+    def setUpTestData(cls):
+        typed = [make_product(f"Trà Shan tuyết {n:02d}") for n in range(12)]
+        own_name = [make_product(f"Tra shan khô {n:02d}") for n in range(12)]
+        rest = [make_product(f"Shan tuyết trà {n:02d}") for n in range(12)]
+        for tier in (typed, own_name, rest):
+            certify(tier[:5], star=4)
+            certify(tier[5:], star=3)
+        rows = {row.product_id: row for row in Listing.objects.all()}
+        cls.expected = [
+            pk
+            for tier in (typed, own_name, rest)
+            for pk in sorted(
+                (p.pk for p in tier), key=lambda pk: (-rows[pk].star, rows[pk].name_key, pk)
+            )
+        ]
+
+    get = KeysetPagesTests.get
+
+    def walk(self):
+        page, links = self.get("q=trà+shan")
+        first = page
+        seen = [p.pk for p in page.object_list]
+        while "next" in links:
+            page, links = self.get(links["next"])
+            seen += [p.pk for p in page.object_list]
+        back = [p.pk for p in page.object_list]
+        while "prev" in links:
+            page, links = self.get(links["prev"])
+            back = [p.pk for p in page.object_list] + back
+        return first, seen, back
+
+    def test_both_ways_of_reading_a_tier_page_the_same_order(self):
+        for factor in (0, 10**9):  # always walk the star order; always sort the matches
+            with (
+                self.subTest(walk_factor=factor),
+                mock.patch.object(listing, "WALK_FACTOR", factor),
+            ):
+                first, seen, back = self.walk()
+                self.assertEqual(seen, self.expected)
+                self.assertEqual(back, self.expected)
+                self.assertEqual((first.count, first.num_pages), (36, 2))
+
+    def test_a_search_past_its_cap_says_more_than_and_still_pages_everything(self):
+        with mock.patch.object(listing, "SEARCH_COUNT_CAP", 20):
+            first, seen, back = self.walk()
+            self.assertEqual(seen, self.expected)
+            self.assertEqual(back, self.expected)
+            self.assertEqual((first.counted_all, first.num_pages), (False, None))
+            response = self.client.get(reverse("market:product_list") + "?q=trà+shan")
+            heading = re.search(r'class="results-count">\s*([^<]*)<', response.text)[1]
+            self.assertIn("20", heading)
+            self.assertNotIn("36", heading)
+            page, links = self.get("q=trà+shan&page=last")
+            self.assertEqual([p.pk for p in page.object_list], self.expected[-24:])
+            self.assertIsNone(page.number)
+            page, _links = self.get(links["prev"])
+            self.assertEqual([p.pk for p in page.object_list], self.expected[:12])

@@ -315,7 +315,9 @@ class QueryBudgetTests(TestCase):
         )
 
     def test_search(self):
-        # count of the matching listings; the page of them ranked; their products; their photos
+        # count of the matching listings (up to the cap; on SQLite in the same query as the
+        # index's estimate of each ranking tier's size); the page, one bounded read per tier
+        # in one query; their products; their photos
         self.assert_same_count(lambda products: reverse("market:product_list") + "?q=tra+shan", 4)
 
     def test_product_page(self):
