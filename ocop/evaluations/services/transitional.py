@@ -133,9 +133,7 @@ def close_recognised(product_ids, *, actor, decision_number, decided_on) -> int:
     """Called by the certificates app when it records a historical decision recognising these
     products: their dossiers from before 22 May 2026 are closed as recognised. Returns how
     many. (Run inside the caller's transaction.)"""
-    return close_recognised_by_decisions(
-        [(decision_number, decided_on, product_ids)], actor=actor
-    )
+    return close_recognised_by_decisions([(decision_number, decided_on, product_ids)], actor=actor)
 
 
 def close_recognised_by_decisions(decisions, *, actor) -> int:
