@@ -229,7 +229,11 @@ class Inquiry(TimeStampedModel):
         verbose_name = _("buyer inquiry")
         verbose_name_plural = _("buyer inquiries")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["producer", "status"], name="market_inquiry_inbox")]
+        indexes = [
+            models.Index(fields=["producer", "status"], name="market_inquiry_inbox"),
+            # The national dashboard's count of inquiries and answers, read from the index alone.
+            models.Index(fields=["replied_at"], name="market_inquiry_replied"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(phone="") | ~Q(email=""),
@@ -340,7 +344,11 @@ class SalesChannel(TimeStampedModel):
         verbose_name = _("sales channel")
         verbose_name_plural = _("sales channels")
         ordering = ["kind", "name", "id"]
-        indexes = [models.Index(fields=["product", "is_active"], name="market_channel_product")]
+        indexes = [
+            models.Index(fields=["product", "is_active"], name="market_channel_product"),
+            # The dashboards' count of active channels by kind, read from the index alone.
+            models.Index(fields=["is_active", "kind"], name="market_channel_active_kind"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"

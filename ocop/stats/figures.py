@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.certificates.models import grace_days
@@ -122,9 +123,14 @@ def potential_five_star(scope: Scope, day: datetime.date) -> int:
     five_star = CertificateFact.objects.filter(
         product_id=OuterRef("product_id"), star=5, issued_on__lte=day
     )
+    # Submitted by the end of ``day``, compared as a moment: a date of each row would be
+    # computed row by row.
+    end_of_day = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
     return (
         scope.dossiers()
-        .filter(status__in=POTENTIAL_FIVE_STATUSES, submitted_at__date__lte=day)
+        .filter(status__in=POTENTIAL_FIVE_STATUSES, submitted_at__lt=end_of_day)
         .exclude(Exists(five_star))
         .values("product_id")
         .distinct()

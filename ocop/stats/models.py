@@ -127,9 +127,16 @@ class CertificateFact(models.Model):
         verbose_name = _("certificate summary row")
         verbose_name_plural = _("certificate summary rows")
         indexes = [
-            models.Index(fields=["province", "valid_until"], name="stats_fact_province"),
-            models.Index(fields=["commune", "valid_until"], name="stats_fact_commune"),
-            models.Index(fields=["valid_until"], name="stats_fact_valid_until"),
+            # Each ends on the id: the expiring lists' order (valid until, id) is read from the
+            # index and stops after its first rows, however many certificates a decision gave
+            # the same day.
+            models.Index(
+                fields=["province", "valid_until", "certificate"], name="stats_fact_province_until"
+            ),
+            models.Index(
+                fields=["commune", "valid_until", "certificate"], name="stats_fact_commune_until"
+            ),
+            models.Index(fields=["valid_until", "certificate"], name="stats_fact_until"),
             models.Index(fields=["product"], name="stats_fact_product"),
             models.Index(fields=["revoked_on"], name="stats_fact_revoked_on"),
         ]
