@@ -15,8 +15,12 @@ from django.urls import reverse
 from ocop.core.models import AuditEvent
 
 from ..models import Dossier, TransitionalDossier
-from ..services.transitional import close_transitional_dossier, record_transitional_dossier
-from .factories import make_cast
+from ..services.transitional import (
+    close_recognised_by_decisions,
+    close_transitional_dossier,
+    record_transitional_dossier,
+)
+from .factories import another_product, make_cast
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 T = TransitionalDossier.Status
@@ -181,3 +185,48 @@ class TransitionalDossierTests(TestCase):
         self.assertEqual(
             (dossier.kind, dossier.completion_due_on), ("upgrade", datetime.date(2026, 7, 21))
         )
+
+
+class ClosedByRecognitionTests(TestCase):
+    """A historical recognition decision closes the product's pending dossier filed before it
+    (art. 12(2)); an import records thousands of decisions and closes them all in one pass,
+    each dossier by the first decision, in the file's order, that recognised its product on or
+    after the day it was filed."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = make_cast()
+
+    def test_each_dossier_is_closed_by_the_first_decision_after_its_filing(self):
+        first = self.cast.product
+        second, third = another_product(self.cast).product, another_product(self.cast).product
+        with at(datetime.date(2026, 6, 1)):
+            filed = {
+                product.pk: record_transitional_dossier(
+                    product,
+                    actor=self.cast.province_officer,
+                    kind=Dossier.Kind.FIRST_RATING,
+                    filed_on=day,
+                )
+                for product, day in (
+                    (first, datetime.date(2026, 1, 5)),
+                    (second, datetime.date(2026, 3, 10)),
+                    (third, datetime.date(2026, 5, 20)),
+                )
+            }
+        closed = close_recognised_by_decisions(
+            [
+                ("1/QĐ-UBND", datetime.date(2026, 2, 1), [first.pk, second.pk, third.pk]),
+                ("2/QĐ-UBND", datetime.date(2026, 4, 1), [second.pk, third.pk]),
+            ],
+            actor=self.cast.province_officer,
+        )
+        self.assertEqual(closed, 2)
+        rows = {
+            row.product_id: (row.status, row.decision_number, row.closed_on)
+            for row in TransitionalDossier.objects.filter(pk__in=[d.pk for d in filed.values()])
+        }
+        self.assertEqual(rows[first.pk], (T.RECOGNISED, "1/QĐ-UBND", datetime.date(2026, 2, 1)))
+        self.assertEqual(rows[second.pk], (T.RECOGNISED, "2/QĐ-UBND", datetime.date(2026, 4, 1)))
+        self.assertEqual(rows[third.pk][0], T.PENDING)  # filed after both decisions
+        self.assertEqual(AuditEvent.objects.filter(action="transitional_dossier.closed").count(), 2)
