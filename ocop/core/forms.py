@@ -11,6 +11,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+#: Django 6.1 labels a select's blank choice with this text (``BLANK_CHOICE_LABEL``) and has no
+#: Vietnamese for it yet; named here so that our catalogue carries the translation.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
 
 
 class PlainSelect(forms.Select):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.accounts.scope import official_scope
 from ocop.core.forms import add_service_error  # noqa: F401 (used by the views)
@@ -341,7 +342,7 @@ class RoundForm(LayoutMixin, forms.Form):
         label=_("Kind"), choices=Round.Kind.choices, initial=Round.Kind.STATUTORY
     )
     number = forms.TypedChoiceField(
-        label=_("Number"),
+        label=pgettext_lazy("round", "Number"),
         choices=[("", "—"), (1, "1"), (2, "2")],
         coerce=int,
         empty_value=None,

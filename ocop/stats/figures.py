@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ocop.certificates.models import grace_days
 from ocop.evaluations.models import Dossier
@@ -782,7 +783,7 @@ def market_table(scope: Scope, day: datetime.date) -> Table:
     return Table(
         "market",
         _("Market access"),
-        [_("Measure"), _("Number")],
+        [_("Measure"), pgettext("how many", "Number")],
         [[str(label), value] for label, value in rows],
         note=_(
             "From the catalogue's buyer inquiries, the products' sales channels and the trade "
