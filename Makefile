@@ -6,8 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON_FOR_VENV := $(shell scripts/find-python)
 MANAGE := $(PY) manage.py
-# `make run` is the development server: DEBUG on unless the caller says otherwise.
-DEV := DEBUG=$${DEBUG:-true}
+# `make run` is the development server: DEBUG on unless the caller says otherwise, and the
+# addresses it prints (QR codes, PDFs, e-mails) on the host and port it serves, unless SITE_URL
+# is set.
+DEV := DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: help install demo run test test-browser lint fmt messages bench clean
 

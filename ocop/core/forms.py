@@ -9,9 +9,8 @@ from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 #: Django 6.1 labels a select's blank choice with this text (``BLANK_CHOICE_LABEL``) and has no
 #: Vietnamese for it yet; named here so that our catalogue carries the translation.

@@ -3,9 +3,9 @@ octets. No dependency: the format needed here is a few lines."""
 
 import datetime
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
+
+from ocop.core.links import absolute_reverse, site_host
 
 PRODUCT_ID = "-//OCOP//Trade events//VI"
 
@@ -31,11 +31,11 @@ def fold(line: str) -> str:
 
 
 def _host() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "ocop"
+    return site_host()
 
 
 def event_lines(event) -> list[str]:
-    url = settings.SITE_URL + reverse("market:event_detail", args=[event.pk])
+    url = absolute_reverse("market:event_detail", event.pk)
     stamp = timezone.localtime(event.updated_at, datetime.UTC)
     location = ", ".join(part for part in (event.address, event.province.name) if part)
     description = "\n\n".join(part for part in (event.organiser, event.description, url) if part)

@@ -13,13 +13,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.accounts.scope import official_scope
 from ocop.core.audit import record_event
+from ocop.core.links import absolute_reverse
 from ocop.core.ratelimit import take_hourly_slot
 from ocop.core.tasks import queue_email
 from ocop.producers.models import ProducerMember
@@ -118,7 +118,7 @@ def _notify_producer(inquiry) -> None:
             "name": inquiry.buyer_name,
             "organisation": f"({inquiry.organisation})" if inquiry.organisation else "",
             "quantity": f"{inquiry.quantity or '—'} {inquiry.unit}".strip(),
-            "url": settings.SITE_URL + reverse("market:inquiry_detail", args=[inquiry.pk]),
+            "url": absolute_reverse("market:inquiry_detail", inquiry.pk),
         }
     transaction.on_commit(partial(queue_email, subject=subject, body=body, recipients=recipients))
 

@@ -7,7 +7,6 @@ addresses and representatives are not shown."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ocop.certificates.models import VALID_STATUSES, CertificateStatus
 from ocop.core.forms import blank_form_fields
 from ocop.core.ids import MAX_ID
+from ocop.core.links import site_url
 from ocop.core.pagination import paginate, query_without_page
 from ocop.core.ratelimit import client_ip
 from ocop.producers.models import Producer
@@ -66,8 +66,8 @@ def query_without_cursor(request) -> str:
 
 
 def absolute(path: str) -> str:
-    """``path`` on the public site (settings.SITE_URL), never on the Host header."""
-    return settings.SITE_URL + path
+    """``path`` on the public site (:func:`ocop.core.links.site_url`)."""
+    return site_url(path)
 
 
 def _check_id(pk: int) -> int:

@@ -20,13 +20,13 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import Membership
 from ocop.core.audit import record_event
+from ocop.core.links import absolute_reverse
 from ocop.core.ratelimit import take_hourly_slot
 from ocop.core.tasks import queue_email
 
@@ -135,8 +135,7 @@ def _notify_office(report) -> None:
             "certificate": certificate.number if certificate else str(UNKNOWN),
             "product": certificate.product.name if certificate else str(UNKNOWN),
             "contact": str(contact),
-            "url": settings.SITE_URL
-            + reverse("problem_reports:problem_report_detail", args=[report.pk]),
+            "url": absolute_reverse("problem_reports:problem_report_detail", report.pk),
         }
     transaction.on_commit(partial(queue_email, subject=subject, body=body, recipients=recipients))
 

@@ -3,14 +3,14 @@
 import io
 
 import segno
-from django.conf import settings
-from django.urls import reverse
+
+from ocop.core.links import absolute_reverse
 
 
 def verification_url(certificate) -> str:
     """The absolute public address of the certificate's verification page
     (``SITE_URL/v/<code>``): what the QR code on the certificate and the stamps holds."""
-    return settings.SITE_URL + reverse("verify:certificate_verify", args=[certificate.public_code])
+    return absolute_reverse("verify:certificate_verify", certificate.public_code)
 
 
 def qr_png(data: str, *, scale: int = 10) -> io.BytesIO:

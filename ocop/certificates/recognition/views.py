@@ -23,7 +23,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
@@ -36,6 +35,7 @@ from ocop.core.forms import add_service_error
 from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
 from ocop.core.keyset import paginate_keyset
+from ocop.core.links import absolute_reverse
 from ocop.core.models import AuditEvent
 from ocop.core.pagination import paginate, query_without_page
 from ocop.core.text import normalize
@@ -463,9 +463,7 @@ def _certificate_page(request, certificate, *, revoke_form=None, status=200):
         "can_revoke": revocable,
         "revoke_form": revoke_form if revocable else None,
         "revocation_cases": [(case, case.is_overdue(today)) for case in cases],
-        "public_url": request.build_absolute_uri(
-            reverse("verify:certificate_verify", args=[certificate.public_code])
-        ),
+        "public_url": absolute_reverse("verify:certificate_verify", certificate.public_code),
         "today": today,
     }
     return render(request, "certificates/certificate_detail.html", context, status=status)

@@ -17,13 +17,14 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.core.audit import record_event
+from ocop.core.links import absolute_reverse
 from ocop.core.tasks import queue_email
 from ocop.core.text import normalize
 from ocop.producers.models import ProducerMember
@@ -197,7 +198,7 @@ def next_step(dossier) -> str:
 
 def _dossier_link(dossier) -> str:
     try:
-        return settings.SITE_URL + reverse("evaluations:dossier_detail", args=[dossier.pk])
+        return absolute_reverse("evaluations:dossier_detail", dossier.pk)
     except NoReverseMatch:
         return ""
 
