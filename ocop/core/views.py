@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -11,6 +12,14 @@ def landing(request):
     if request.user.is_authenticated:
         return redirect("accounts:home")
     return render(request, "core/landing.html")
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers and crawlers ask for ``/favicon.ico`` whatever the page says: send them to the
+    icon (permanently, so they ask once)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_not_required

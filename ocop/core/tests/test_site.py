@@ -22,6 +22,11 @@ class PublicPagesTests(TestCase):
         response = self.client.get(reverse("core:health"))
         self.assertEqual(response.json(), {"status": "ok"})
 
+    def test_favicon_ico_leads_to_the_icon(self):
+        response = self.client.get("/favicon.ico")
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response["Location"].endswith(".svg"))
+
     def test_unknown_address_gives_a_vietnamese_404_page(self):
         response = self.client.get("/khong-co-trang-nay/")
         self.assertEqual(response.status_code, 404)
