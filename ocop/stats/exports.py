@@ -55,7 +55,7 @@ def xlsx_bytes(sheets) -> bytes:
     workbook = Workbook(write_only=False)
     workbook.remove(workbook.active)
     for title, columns, rows in sheets:
-        sheet = workbook.create_sheet(_sheet_title(title))
+        sheet = workbook.create_sheet(_sheet_title(title, workbook.sheetnames))
         sheet.append([str(column) for column in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -70,11 +70,25 @@ def xlsx_bytes(sheets) -> bytes:
     return buffer.getvalue()
 
 
-def _sheet_title(title) -> str:
-    text = str(title)
-    for character in "[]:*?/\\":
-        text = text.replace(character, " ")
-    return text[:31] or "Sheet"
+#: Excel's longest worksheet name.
+SHEET_TITLE_LENGTH = 31
+
+
+def _sheet_title(title, used=()) -> str:
+    """``title`` as a worksheet name: without the characters Excel refuses, cut at a word (with
+    an ellipsis) to 31 characters, and numbered when ``used`` has it already."""
+    text = " ".join(str(title).translate({ord(c): " " for c in "[]:*?/\\'"}).split()) or "Sheet"
+    if len(text) > SHEET_TITLE_LENGTH:
+        cut = text[: SHEET_TITLE_LENGTH - 1]
+        if text[len(cut)] != " " and " " in cut:  # the cut is inside a word: drop that word
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.rstrip(" ,;.-") + "…"
+    number, candidate = 2, text
+    while candidate in used:
+        suffix = f" ({number})"
+        candidate = text[: SHEET_TITLE_LENGTH - len(suffix)] + suffix
+        number += 1
+    return candidate
 
 
 def download(content: bytes, *, filename: str, fmt: str) -> HttpResponse:
