@@ -24,10 +24,22 @@
       x: {stacked: Boolean(spec.stacked)},
       y: {stacked: Boolean(spec.stacked), beginAtZero: true},
     };
+    // Counts (products, certificates) have whole ticks: no "0.5 products".
+    const counts = datasets.every(function (dataset) {
+      return dataset.data.every(Number.isInteger);
+    });
+    if (!doughnut) {
+      const values = scales[spec.horizontal ? "x" : "y"];
+      values.beginAtZero = true;
+      if (counts) {
+        values.ticks = {precision: 0};
+      }
+    }
     new Chart(canvas, {
       type: spec.type,
       data: {labels: spec.labels, datasets: datasets},
       options: {
+        locale: document.documentElement.lang || "vi",  // 1.234,5 in Vietnamese
         indexAxis: spec.horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
