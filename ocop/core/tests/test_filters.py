@@ -10,3 +10,22 @@ class TelHrefTests(SimpleTestCase):
         self.assertEqual(tel_href("+84 215-3826-111"), "tel:+842153826111")
         self.assertEqual(tel_href("12+34"), "tel:1234")
         self.assertEqual(tel_href(None), "tel:")
+
+
+class PointsTests(SimpleTestCase):
+    def test_scores_are_written_with_the_languages_decimal_mark(self):
+        from decimal import Decimal
+
+        from django.utils import translation
+
+        from ocop.core.numbers import points
+        from ocop.core.templatetags.ocop import points_list
+
+        with translation.override("vi"):
+            self.assertEqual(points(Decimal("65.40")), "65,40")
+            self.assertEqual(points(Decimal("66.00")), "66")
+            self.assertEqual(points(67.0), "67")
+            self.assertEqual(points(None), "—")
+            self.assertEqual(points_list([Decimal("67.0"), Decimal("63.5")]), "67 · 63,50")
+        with translation.override("en"):
+            self.assertEqual(points(Decimal("65.40")), "65.40")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ocop.core.numbers import points
 from ocop.core.pagination import paginate, query_without_page
 
 from ..forms import CloseScoringForm, ResultFilterForm, add_service_error
@@ -81,7 +82,7 @@ def dossier_close_scoring(request, pk):
             messages.success(
                 request,
                 _("The scoring is closed: mean %(total)s points, %(star)s stars.")
-                % {"total": result.mean_total, "star": result.star},
+                % {"total": points(result.mean_total), "star": result.star},
             )
             return redirect(dossier)
     return _scoring_page(request, dossier, close_form=form)
