@@ -93,6 +93,7 @@ class HappyPathThroughThePagesTests(TestCase):
         response = self.client.get(url("dossier_submit", dossier.pk))
         self.assertEqual(response.context["problems"], [])
         self.assertContains(response, "Nothing blocks the submission.")
+        self.assertNotContains(response, " disabled ")
         response = self.client.post(url("dossier_submit", dossier.pk))
         self.assertRedirects(response, url("dossier_detail", dossier.pk))
         dossier.refresh_from_db()
@@ -256,6 +257,8 @@ class RefusalsThroughThePagesTests(TestCase):
         self.client.force_login(cast.member)
         response = self.client.get(url("dossier_submit", dossier.pk))
         self.assertIn("77/GCN-ATTP", " ".join(response.context["problems"]))
+        # the page that lists what is missing offers no active submit button
+        self.assertContains(response, 'type="submit" disabled aria-describedby="submit-blocked"')
         before = database_state()
         response = self.client.post(url("dossier_submit", dossier.pk))
         self.assertEqual(response.status_code, 200)
