@@ -33,7 +33,7 @@ from .models import (
     TransitionalDossier,
 )
 from .permissions import can_organise_round
-from .services.dossiers import DOSSIER_FIELDS
+from .services.dossiers import DOSSIER_FIELDS, REQUIRED_AT_SUBMISSION
 from .services.rounds import COUNCIL_FIELDS
 
 TEXTAREA = {"rows": 3}
@@ -187,7 +187,10 @@ class DossierCreateForm(forms.Form):
 
 
 class DossierForm(LayoutMixin, forms.ModelForm):
-    """The registration form (Mẫu 01) and the optional summary of Mẫu 02, part II."""
+    """The registration form (Mẫu 01) and the optional summary of Mẫu 02, part II. A draft
+    may be saved incomplete; the fields the submission requires carry the ``*`` all the same."""
+
+    MARKED_REQUIRED = REQUIRED_AT_SUBMISSION
 
     LAYOUT = [
         (

@@ -70,6 +70,11 @@ class HappyPathThroughThePagesTests(TestCase):
         )
         dossier = Dossier.objects.get(product=cast.product)
         self.assertRedirects(response, url("dossier_edit", dossier.pk))
+        # what the submission requires is marked, though a draft may be saved without it
+        page = self.client.get(url("dossier_edit", dossier.pk)).content.decode()
+        for name in ("representative_position", "phone"):
+            label = re.search(rf'<label for="id_{name}">(.*?)</label>', page, re.S)[1]
+            self.assertIn("*</abbr>", label)
         form = {
             "applicant_name": cast.producer.name,
             "representative_name": "Lò Văn Thành",
