@@ -1,4 +1,5 @@
-"""What a product needs for its next star, in plain Vietnamese for the producer.
+"""What a product needs for its next star, in plain Vietnamese for the producer. Below 3★ the
+"next star" is 3★: nothing lower is recognised, so no advice aims at 2★.
 
 :func:`gap_to_next_star` takes one set of answers (a self-assessment or an evaluator's sheet)
 and returns a :class:`GapReport`: the star minimums that block the next star, the points
@@ -30,6 +31,8 @@ from ocop.rubric.engine import (
 )
 
 _BAND_FLOOR = dict(BANDS)
+#: The lowest star a decision recognises (1★ and 2★ get no decision and no certificate).
+FIRST_RECOGNISED_STAR = 3
 _NO_ANSWER_VI = "chưa đạt/chưa chấm"
 
 
@@ -129,7 +132,8 @@ def gap_to_next_star(
         report.messages_vi = ["Sản phẩm đã đạt hạng cao nhất (5 sao)."]
         return report
 
-    target = result.star + 1
+    # 1★ and 2★ are recorded but never recognised: below 3★ the first aim is 3★ itself.
+    target = max(result.star + 1, FIRST_RECOGNISED_STAR)
     report.target_star = target
     floor = _BAND_FLOOR[target]
     report.points_missing = max(0, floor - result.total)
