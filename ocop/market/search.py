@@ -159,8 +159,8 @@ def tier_expressions(terms, exact) -> list[str | None]:
 
 
 def tier_conditions(terms, exact, column="product_id") -> list:
-    """The filter (on ``column``, a product id) of each ranking tier; ``None`` for a tier that
-    cannot hold anything."""
+    """The filter (on ``column``, a product id) of each ranking tier, each within the matches
+    (the catalogue filters by the tiers alone); ``None`` for a tier that cannot hold anything."""
     if connection.vendor == "sqlite":
         return [
             None if expression is None else Q(**{f"{column}__in": _fts(expression)})
@@ -170,7 +170,8 @@ def tier_conditions(terms, exact, column="product_id") -> list:
         "product_id")})  # fmt: skip
     own = Q(**{f"{column}__in": SearchEntry.objects.filter(
         product_words__contains=" " + " ".join(terms)).values("product_id")})  # fmt: skip
-    return [typed, own & ~typed, ~own & ~typed]
+    matching = Q(**{f"{column}__in": matching_product_ids(terms)})
+    return [typed & matching, own & ~typed & matching, ~own & ~typed & matching]
 
 
 def estimated_sizes(terms, exact, *, enough: int, also=None) -> tuple | None:
