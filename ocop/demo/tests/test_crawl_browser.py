@@ -229,7 +229,10 @@ class Crawl:
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             self.fail(path, "not an HTML page: add it to SKIPPED_VIEWS")
             return []
-        page.wait_for_function(HTMX_SETTLED)
+        try:
+            page.wait_for_function(HTMX_SETTLED)
+        except PlaywrightError:
+            self.fail(path, "an htmx request is still running after 15 s")
         texts = set()
         for viewport in VIEWPORTS:
             page.set_viewport_size(viewport)
