@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
 from ocop.core.ids import parse_id
 from ocop.core.keyset import paginate_keyset
@@ -62,6 +63,7 @@ def product_detail(request, pk):
         pk=pk,
     )
     can_edit = Product.objects.editable_by(request.user).filter(pk=product.pk).exists()
+    scope = official_scope(request.user)  # computed by visible_to above: no query
     context = {
         "product": product,
         "photos": product.photos.all(),
@@ -72,6 +74,8 @@ def product_detail(request, pk):
             user=request.user, producer_id=product.producer_id
         ).exists(),
         "photo_form": PhotoForm() if can_edit else None,
+        # Only the offices (provincial or central) have the certificate list to link to.
+        "is_office": scope.is_national or bool(scope.province_codes),
     }
     return render(request, "products/product_detail.html", context)
 

@@ -1,7 +1,7 @@
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from ocop.accounts.tests.factories import province_officer
+from ocop.accounts.tests.factories import commune_officer, province_officer
 from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products import services
 from ocop.products.models import Product
@@ -76,6 +76,20 @@ class ProductDetailTests(TestCase):
         assert response.context["can_edit"]
         assert reverse("products:product_edit", args=[self.product.pk]) in response.text
         assert reverse("products:photo_add", args=[self.product.pk]) in response.text
+
+    def test_only_an_office_gets_the_link_to_the_certificate_list(self):
+        certificate_list = reverse("certificates:certificate_list")
+        for user, expected in (
+            (self.officer, True),
+            (commune_officer(MUONG_ANG), False),  # the list answers 404 to a commune
+            (self.member, False),
+        ):
+            with self.subTest(user=user):
+                self.client.force_login(user)
+                response = self.client.get(self.url)
+                assert (f'href="{certificate_list}?product=' in response.text) is expected
+                if expected:
+                    assert self.client.get(certificate_list).status_code == 200
 
 
 class ProductDetailQueryCountTests(TestCase):
