@@ -30,10 +30,6 @@ def fold(line: str) -> str:
     return "\r\n".join(pieces)
 
 
-def _host() -> str:
-    return site_host()
-
-
 def event_lines(event) -> list[str]:
     url = absolute_reverse("market:event_detail", event.pk)
     stamp = timezone.localtime(event.updated_at, datetime.UTC)
@@ -41,7 +37,7 @@ def event_lines(event) -> list[str]:
     description = "\n\n".join(part for part in (event.organiser, event.description, url) if part)
     lines = [
         "BEGIN:VEVENT",
-        f"UID:trade-event-{event.pk}@{_host()}",
+        f"UID:trade-event-{event.pk}@{site_host()}",
         f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
         f"DTSTART;VALUE=DATE:{event.starts_on:%Y%m%d}",
         f"DTEND;VALUE=DATE:{event.ends_on + datetime.timedelta(days=1):%Y%m%d}",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.scope import official_scope
+from ocop.core.links import site_url
 from ocop.core.pagination import paginate, query_without_page
 from ocop.producers.models import Producer, ProducerMember
 from ocop.products.models import Product
@@ -35,7 +36,7 @@ from .forms import (
     TradeEventForm,
 )
 from .models import Participation, SalesChannel, TradeEvent
-from .views import _check_id, absolute
+from .views import _check_id
 
 EVENT_PAGE_SIZE = 20
 CALENDAR_PAST_DAYS = 365
@@ -89,7 +90,7 @@ def event_list(request):
         "filter_query": params.urlencode(),
         "query_without_page": query_without_page(request),
         "calendar_query": ("?province=" + filters["province"]) if filters.get("province") else "",
-        "canonical": absolute(reverse("market:event_list")),
+        "canonical": site_url(reverse("market:event_list")),
     }
     return render(request, "market/event_list.html", context)
 
@@ -126,7 +127,7 @@ def event_detail(request, pk):
         "event": event,
         "participations": participations,
         "is_past": event.ends_on < today,
-        "canonical": absolute(reverse("market:event_detail", args=[event.pk])),
+        "canonical": site_url(reverse("market:event_detail", args=[event.pk])),
     }
     return render(request, "market/event_detail.html", context)
 

@@ -65,11 +65,6 @@ def query_without_cursor(request) -> str:
     return params.urlencode()
 
 
-def absolute(path: str) -> str:
-    """``path`` on the public site (:func:`ocop.core.links.site_url`)."""
-    return site_url(path)
-
-
 def _check_id(pk: int) -> int:
     if pk > MAX_ID:
         raise Http404
@@ -104,7 +99,7 @@ def home(request):
         "events": events,
         "provinces": provinces,
         "total": sum(row["total"] for row in provinces),
-        "canonical": absolute(reverse("market:home")),
+        "canonical": site_url(reverse("market:home")),
     }
     return render(request, "market/home.html", context)
 
@@ -161,7 +156,7 @@ def product_list(request):
     canonical_params = [(key, str(filters[key])) for key in CANONICAL_FILTERS if filters.get(key)]
     if page.number and page.number > 1:
         canonical_params.append(("page", str(page.number)))
-    canonical = absolute(reverse("market:product_list"))
+    canonical = site_url(reverse("market:product_list"))
     if canonical_params:
         canonical += "?" + "&".join(f"{key}={value}" for key, value in canonical_params)
     form.data = form.data.copy()
@@ -243,9 +238,9 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
         product.sales_channels.active().select_related("province", "commune")
     )  # query: its active sales channels
     events = _upcoming_events_of(product.producer_id, today)  # query: its producer's fairs
-    url = absolute(reverse("market:product_detail", args=[product.pk]))
+    url = site_url(reverse("market:product_detail", args=[product.pk]))
     photo_urls = [
-        absolute(reverse("market:photo_image", args=[product.pk, photo.pk])) for photo in photos
+        site_url(reverse("market:photo_image", args=[product.pk, photo.pk])) for photo in photos
     ]
     summary = (product.description or product.story or "").strip()[:300]
     context = {
@@ -429,7 +424,7 @@ def _product_json_ld(product, certificate, is_listed, url, photo_urls) -> dict:
         "manufacturer": {
             "@type": "Organization",
             "name": producer.name,
-            "url": absolute(reverse("market:producer_detail", args=[producer.pk])),
+            "url": site_url(reverse("market:producer_detail", args=[producer.pk])),
             "address": {
                 "@type": "PostalAddress",
                 "addressLocality": getattr(producer.commune, "name", ""),
@@ -495,7 +490,7 @@ def producer_detail(request, pk):
         "products": products,
         "channels": channels,
         "events": _upcoming_events_of(producer.pk, today),  # query: its upcoming fairs
-        "canonical": absolute(reverse("market:producer_detail", args=[producer.pk])),
+        "canonical": site_url(reverse("market:producer_detail", args=[producer.pk])),
     }
     return render(request, "market/producer_detail.html", context)
 
@@ -524,7 +519,7 @@ def province_detail(request, code):
         "total": sum(stars.values()),
         "communes": communes,
         "featured": featured,
-        "canonical": absolute(reverse("market:province_detail", args=[province.code])),
+        "canonical": site_url(reverse("market:province_detail", args=[province.code])),
     }
     return render(request, "market/province_detail.html", context)
 
@@ -582,18 +577,18 @@ def sitemap(request):
         TradeEvent.objects.filter(ends_on__gte=today).order_by("pk").values_list("pk", "updated_at")
     )
     urls = [
-        (absolute(reverse("market:home")), None),
-        (absolute(reverse("market:product_list")), None),
-        (absolute(reverse("market:event_list")), None),
+        (site_url(reverse("market:home")), None),
+        (site_url(reverse("market:product_list")), None),
+        (site_url(reverse("market:event_list")), None),
     ]
     urls += [
-        (absolute(reverse("market:product_detail", args=[pk])), updated.date())
+        (site_url(reverse("market:product_detail", args=[pk])), updated.date())
         for pk, updated in products
     ]
-    urls += [(absolute(reverse("market:producer_detail", args=[pk])), None) for pk in producers]
-    urls += [(absolute(reverse("market:province_detail", args=[code])), None) for code in provinces]
+    urls += [(site_url(reverse("market:producer_detail", args=[pk])), None) for pk in producers]
+    urls += [(site_url(reverse("market:province_detail", args=[code])), None) for code in provinces]
     urls += [
-        (absolute(reverse("market:event_detail", args=[pk])), updated.date())
+        (site_url(reverse("market:event_detail", args=[pk])), updated.date())
         for pk, updated in events
     ]
     return render(request, "market/sitemap.xml", {"urls": urls}, content_type="application/xml")
@@ -609,7 +604,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /i18n/",
         "Allow: /",
-        f"Sitemap: {absolute(reverse('market:sitemap'))}",
+        f"Sitemap: {site_url(reverse('market:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
