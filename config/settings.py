@@ -151,6 +151,9 @@ LOGOUT_REDIRECT_URL = "core:landing"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's Vietnamese formats do not group thousands; ours do (120.000 đ), where a template
+# asks for grouping (intcomma, ocop.core.numbers). Plain {{ n }} stays ungrouped (ids, years).
+FORMAT_MODULE_PATH = ["ocop.core.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

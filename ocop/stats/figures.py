@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -93,6 +94,7 @@ class Table:
     note: str = ""
     chart: dict | None = None  # {"type", "labels", "datasets": [{"label", "data"}]}
     points: list | None = None  # map markers: [{"name", "lat", "lon", "products"}]
+    links: list[str] | None = None  # per row, where its first cell leads (lists of certificates)
 
     @property
     def map_script_id(self) -> str:
@@ -101,6 +103,10 @@ class Table:
     @property
     def chart_script_id(self) -> str:
         return f"chart-data-{self.key}"
+
+    def linked_rows(self):
+        """Each row with where its first cell leads ('' where nothing)."""
+        return zip(self.links or [""] * len(self.rows), self.rows, strict=True)
 
     def chart_data(self):
         if not self.chart:
@@ -535,6 +541,8 @@ def expiring_table(scope: Scope, day: datetime.date, count: int) -> Table:
         ],
         note=_("%(count)s certificates; the %(limit)s expiring first are listed.")
         % {"count": count, "limit": LIST_LIMIT},
+        # The product's page in the back office: the dashboard's scope is within the official's.
+        links=[reverse("products:product_detail", args=[fact.product_id]) for fact in facts],
     )
 
 
@@ -552,7 +560,11 @@ def revoked_table(scope: Scope, day: datetime.date) -> Table:
         "certificate",
         "product",
         "province",
-        extra=("certificate__number", "certificate__revocation_ground"),
+        extra=(
+            "certificate__number",
+            "certificate__public_code",
+            "certificate__revocation_ground",
+        ),
     )
     return Table(
         "revoked",
@@ -570,6 +582,11 @@ def revoked_table(scope: Scope, day: datetime.date) -> Table:
             for fact in facts
         ],
         note=_("The %(limit)s most recent revocations.") % {"limit": LIST_LIMIT},
+        # The public verification page, which every role (and the citizen) may open.
+        links=[
+            reverse("verify:certificate_verify", args=[fact.certificate.public_code])
+            for fact in facts
+        ],
     )
 
 

@@ -31,7 +31,8 @@ class DecisionDetailTests(Cast):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["can_act"])
         self.assertContains(response, self.three.dossier.product.name)
-        self.assertContains(response, "80,00")  # the council's mean score of the 4★ product
+        # The council's mean score of the 4★ product, as points() writes it.
+        self.assertContains(response, ">80<")
         self.assertContains(response, url("decision_sign", decision.pk))
         self.assertContains(response, url("decision_discard", decision.pk))
 

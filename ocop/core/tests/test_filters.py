@@ -29,3 +29,25 @@ class PointsTests(SimpleTestCase):
             self.assertEqual(points_list([Decimal("67.0"), Decimal("63.5")]), "67 · 63,50")
         with translation.override("en"):
             self.assertEqual(points(Decimal("65.40")), "65.40")
+
+
+class FigureTests(SimpleTestCase):
+    def test_table_figures_group_counts_and_write_fractions_like_scores(self):
+        import datetime
+        from decimal import Decimal
+
+        from django.utils import translation
+
+        from ocop.core.numbers import figure
+
+        with translation.override("vi"):
+            self.assertEqual(figure(20412), "20.412")
+            self.assertEqual(figure(Decimal("1.50")), "1,50")
+            self.assertEqual(figure(3), "3")
+            self.assertEqual(figure("Điện Biên"), "Điện Biên")
+            self.assertIs(figure(True), True)
+            day = datetime.date(2026, 12, 7)
+            self.assertEqual(figure(day), day)
+        with translation.override("en"):
+            self.assertEqual(figure(20412), "20,412")
+            self.assertEqual(figure(Decimal("1.50")), "1.50")

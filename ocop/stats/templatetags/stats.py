@@ -7,6 +7,7 @@ from django import template
 from django.template.defaultfilters import date
 
 from ocop.accounts.scope import official_scope
+from ocop.core.numbers import figure
 
 register = template.Library()
 
@@ -20,8 +21,8 @@ def is_official(user) -> bool:
 
 @register.filter
 def stats_cell(value):
-    """A date in the short format; anything else as it is (the template localises numbers).
+    """A date in the short format, a number as :func:`ocop.core.numbers.figure` writes it.
     Cheaper than ``{% if cell.year %}``, which fails a lookup on every number of a table."""
     if isinstance(value, datetime.date):
         return date(value, "SHORT_DATE_FORMAT")
-    return value
+    return figure(value)

@@ -222,6 +222,17 @@ class DashboardContentTests(TestCase):
         self.assertEqual([row[0] for row in tables["revoked"].rows], [self.certificates[1].number])
         self.assertEqual([row[0] for row in tables["expiring"].rows], [self.expiring.product.name])
 
+    def test_revoked_and_expiring_rows_lead_to_the_certificate_and_the_product(self):
+        """Issue 15, item 5: the expiring list is no dead end. A product's back-office page
+        for the expiring rows, the public verification page for the revoked ones."""
+        response = self.dashboard()
+        product_url = reverse("products:product_detail", args=[self.expiring.product.pk])
+        verify_url = reverse("verify:certificate_verify", args=[self.certificates[1].public_code])
+        self.assertContains(response, f'<a href="{product_url}">{self.expiring.product.name}</a>')
+        self.assertContains(response, f'<a href="{verify_url}">{self.certificates[1].number}</a>')
+        self.client.force_login(self.officer)
+        self.assertEqual(self.client.get(product_url).status_code, 200)
+
     def test_criteria_losing_most_points_come_first(self):
         tables = self.tables(self.dashboard())
         top = tables["criteria_losses"].rows
