@@ -99,16 +99,16 @@ class PaperForm:
     def heading(self, text: str):
         self.pdf.ln(1)
         self.font(11, bold=True)
-        self.pdf.multi_cell(0, self.LINE, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, self.LINE, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def text(self, text: str, *, size: float = 11, bold: bool = False):
         self.font(size, bold)
-        self.pdf.multi_cell(0, self.LINE, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, self.LINE, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def dots(self, reserve: float = 0) -> str:
         """Dots to the end of the line (less ``reserve`` mm): the blank to fill by hand."""
         room = self.pdf.w - self.pdf.r_margin - self.pdf.get_x() - reserve
-        return "." * max(int(room / self.pdf.get_string_width(".")) - 1, 3)
+        return "." * max(int(room / self.pdf.get_string_width(".")) - 2, 3)
 
     def field(self, label: str, value="", *parts):
         """``label`` then its value, or a dotted blank when the platform has none. ``parts``
@@ -123,7 +123,9 @@ class PaperForm:
             else:
                 share = (len(pairs) - index - 1) / (len(pairs) - index)
                 room = self.pdf.w - self.pdf.r_margin - self.pdf.get_x()
-                self.pdf.write(self.LINE, self.dots(reserve=room * share) + " ")
+                self.pdf.write(self.LINE, self.dots(reserve=room * share))
+                if index < len(pairs) - 1:
+                    self.pdf.write(self.LINE, " ")
         self.pdf.ln(self.LINE)
 
     def blank_lines(self, count: int = 2):
@@ -157,7 +159,7 @@ class PaperForm:
 
 
 def place_and_date(place: str, day) -> str:
-    """"Tủa Chùa, ngày 01 tháng 6 năm 2026", with blanks for what is not known."""
+    """ "Tủa Chùa, ngày 01 tháng 6 năm 2026", with blanks for what is not known."""
     place = place or "........"
     if day is None:
         return f"{place}, ngày ..... tháng ..... năm ......"
