@@ -3,6 +3,7 @@ of its form in Decision 26/2026/QĐ-TTg and the dossier's data, and each answers
 may open the page it prints (404 for everyone else, and nothing changes)."""
 
 import io
+import re
 
 import time_machine
 from django.test import TestCase
@@ -17,6 +18,7 @@ from ..models import CommuneReview, CouncilResult, DossierAttachment, ScoreSheet
 from ..services.results import close_scoring
 from ..services.review import review_dossier
 from ..services.rounds import assign_dossier_to_round
+from ..services.scoring import declare_conflict
 from .factories import (
     NOW,
     TEA,
@@ -424,3 +426,49 @@ class PdfQueryCountTests(PdfAssertions, TestCase):
         self.count(chair, url("result_minutes_pdf", self.result.pk), 4)
         CouncilResult.objects.filter(pk=self.result.pk).update(member_totals=[60] * 50)
         self.count(chair, url("result_minutes_pdf", self.result.pk), 4)
+
+
+@time_machine.travel(NOW, tick=False)
+class PdfLinkTests(PdfAssertions, TestCase):
+    """The pages show a "Print / download PDF" link exactly to those who may open it, and each
+    link they show answers with the PDF."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast, cls.dossier, cls.panel, cls.sheets, cls.other = scored_case()
+
+    def pdf_links(self, user, path) -> list[str]:
+        self.client.force_login(user)
+        response = self.client.get(path)
+        self.assertEqual(response.status_code, 200)
+        links = re.findall(r'href="([^"]+\.pdf)"', response.content.decode())
+        for link in links:
+            self.assertPdf(user, link)
+        return links
+
+    def test_each_role_sees_the_links_it_may_open_and_they_open(self):
+        detail = url("dossier_detail", self.dossier.pk)
+        forms = [
+            url("dossier_registration_pdf", self.dossier.pk),
+            url("dossier_self_assessment_pdf", self.dossier.pk),
+            url("dossier_review_pdf", self.dossier.pk),
+        ]
+        self.assertEqual(self.pdf_links(self.cast.member, detail), forms)
+        chair_links = self.pdf_links(self.panel.chair, detail)
+        self.assertEqual(chair_links, [*forms, url("scoresheet_member_pdf", self.sheets[0].pk)])
+        member = self.panel.scorers[5]  # declared, no sheet yet: the blank one
+        declare_conflict(self.dossier, actor=member, has_conflict=False)
+        sheet_page = url("scoresheet_detail", self.dossier.pk)
+        self.assertIn(url("scoresheet_pdf", self.dossier.pk), self.pdf_links(member, sheet_page))
+        self.assertEqual(self.pdf_links(self.cast.member, url("result_list")), [])
+
+    def test_after_closing_the_minutes_and_every_sheet_are_linked(self):
+        result = close_scoring(self.dossier, actor=self.panel.chair)
+        minutes = url("result_minutes_pdf", result.pk)
+        detail = url("dossier_detail", self.dossier.pk)
+        self.assertIn(minutes, self.pdf_links(self.cast.member, detail))
+        self.assertIn(minutes, self.pdf_links(self.cast.member, url("result_list")))
+        office = self.pdf_links(self.cast.province_officer, detail)
+        for sheet in self.sheets:
+            self.assertIn(url("scoresheet_member_pdf", sheet.pk), office)
+        self.assertNotIn("sheets/", " ".join(self.pdf_links(self.cast.member, detail)))
