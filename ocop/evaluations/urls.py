@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import advisory, central, dossiers, results, review, rounds, scoring, transitional
+from .views import (
+    advisory,
+    central,
+    dossiers,
+    printouts,
+    results,
+    review,
+    rounds,
+    scoring,
+    transitional,
+)
 
 app_name = "evaluations"
 urlpatterns = [
@@ -48,6 +58,21 @@ urlpatterns = [
         scoring.scoresheet_return,
         name="scoresheet_return",
     ),
+    # The paper forms as PDFs (docs/evaluations.md, "Printable forms")
+    path(
+        "<int:pk>/registration.pdf",
+        printouts.dossier_registration_pdf,
+        name="dossier_registration_pdf",
+    ),
+    path(
+        "<int:pk>/self-assessment.pdf",
+        printouts.dossier_self_assessment_pdf,
+        name="dossier_self_assessment_pdf",
+    ),
+    path("<int:pk>/review.pdf", printouts.dossier_review_pdf, name="dossier_review_pdf"),
+    path("<int:pk>/sheet.pdf", printouts.scoresheet_pdf, name="scoresheet_pdf"),
+    path("sheets/<int:pk>.pdf", printouts.scoresheet_member_pdf, name="scoresheet_member_pdf"),
+    path("results/<int:pk>.pdf", printouts.result_minutes_pdf, name="result_minutes_pdf"),
     # Rounds, councils, results
     path("rounds/", rounds.round_list, name="round_list"),
     path("rounds/new/", rounds.round_create, name="round_create"),

@@ -12,13 +12,12 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
+
+from ocop.core.pdf import FONT, new_document
 
 from ..models import Authority
 from .qr import qr_png, verification_url
 
-FONT = "DejaVu"
-FONT_DIR = settings.BASE_DIR / "static" / "fonts"
 GREEN = (21, 101, 52)
 GOLD = (191, 144, 0)
 GREY = (90, 90, 90)
@@ -29,15 +28,6 @@ STAMP_COLUMNS = 4
 STAMP_ROWS = 5
 STAMP_MARGIN = 10
 STAMP_QR_SIZE = 30
-
-
-def _document(orientation: str) -> FPDF:
-    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
-    pdf.set_auto_page_break(auto=False)
-    pdf.set_creator("OCOP platform")
-    return pdf
 
 
 def _day(value) -> str:
@@ -67,7 +57,7 @@ def _certificate_pdf(certificate) -> bytes:
     product = certificate.product
     producer = product.producer
     decision = certificate.decision
-    pdf = _document("L")
+    pdf = new_document("L")
     pdf.set_title(_("OCOP certificate %(number)s") % {"number": certificate.number})
     pdf.add_page()
     width = pdf.w - 40  # text width inside the frame
@@ -184,7 +174,7 @@ def stamps_pdf(certificate) -> bytes:
 
 
 def _stamps_pdf(certificate) -> bytes:
-    pdf = _document("P")
+    pdf = new_document("P")
     pdf.set_title(_("OCOP stamps %(number)s") % {"number": certificate.number})
     pdf.add_page()
     png = qr_png(verification_url(certificate)).getvalue()

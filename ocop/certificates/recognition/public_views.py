@@ -20,11 +20,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ocop.core.deadlines import certificate_valid_through
 from ocop.core.forms import blank_form_fields
+from ocop.core.pdf import pdf_response
 from ocop.core.ratelimit import client_ip
 
 from ..control.forms import ProblemReportForm
@@ -257,20 +256,13 @@ def _visible_certificate(request, code):
     )
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 def certificate_pdf(request, code):
     certificate = _visible_certificate(request, code)
-    return _pdf_response(pdf.certificate_pdf(certificate), f"ocop-certificate-{code}.pdf")
+    return pdf_response(pdf.certificate_pdf(certificate), f"ocop-certificate-{code}.pdf")
 
 
 @require_GET
 def certificate_stamps_pdf(request, code):
     certificate = _visible_certificate(request, code)
-    return _pdf_response(pdf.stamps_pdf(certificate), f"ocop-stamps-{code}.pdf")
+    return pdf_response(pdf.stamps_pdf(certificate), f"ocop-stamps-{code}.pdf")

@@ -6,7 +6,9 @@ they are shown, so a page is covered the day a link to it is added. Only links a
 (GET): no form is sent, and downloads, the admin and the language switch are left out. A URL
 pattern (`django.urls.resolve`) is visited at most `PER_PATTERN` times per role, e.g. two
 dossiers, not all of them (once for a public page the visitor has checked already: only the
-header differs), and each role at most `MAX_PAGES` pages.
+header differs), and each role at most `MAX_PAGES` pages. A link to a PDF (the printable
+forms, the certificate) is not opened as a page: it is fetched once per URL pattern and role,
+and must answer 200 with `application/pdf`.
 
 Each page is opened at 375 px, then widened to 1280 px:
 - at both widths it is no wider than the window (`scrollWidth` ≤ `innerWidth`);
@@ -43,6 +45,7 @@ MAX_PAGES = 100
 # the Django admin (its own, English-first interface), and anything that is not a page.
 SKIPPED_PREFIXES = ("/admin/", "/i18n/", "/static/", "/media/")
 DOWNLOAD = re.compile(r"\.(xlsx|xls|csv|pdf|ics|json|zip|xml|txt|png|jpe?g|webp|svg)$")
+PDF = re.compile(r"\.pdf$")
 SKIPPED_VIEWS = {
     "accounts:logout",
     "producers:document_download",
@@ -207,6 +210,24 @@ class Crawl:
             return parts.path  # a link to nowhere: visited, and its 404 fails
         return None if view_name in SKIPPED_VIEWS else view_name
 
+    def pdf_pattern(self, url):
+        """The URL pattern of a same-origin link to a PDF, or None."""
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.origin or not PDF.search(parts.path):
+            return None
+        try:
+            return f"pdf {resolve(parts.path).view_name}"
+        except Resolver404:
+            return f"pdf {parts.path}"  # a link to nowhere: fetched, and its 404 fails
+
+    def check_pdf(self, url):
+        """A PDF link the role is shown answers 200 with a PDF."""
+        response = self.page.request.get(url)
+        content_type = response.headers.get("content-type", "")
+        if response.status != 200 or content_type != "application/pdf":
+            path = url.removeprefix(self.origin)
+            self.fail(path, f"PDF link answers {response.status} {content_type}")
+
     def run(self, start):
         queue, queued, per_pattern = deque([start]), {start}, self.per_pattern
         while queue and len(self.visited) < MAX_PAGES:
@@ -214,6 +235,10 @@ class Crawl:
             self.visited.append(url)
             for link in self.check(url):
                 link = urlunsplit(urlsplit(link)._replace(fragment=""))
+                pdf = self.pdf_pattern(link)
+                if pdf and per_pattern[pdf] < PER_PATTERN:
+                    per_pattern[pdf] += 1
+                    self.check_pdf(link)
                 pattern = self.pattern(link)
                 limit = 1 if pattern in self.checked else PER_PATTERN
                 if pattern and link not in queued and per_pattern[pattern] < limit:

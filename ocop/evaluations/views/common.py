@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ocop.rubric.engine import STAR_LEVELS
+from ocop.rubric.engine import STAR_LEVELS, AnswerError, score_sheet
+from ocop.rubric.layout import sheet_layout
+from ocop.rubric.loading import engine_sheet
 
 from ..models import Dossier, Round
 from ..permissions import has_role
@@ -34,6 +36,21 @@ def dossier_as(request, pk, *roles) -> Dossier:
     if not any(has_role(request.user, dossier, role) for role in roles):
         raise Http404
     return dossier
+
+
+def frozen_self_assessment(dossier):
+    """The self-assessment frozen on the dossier at submission, scored again by the engine:
+    (engine sheet, layout, answers, result). 404 for a draft, which has none yet."""
+    if dossier.self_assessment_total is None:
+        raise Http404
+    version = dossier.rubric_version.slug
+    engine = engine_sheet(version, dossier.sheet_number)
+    answers = dict(dossier.self_assessment_answers)
+    try:
+        result = score_sheet(engine, answers)
+    except AnswerError:  # frozen answers always fit their sheet; never a 500 if one does not
+        raise Http404 from None
+    return engine, sheet_layout(version, dossier.sheet_number), answers, result
 
 
 def may_move(dossier, *roles) -> bool:

@@ -24,9 +24,7 @@ from ocop.core.ids import parse_id
 from ocop.core.keyset import paginate_keyset
 from ocop.producers.models import Producer, ProducerDocument
 from ocop.products.models import Product
-from ocop.rubric.engine import AnswerError, score_sheet
-from ocop.rubric.layout import sheet_layout, sheet_rows
-from ocop.rubric.loading import engine_sheet
+from ocop.rubric.layout import sheet_rows
 from ocop.rubric.models import member_products
 
 from ..forms import (
@@ -67,6 +65,7 @@ from .common import (
     attachment_rows,
     dossier_as,
     form_data,
+    frozen_self_assessment,
     may_move,
     messages_of,
     nothing_to_do,
@@ -258,16 +257,7 @@ def dossier_self_assessment(request, pk):
     """The self-assessment as it was filed: the answers, total and star frozen on the dossier at
     submission, read-only, for anyone who may see the dossier."""
     dossier = visible_dossier(request, pk)
-    if dossier.self_assessment_total is None:
-        raise Http404  # a draft: nothing is frozen yet
-    version = dossier.rubric_version.slug
-    engine = engine_sheet(version, dossier.sheet_number)
-    answers = dict(dossier.self_assessment_answers)
-    try:
-        result = score_sheet(engine, answers)
-    except AnswerError:  # frozen answers always fit their sheet; never a 500 if one does not
-        raise Http404 from None
-    layout = sheet_layout(version, dossier.sheet_number)
+    engine, layout, answers, result = frozen_self_assessment(dossier)
     answered = sum(1 for code in engine.criteria if code in answers)
     context = {
         "dossier": dossier,
