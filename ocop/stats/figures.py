@@ -93,7 +93,10 @@ class Table:
     rows: list[list] = field(default_factory=list)
     note: str = ""
     chart: dict | None = None  # {"type", "labels", "datasets": [{"label", "data"}]}
-    points: list | None = None  # map markers: [{"name", "lat", "lon", "products"}]
+    # The map (static/stats/maps.js): provinces shaded by their products, {"values": {code: n}},
+    # or one province outlined with its communes, {"focus": code, "markers": [{"name", "lat",
+    # "lon", "products"}]}.
+    map: dict | None = None
     links: list[str] | None = None  # per row, where its first cell leads (lists of certificates)
 
     @property
@@ -598,7 +601,7 @@ def territory_table(scope: Scope, day: datetime.date, rows=None) -> Table | None
         units = [
             [p["name"], *(p["by_star"][str(s)] for s in STARS), p["products"]] for p in provinces
         ]
-        markers = points("province", ((p["code"], p["name"], p["products"]) for p in provinces))
+        shown = {"values": {p["code"]: p["products"] for p in provinces}}
         title, column = _("Provinces ranked by products"), _("Province")
     elif scope.level == "province":
         counts = _sum_by(rows, "unit")
@@ -612,6 +615,7 @@ def territory_table(scope: Scope, day: datetime.date, rows=None) -> Table | None
         ]
         units.sort(key=lambda row: (-row[-1], row[0]))
         markers = points("commune", ((c, names.get(c, c), totals[c]) for c in codes))
+        shown = {"focus": scope.province.code, "markers": markers}
         title, column = _("Communes ranked by products"), _("Commune")
     else:
         return None
@@ -626,7 +630,7 @@ def territory_table(scope: Scope, day: datetime.date, rows=None) -> Table | None
             "datasets": [{"label": _("Products"), "data": [row[-1] for row in units[:15]]}],
             "horizontal": True,
         },
-        points=markers,
+        map=shown,
     )
 
 

@@ -20,9 +20,7 @@ def test_public_open_data_page_draws_its_charts(page):
     assert page.locator("[data-figure=products]").inner_text() == "3"
     for key in ("by_star", "by_sector", "by_producer_type", "territories"):
         assert page.evaluate(DRAWN, f"chart-data-{key}"), key
-    # The map: one circle for Điện Biên, drawn by Leaflet without tiles.
-    assert page.locator("[data-map=map-data-territories]").get_attribute("data-markers") == "1"
-    assert page.locator("path.leaflet-interactive").count() == 1
+    # The map beside the provinces' table: test_map_browser.py.
     assert page.console_errors == []
 
 

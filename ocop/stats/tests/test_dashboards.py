@@ -289,8 +289,10 @@ class DashboardContentTests(TestCase):
         )
         self.assertEqual(bad.status_code, 400)
 
-    def test_map_has_one_marker_per_commune_with_products_at_its_centre(self):
-        points = self.tables(self.dashboard())["territories"].points
+    def test_map_zooms_to_the_province_with_one_marker_per_commune_with_products(self):
+        shown = self.tables(self.dashboard())["territories"].map
+        self.assertEqual(shown["focus"], "11")
+        points = shown["markers"]
         self.assertEqual(len(points), 1)
         self.assertEqual(points[0]["products"], 4)
         self.assertAlmostEqual(points[0]["lat"], 21.5, delta=0.5)  # Mường Ảng, Điện Biên

@@ -111,6 +111,16 @@ class OpenDataTests(TestCase):
         self.assertContains(response, reverse("open_data:summary_json"))
         self.assertNotContains(response, self.certificates[0].product.producer.name)
 
+    def test_map_shades_every_province_by_its_products(self):
+        response = self.client.get(reverse("open_data:index"))
+        territories = next(t for t in response.context["tables"] if t.key == "territories")
+        values = territories.map["values"]
+        self.assertEqual(len(values), 34)
+        self.assertEqual(values["11"], 4)  # Điện Biên
+        self.assertEqual(values["12"], 1)  # Lai Châu: the 5★ one
+        self.assertEqual(sum(values.values()), 5)
+        self.assertContains(response, 'data-outline="/static/stats/provinces.geo.json"')
+
     def test_public_pages_stay_within_eight_queries(self):
         # the statistics version; the breakdown by province, set and star; potential 5★;
         # producers by type; the classification; the provinces' names.
