@@ -114,7 +114,7 @@ def worker(args):
 
     # The test client needs the test environment (ALLOWED_HOSTS, the in-memory mail box), but
     # not its instrumented template rendering: it copies the context at every template and
-    # include (440 copies on the product list, a quarter of its time), which gunicorn never does.
+    # include (440 copies, 1-1.5 ms of the product list's 10), which gunicorn never does.
     render = Template._render
     setup_test_environment()
     Template._render = render
