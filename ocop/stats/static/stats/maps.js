@@ -13,6 +13,9 @@
   const SHADES = ["#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"];
   const NONE = "#f4f4f2";
   const BORDER = "#6b7b6b";
+  // Figures as the page's language writes them (vi: 6.000), as the table beside the map does.
+  const NUMBER = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  const figure = function (n) { return NUMBER.format(n); };
   let outline = null; // one fetch of the GeoJSON for every map of the page
 
   function loadOutline(url) {
@@ -49,7 +52,7 @@
   }
 
   function rangeText(c) {
-    return c.from === c.to ? String(c.from) : c.from + "–" + c.to;
+    return c.from === c.to ? figure(c.from) : figure(c.from) + "–" + figure(c.to);
   }
 
   // Tooltip content as text, never as HTML.
@@ -145,8 +148,8 @@
       },
       onEachFeature: function (feature, layer) {
         const p = feature.properties;
-        const figure = focus ? "" : ": " + (values[p.code] || 0);
-        const name = p.archipelago ? labels[p.archipelago] : p.name + figure;
+        const shown = focus ? "" : ": " + figure(values[p.code] || 0);
+        const name = p.archipelago ? labels[p.archipelago] : p.name + shown;
         layer.bindTooltip(text(name), {sticky: true});
       },
     });
@@ -169,7 +172,7 @@
       if (p.archipelago) {
         label(map, latlng, [labels[p.archipelago]], "stats-map-archipelago");
       } else if (!focus && values[p.code] > 0) {
-        placed.push({marker: label(map, latlng, [p.short_name, String(values[p.code])], ""),
+        placed.push({marker: label(map, latlng, [p.short_name, figure(values[p.code])], ""),
           value: values[p.code]});
       }
     });
@@ -185,7 +188,7 @@
         weight: 1,
         fillColor: SHADES[3],
         fillOpacity: 0.7,
-      }).bindTooltip(text(marker.name + ": " + marker.products)).addTo(map);
+      }).bindTooltip(text(marker.name + ": " + figure(marker.products))).addTo(map);
     });
 
     legend(map, labels, scale, focus);
