@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ocop.certificates.models import Certificate
@@ -298,6 +299,18 @@ def reconcile_listings(*, repair: bool = True) -> Reconciliation:
 def listed_on(day: datetime.date):
     """The listings of the products listed on ``day``."""
     return Listing.objects.filter(certified_on__lte=day, listed_until__gte=day)
+
+
+def ids_of_either(*reads) -> RawSQL:
+    """The product ids of several bounded reads of listings (each sliced and ordered, with
+    ``values("product_id")``), as one subquery: a ``UNION ALL`` of the reads, each seeking its
+    own index. ``pk__in=a | pk__in=b`` made PostgreSQL scan every product to test the OR."""
+    parts, params = [], []
+    for index, read in enumerate(reads):
+        sql, more = read.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS read_{index}")  # noqa: S608 (Django's SQL)
+        params += more
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 (values are parameters)
 
 
 #: Filters the summary can count: each is a column of :class:`ListingCount` or of its set.

@@ -345,7 +345,11 @@ class SalesChannel(TimeStampedModel):
         verbose_name_plural = _("sales channels")
         ordering = ["kind", "name", "id"]
         indexes = [
-            models.Index(fields=["product", "is_active"], name="market_channel_product"),
+            # A product's active channels in the list's order (kind, name, id): without the
+            # order in it, SQLite walked the dashboards' index below over every channel.
+            models.Index(
+                fields=["product", "is_active", "kind", "name"], name="market_channel_product"
+            ),
             # The dashboards' count of active channels by kind, read from the index alone.
             models.Index(fields=["is_active", "kind"], name="market_channel_active_kind"),
         ]

@@ -215,7 +215,8 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
 
     def nearest(**same):
         """The first listings of the same set, or of the same producer, down the star index
-        (two seeks of at most RELATED_COUNT rows; an OR of both would sort the whole set)."""
+        (two seeks of at most RELATED_COUNT rows, read as one subquery; an OR of both would
+        sort the whole set)."""
         return (
             listing.listed_on(today)
             .filter(**same)
@@ -228,8 +229,10 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
         with_card_data(
             listed_products(today)
             .filter(
-                Q(pk__in=nearest(scoring_set_id=product.scoring_set_id))
-                | Q(pk__in=nearest(producer_id=product.producer_id))
+                pk__in=listing.ids_of_either(
+                    nearest(scoring_set_id=product.scoring_set_id),
+                    nearest(producer_id=product.producer_id),
+                )
             )
             .order_by("-ocop_star", "folded_name", "pk")
         )[:RELATED_COUNT]
