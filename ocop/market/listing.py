@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -555,6 +555,8 @@ def search_tiers(text, *, walkable: bool, per_page: int, counted=None) -> Tiers 
         sql, params = counted[: SEARCH_COUNT_CAP + 1].values("pk").query.sql_with_params()
         also = (f"SELECT count(*) FROM ({sql}) AS counted", params)  # noqa: S608 (Django's SQL)
     found = search.estimated_sizes(terms, exact, enough=per_page + 1, also=also)
+    # Only SQLite is told which index to walk (INDEXED BY); PostgreSQL's planner chooses.
+    walkable = walkable and connection.vendor == "sqlite"
     tiers = Tiers(search.tier_conditions(terms, exact), None, 0, walkable)
     if found is not None:
         tiers.sizes, tiers.listings = tuple(found[:3]), found[3]

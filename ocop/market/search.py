@@ -182,6 +182,8 @@ def estimated_sizes(terms, exact, *, enough: int, also=None) -> tuple | None:
     common word fills its page from the first tier. One query; ``also`` (SQL and parameters of
     a scalar subquery, such as the search's count) is added to it and its value returned last.
     ``None`` where the database cannot say cheaply."""
+    if connection.vendor == "postgresql":
+        return _estimated_sizes_postgresql(terms, exact, enough=enough, also=also)
     if connection.vendor != "sqlite":
         return None
     count = "(SELECT count(*) FROM market_searchentry_fts WHERE market_searchentry_fts MATCH %s)"
@@ -208,6 +210,43 @@ def estimated_sizes(terms, exact, *, enough: int, also=None) -> tuple | None:
         typed, own, matching, listings, *extra = cursor.fetchone()
     rest = None if matching is None else max(matching - typed - own, 0)
     return (typed, own, rest, listings, *extra)
+
+
+def _estimated_sizes_postgresql(terms, exact, *, enough: int, also=None) -> tuple:
+    """PostgreSQL: each tier's entries counted up to ``enough`` through the trigram indexes
+    (the page needs to know which tiers fill it, not their exact sizes), the other tiers only
+    when the first holds fewer. The listings are not estimated (0): that serves only SQLite's
+    choice of walking its star index."""
+    own_words = " " + " ".join(terms)
+    matching = SearchEntry.objects.filter(*[Q(folded_text__contains=f" {term}") for term in terms])
+    first, *others = [
+        matching.filter(exact_text__contains=exact),
+        matching.filter(product_words__contains=own_words).exclude(exact_text__contains=exact),
+        matching.exclude(product_words__contains=own_words).exclude(exact_text__contains=exact),
+    ]
+
+    def capped(entries):
+        sql, params = entries.values("pk")[:enough].query.sql_with_params()
+        return f"SELECT count(*) AS n FROM ({sql}) AS capped", list(params)  # noqa: S608
+
+    source, params = capped(first)
+    parts = ["first_tier.n"]
+    for entries in others:
+        sql, more = capped(entries)
+        parts.append(f"CASE WHEN first_tier.n >= %s THEN NULL ELSE ({sql}) END")
+        params += [enough, *more]
+    parts.append("0")
+    if also is not None:
+        parts.append(f"({also[0]})")
+        params += list(also[1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # materialized: counted once, however many times the parts read it
+            f"WITH first_tier AS MATERIALIZED ({source}) "  # noqa: S608 (Django's SQL)
+            f"SELECT {', '.join(parts)} FROM first_tier",
+            params,
+        )
+        return tuple(cursor.fetchone())
 
 
 def query_terms(text) -> tuple[list[str], str]:
