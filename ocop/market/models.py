@@ -345,13 +345,13 @@ class SalesChannel(TimeStampedModel):
         verbose_name_plural = _("sales channels")
         ordering = ["kind", "name", "id"]
         indexes = [
-            # A product's active channels in the list's order (kind, name, id): without the
-            # order in it, SQLite walked the dashboards' index below over every channel.
+            # A product's active channels in the list's order (kind, name, id), and the
+            # dashboards' counts by kind, from the index alone: of a territory's products, or
+            # of all. An index led by (is_active, kind) made SQLite walk every channel of the
+            # country for one province's count.
             models.Index(
                 fields=["product", "is_active", "kind", "name"], name="market_channel_product"
             ),
-            # The dashboards' count of active channels by kind, read from the index alone.
-            models.Index(fields=["is_active", "kind"], name="market_channel_active_kind"),
         ]
 
     def __str__(self):
