@@ -134,14 +134,22 @@ def _own_name(terms) -> str:
     return "product_words : (" + _prefix_phrase(terms) + ")"
 
 
+def _entry_patterns(terms, exact) -> tuple[Q, Q, Q]:
+    """PostgreSQL: the ``LIKE`` patterns on a search entry (trigram-indexed) of the query as
+    typed in the names, of the words in the product's own name, and of every folded term."""
+    matching = Q()
+    for term in terms:
+        matching &= Q(folded_text__contains=f" {term}")
+    own = Q(product_words__contains=" " + " ".join(terms))
+    return Q(exact_text__contains=exact), own, matching
+
+
 def matching_product_ids(terms):
     """The ids of the products whose entry matches every folded term (a subquery)."""
     if connection.vendor == "sqlite":
         return _fts(_all_words(terms))
-    condition = Q()
-    for term in terms:
-        condition &= Q(folded_text__contains=f" {term}")
-    return SearchEntry.objects.filter(condition).values("product_id")
+    _typed, _own, matching = _entry_patterns(terms, "")
+    return SearchEntry.objects.filter(matching).values("product_id")
 
 
 def tier_expressions(terms, exact) -> list[str | None]:
@@ -166,11 +174,10 @@ def tier_conditions(terms, exact, column="product_id") -> list:
             None if expression is None else Q(**{f"{column}__in": _fts(expression)})
             for expression in tier_expressions(terms, exact)
         ]
-    typed = Q(**{f"{column}__in": SearchEntry.objects.filter(exact_text__contains=exact).values(
-        "product_id")})  # fmt: skip
-    own = Q(**{f"{column}__in": SearchEntry.objects.filter(
-        product_words__contains=" " + " ".join(terms)).values("product_id")})  # fmt: skip
-    matching = Q(**{f"{column}__in": matching_product_ids(terms)})
+    typed, own, matching = (
+        Q(**{f"{column}__in": SearchEntry.objects.filter(pattern).values("product_id")})
+        for pattern in _entry_patterns(terms, exact)
+    )
     return [typed & matching, own & ~typed & matching, ~own & ~typed & matching]
 
 
@@ -217,12 +224,10 @@ def _estimated_sizes_postgresql(terms, exact, *, enough: int, also=None) -> tupl
     (the page needs to know which tiers fill it, not their exact sizes), the other tiers only
     when the first holds fewer. The listings are not estimated (0): that serves only SQLite's
     choice of walking its star index."""
-    own_words = " " + " ".join(terms)
-    matching = SearchEntry.objects.filter(*[Q(folded_text__contains=f" {term}") for term in terms])
+    typed, own, matching = _entry_patterns(terms, exact)
     first, *others = [
-        matching.filter(exact_text__contains=exact),
-        matching.filter(product_words__contains=own_words).exclude(exact_text__contains=exact),
-        matching.exclude(product_words__contains=own_words).exclude(exact_text__contains=exact),
+        SearchEntry.objects.filter(condition & matching)
+        for condition in (typed, own & ~typed, ~own & ~typed)
     ]
 
     def capped(entries):

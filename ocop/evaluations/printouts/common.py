@@ -46,6 +46,19 @@ def producer_address(producer) -> str:
     return ", ".join(part for part in parts if part and part != "........")
 
 
+def representative(form: PaperForm, producer):
+    """The legal representative's lines of Mẫu 02 and 03 (the permanent address, which the
+    platform does not hold, left to fill by hand)."""
+    form.field("- Họ tên:", producer.representative_name)
+    form.field(
+        "- Giới tính:",
+        producer.get_representative_sex_display(),
+        "(Nam/nữ); Dân tộc:",
+        producer.representative_ethnicity,
+    )
+    form.field("- Địa chỉ thường trú:", "")
+
+
 def sample_warning(form: PaperForm, *records):
     """Demo records print a warning, as the certificate does: never mistaken for a real form."""
     if any(getattr(record, "is_sample", False) for record in records):
@@ -81,7 +94,8 @@ def criteria_table(form: PaperForm, parts, total, *, scored_label: str):
             )
             for state in part.rows:
                 _criterion_rows(table, state, scored)
-        table.row(("TỔNG CỘNG", "100", scored(total)), style=BOLD)
+        maximum = sum(part.part.max_points for part in parts)
+        table.row(("TỔNG CỘNG", str(maximum), scored(total)), style=BOLD)
 
 
 def _criterion_rows(table, state, scored):

@@ -7,7 +7,14 @@ from django.utils.text import capfirst
 
 from ocop.core.pdf import PaperForm, place_and_date
 
-from .common import local_day, producer_address, sample_warning, unit_name, vietnamese
+from .common import (
+    local_day,
+    producer_address,
+    representative,
+    sample_warning,
+    unit_name,
+    vietnamese,
+)
 
 POINTS = (
     ("1. Về sử dụng nguyên liệu địa phương:", "local_raw_material"),
@@ -40,14 +47,7 @@ def _review(review) -> bytes:
     form.field("2. Loại hình tổ chức:", producer.get_kind_display())
     form.field("3. Địa chỉ:", producer_address(producer))
     form.text("4. Tên người đại diện pháp luật:")
-    form.field("- Họ tên:", producer.representative_name)
-    form.field(
-        "- Giới tính:",
-        producer.get_representative_sex_display(),
-        "(Nam/nữ); Dân tộc:",
-        producer.representative_ethnicity,
-    )
-    form.field("- Địa chỉ thường trú:", "")
+    representative(form, producer)
     form.field("5. Sản phẩm đăng ký đánh giá:", dossier.product_name)
     form.heading("II. ĐÁNH GIÁ MỘT SỐ NỘI DUNG CỦA HỒ SƠ SẢN PHẨM")
     for label, name in POINTS:

@@ -7,7 +7,15 @@ from ocop.core.numbers import points
 from ocop.core.pdf import PaperForm, place_and_date, tick
 from ocop.producers.choices import DocumentKind
 
-from .common import criteria_table, day, local_day, producer_address, sample_warning, vietnamese
+from .common import (
+    criteria_table,
+    day,
+    local_day,
+    producer_address,
+    representative,
+    sample_warning,
+    vietnamese,
+)
 
 # Part I, item 7: the boxes the attached documents tick (others stay empty, to tick by hand).
 DOCUMENT_BOXES = (
@@ -41,14 +49,7 @@ def _self_assessment(dossier, parts, result, kinds) -> bytes:
     form.field("3. Địa chỉ:", producer_address(producer))
     form.field("4. Điện thoại:", producer.phone, "Email:", producer.email)
     form.text("5. Tên người đại diện pháp luật:")
-    form.field("- Họ tên:", producer.representative_name)
-    form.field(
-        "- Giới tính:",
-        producer.get_representative_sex_display(),
-        "(Nam/nữ); Dân tộc:",
-        producer.representative_ethnicity,
-    )
-    form.field("- Địa chỉ thường trú:", "")
+    representative(form, producer)
     form.field(
         "6. Ngày thành lập/đăng ký kinh doanh:",
         day(producer.founded_on),

@@ -53,6 +53,23 @@ def frozen_self_assessment(dossier):
     return engine, sheet_layout(version, dossier.sheet_number), answers, result
 
 
+def saved_sheet(dossier, sheet):
+    """A member's saved score sheet (blank when ``sheet`` is None) scored by the engine:
+    (layout, answers, result). 404 if saved answers ever stopped fitting their sheet."""
+    version = dossier.rubric_version.slug
+    answers = dict(sheet.answers) if sheet else {}
+    try:
+        result = score_sheet(
+            engine_sheet(version, dossier.sheet_number),
+            answers,
+            knockouts=sheet.knockouts if sheet else (),
+            stop_at=(sheet.stop_at or None) if sheet else None,
+        )
+    except AnswerError:
+        raise Http404 from None
+    return sheet_layout(version, dossier.sheet_number), answers, result
+
+
 def may_move(dossier, *roles) -> bool:
     return bool(dossier.next_statuses(roles))
 

@@ -10,9 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from ocop.core.pdf import pdf_response
-from ocop.rubric.engine import score_sheet
-from ocop.rubric.layout import sheet_layout, sheet_rows
-from ocop.rubric.loading import engine_sheet
+from ocop.rubric.layout import sheet_rows
 
 from ..models import CommuneReview, CouncilResult, Dossier, ScoreSheet
 from ..permissions import council_seat, current_council
@@ -21,7 +19,7 @@ from ..printouts.registration import registration_pdf
 from ..printouts.review import review_pdf
 from ..printouts.score_sheet import score_sheet_pdf
 from ..printouts.self_assessment import self_assessment_pdf
-from .common import DOSSIER_RELATED, frozen_self_assessment
+from .common import DOSSIER_RELATED, frozen_self_assessment, saved_sheet
 
 # What the forms print beside the dossier: the producer's record with its places, and the
 # product's classification (Mẫu 01, item 3).
@@ -69,15 +67,7 @@ def dossier_review_pdf(request, pk):
 
 
 def _sheet_pdf(dossier, sheet, member):
-    version = dossier.rubric_version.slug
-    layout = sheet_layout(version, dossier.sheet_number)
-    answers = dict(sheet.answers) if sheet else {}
-    result = score_sheet(
-        engine_sheet(version, dossier.sheet_number),
-        answers,
-        knockouts=sheet.knockouts if sheet else (),
-        stop_at=(sheet.stop_at or None) if sheet else None,
-    )
+    layout, answers, result = saved_sheet(dossier, sheet)
     parts = sheet_rows(layout, answers, result)
     return score_sheet_pdf(dossier, layout, parts, result, sheet=sheet, member=member)
 
