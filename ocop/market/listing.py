@@ -61,6 +61,9 @@ LISTING_FIELDS = (
     "kind",
     "available_months",
     "name_key",
+    "folded_text",
+    "exact_text",
+    "product_words",
 )
 
 
@@ -98,6 +101,12 @@ def computed_listings(product_ids) -> dict[int, Listing]:
         "producer__kind",
         "producer__province_id",
         "producer__commune_id",
+        "name",
+        "producer__name",
+        "producer__commune__name",
+        "producer__province__name",
+        "producer__legacy_commune__name",
+        "producer__legacy_commune__district__name",
     )
     today = timezone.localdate()
     rows = {}
@@ -123,6 +132,16 @@ def computed_listings(product_ids) -> dict[int, Listing]:
             kind=product["producer__kind"],
             available_months=product["available_months"],
             name_key=product["folded_name"],
+            **search.texts(
+                search.product_names(
+                    product["name"],
+                    product["producer__name"],
+                    product["producer__commune__name"],
+                    product["producer__province__name"],
+                    product["producer__legacy_commune__name"],
+                    product["producer__legacy_commune__district__name"],
+                )
+            ),
         )
     return rows
 
@@ -346,7 +365,7 @@ def filter_listings(queryset, filters: dict, *, search_terms=True):
         terms, _exact = search.query_terms(filters["q"])
         if not terms:
             return queryset.none()
-        queryset = queryset.filter(product_id__in=search.matching_product_ids(terms))
+        queryset = queryset.filter(search.listing_match(terms))
     return queryset
 
 
@@ -356,7 +375,7 @@ def ranked(queryset, text):
     terms, exact = search.query_terms(text)
     if not terms:
         return queryset.annotate(search_rank=Value(2))
-    return queryset.annotate(search_rank=search.rank(terms, exact, "product_id"))
+    return queryset.annotate(search_rank=search.rank(terms, exact, "product_id", carried=True))
 
 
 def count_listed(day: datetime.date, filters: dict, queryset) -> int:
@@ -542,6 +561,24 @@ class Tiers:
     listings: int
     walkable: bool  # no other filter: the star order's index serves each tier
     count: int | None = None
+    counted_up_to: int = 0  # a tier counted below this is counted whole (its exact size)
+
+    def is_small(self, rank) -> bool:
+        """The tier is known to hold fewer rows than were counted for: it is read whole and
+        sorted here, never by walking an order's index, where PostgreSQL may misjudge how
+        many rows a walk must pass to find it (its estimate of ``NOT LIKE`` conditions
+        ignores that they correlate with the match: up to every listing, for three rows)."""
+        size = self.sizes[rank] if self.sizes is not None else None
+        return size is not None and size < self.counted_up_to
+
+    def is_unknown(self, rank) -> bool:
+        """PostgreSQL did not count the tier (the first one filled a page): see
+        :func:`_tiered_reader`."""
+        return (
+            self.sizes is not None
+            and self.sizes[rank] is None
+            and connection.vendor == "postgresql"
+        )
 
 
 def search_tiers(text, *, walkable: bool, per_page: int, counted=None) -> Tiers | None:
@@ -554,10 +591,17 @@ def search_tiers(text, *, walkable: bool, per_page: int, counted=None) -> Tiers 
     if counted is not None:
         sql, params = counted[: SEARCH_COUNT_CAP + 1].values("pk").query.sql_with_params()
         also = (f"SELECT count(*) FROM ({sql}) AS counted", params)  # noqa: S608 (Django's SQL)
-    found = search.estimated_sizes(terms, exact, enough=per_page + 1, also=also)
+    found = search.estimated_sizes(
+        terms,
+        exact,
+        enough=per_page + 1,
+        also=also,
+        rows=counted if counted is not None else Listing.objects.all(),
+    )
     # Only SQLite is told which index to walk (INDEXED BY); PostgreSQL's planner chooses.
     walkable = walkable and connection.vendor == "sqlite"
-    tiers = Tiers(search.tier_conditions(terms, exact), None, 0, walkable)
+    tiers = Tiers(search.tier_conditions(terms, exact, carried=True), None, 0, walkable)
+    tiers.counted_up_to = per_page + 1
     if found is not None:
         tiers.sizes, tiers.listings = tuple(found[:3]), found[3]
         tiers.count = found[4] if counted is not None else None
@@ -578,8 +622,21 @@ def _tiered_reader(queryset, tiers: Tiers):
         rows = queryset.filter(tiers.conditions[rank])
         if key is not None and key[0] == rank:
             rows = rows.filter(_after(inner, key[1:], reverse=reverse))
-        rows = rows.order_by(*_order_by(inner, reverse=reverse))[:limit]
-        sql, params = rows.query.sql_with_params()
+        if tiers.is_small(rank):
+            sql, params = rows.order_by().query.sql_with_params()
+        elif tiers.is_unknown(rank):
+            # Its matches first (through the trigram indexes), then sorted: never a walk of
+            # the whole star order for the few rows of a tier it misjudges as common.
+            sql, params = rows.order_by().query.sql_with_params()
+            order = ", ".join(
+                f"{column} {'DESC' if descending != reverse else 'ASC'}"
+                for column, descending in inner
+            )
+            sql = f"WITH tier AS MATERIALIZED ({sql}) SELECT * FROM tier ORDER BY {order} LIMIT %s"  # noqa: S608 (Django's SQL, our columns)
+            params = (*params, limit)
+        else:
+            rows = rows.order_by(*_order_by(inner, reverse=reverse))[:limit]
+            sql, params = rows.query.sql_with_params()
         if tiers.sizes is not None and tiers.walkable:
             size = tiers.sizes[rank]
             if size is not None and size * size > WALK_FACTOR * tiers.listings:

@@ -80,6 +80,12 @@ class Listing(models.Model):
     kind = models.CharField(max_length=30)
     available_months = models.PositiveSmallIntegerField()
     name_key = models.CharField(max_length=200)
+    # The product's search texts (ocop.market.search.texts), as in its search entry: on
+    # PostgreSQL the catalogue's search tests them on the listing itself (trigram-indexed,
+    # migration 0011), with no join to the entries.
+    folded_text = models.TextField(default="", editable=False)
+    exact_text = models.TextField(default="", editable=False)
+    product_words = models.TextField(default="", editable=False)
 
     class Meta:
         verbose_name = _("catalogue listing")

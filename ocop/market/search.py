@@ -10,7 +10,10 @@ matches when every word starts one of its words ("tra shan" finds "Trà Shan tuy
   terms. Every word is quoted and only letters and digits survive, so quotes, ``*``, ``OR``,
   ``NEAR(`` or parentheses in a query are plain words, never FTS syntax.
 - PostgreSQL: a trigram GIN index on ``folded_text``, queried with ``LIKE '% word%'`` (each
-  entry's words are stored with a leading space, so this is also a word-prefix match).
+  entry's words are stored with a leading space, so this is also a word-prefix match). Each
+  catalogue listing carries the same three texts (:func:`texts`), trigram-indexed too: the
+  catalogue's search reads them in place, so a common word walks the star order testing each
+  row, and a rare one reads the trigram index, with no join to the entries either way.
 
 Ranking: products whose names contain the query exactly as typed, tone marks included, come
 first; then products whose own name holds the words as a phrase; then the rest (producer or
@@ -49,27 +52,40 @@ def _indexed(names) -> str:
     return "".join(f" {word}" for name in names for word in _WORD.findall(fold(name)))
 
 
-def _names(product) -> list[str]:
-    producer = product.producer
-    names = [
-        product.name,
-        producer.name,
-        getattr(producer.commune, "name", ""),
-        producer.province.name,
-    ]
-    legacy = producer.legacy_commune
+def product_names(name, producer, commune, province, legacy=None, legacy_district=None):
+    """What a product is found by, its own name first: the names of the product, its
+    producer, the producer's commune (``None`` when it has none) and province today, and its
+    commune and district before 1 July 2025 (``None`` when it has no old address)."""
+    names = [name, producer, commune or "", province]
     if legacy is not None:
-        names += [legacy.name, legacy.district.name]
+        names += [legacy, legacy_district]
     return names
 
 
-def entry_values(product) -> dict:
-    names = _names(product)
+def _names(product) -> list[str]:
+    producer = product.producer
+    legacy = producer.legacy_commune
+    return product_names(
+        product.name,
+        producer.name,
+        getattr(producer.commune, "name", None),
+        producer.province.name,
+        *((legacy.name, legacy.district.name) if legacy is not None else ()),
+    )
+
+
+def texts(names) -> dict:
+    """The searchable texts of ``names`` (:func:`product_names`): the columns of a search
+    entry, also carried by the product's listing row."""
     return {
         "folded_text": _indexed(names),
         "exact_text": " | ".join(normalize(name).lower() for name in names),
-        "product_words": _indexed([product.name]),
+        "product_words": _indexed(names[:1]),
     }
+
+
+def entry_values(product) -> dict:
+    return texts(_names(product))
 
 
 def refresh_entries(product_ids) -> int:
@@ -152,6 +168,15 @@ def matching_product_ids(terms):
     return SearchEntry.objects.filter(matching).values("product_id")
 
 
+def listing_match(terms) -> Q:
+    """The listings matching every folded term. SQLite: their product ids in the FTS5 index.
+    PostgreSQL: the patterns on the texts each listing carries, so that a walk of the star
+    order tests each row where it stands, with no probe into another table per row."""
+    if connection.vendor == "sqlite":
+        return Q(product_id__in=_fts(_all_words(terms)))
+    return _entry_patterns(terms, "")[2]
+
+
 def tier_expressions(terms, exact) -> list[str | None]:
     """SQLite: the FTS5 query of each ranking tier, disjoint: the query as typed in the names
     (its words following each other, the last one a prefix, tone marks kept); the words as a
@@ -166,31 +191,35 @@ def tier_expressions(terms, exact) -> list[str | None]:
     ]
 
 
-def tier_conditions(terms, exact, column="product_id") -> list:
+def tier_conditions(terms, exact, column="product_id", *, carried=False) -> list:
     """The filter (on ``column``, a product id) of each ranking tier, each within the matches
-    (the catalogue filters by the tiers alone); ``None`` for a tier that cannot hold anything."""
+    (the catalogue filters by the tiers alone); ``None`` for a tier that cannot hold anything.
+    ``carried``: the rows carry the search texts (listings), which PostgreSQL reads in place."""
     if connection.vendor == "sqlite":
         return [
             None if expression is None else Q(**{f"{column}__in": _fts(expression)})
             for expression in tier_expressions(terms, exact)
         ]
-    typed, own, matching = (
-        Q(**{f"{column}__in": SearchEntry.objects.filter(pattern).values("product_id")})
-        for pattern in _entry_patterns(terms, exact)
-    )
+    typed, own, matching = _entry_patterns(terms, exact)
+    if not carried:
+        typed, own, matching = (
+            Q(**{f"{column}__in": SearchEntry.objects.filter(pattern).values("product_id")})
+            for pattern in (typed, own, matching)
+        )
     return [typed & matching, own & ~typed & matching, ~own & ~typed & matching]
 
 
-def estimated_sizes(terms, exact, *, enough: int, also=None) -> tuple | None:
-    """How many products (listed or not) the index puts in each ranking tier, and about how
-    many listings there are, from the indexes alone: what the catalogue needs to choose which
-    tiers to read and whether to walk its star order or sort the matches. The other tiers are
+def estimated_sizes(terms, exact, *, enough: int, also=None, rows=None) -> tuple | None:
+    """How many products the index puts in each ranking tier (SQLite: listed or not;
+    PostgreSQL: among ``rows``, listings), and about how many listings there are: what the
+    catalogue needs to choose which tiers to read and whether to walk its star order or sort
+    the matches. The other tiers are
     counted only when the first holds fewer than ``enough`` (``None`` when not counted): a
     common word fills its page from the first tier. One query; ``also`` (SQL and parameters of
     a scalar subquery, such as the search's count) is added to it and its value returned last.
     ``None`` where the database cannot say cheaply."""
     if connection.vendor == "postgresql":
-        return _estimated_sizes_postgresql(terms, exact, enough=enough, also=also)
+        return _estimated_sizes_postgresql(terms, exact, rows, enough=enough, also=also)
     if connection.vendor != "sqlite":
         return None
     count = "(SELECT count(*) FROM market_searchentry_fts WHERE market_searchentry_fts MATCH %s)"
@@ -219,25 +248,23 @@ def estimated_sizes(terms, exact, *, enough: int, also=None) -> tuple | None:
     return (typed, own, rest, listings, *extra)
 
 
-def _estimated_sizes_postgresql(terms, exact, *, enough: int, also=None) -> tuple:
-    """PostgreSQL: each tier's entries counted up to ``enough`` through the trigram indexes
-    (the page needs to know which tiers fill it, not their exact sizes), the other tiers only
-    when the first holds fewer. The listings are not estimated (0): that serves only SQLite's
-    choice of walking its star index."""
-    typed, own, matching = _entry_patterns(terms, exact)
+def _estimated_sizes_postgresql(terms, exact, rows, *, enough: int, also=None) -> tuple:
+    """PostgreSQL: each tier's ``rows`` (listings, which carry the search texts) counted up
+    to ``enough`` (the page needs to know which tiers fill it, not their exact sizes), the
+    other tiers only when the first holds fewer. The listings are not estimated (0): that
+    serves only SQLite's choice of walking its star index."""
     first, *others = [
-        SearchEntry.objects.filter(condition & matching)
-        for condition in (typed, own & ~typed, ~own & ~typed)
+        rows.filter(condition) for condition in tier_conditions(terms, exact, carried=True)
     ]
 
-    def capped(entries):
-        sql, params = entries.values("pk")[:enough].query.sql_with_params()
+    def capped(tier):
+        sql, params = tier.values("pk")[:enough].query.sql_with_params()
         return f"SELECT count(*) AS n FROM ({sql}) AS capped", list(params)  # noqa: S608
 
     source, params = capped(first)
     parts = ["first_tier.n"]
-    for entries in others:
-        sql, more = capped(entries)
+    for tier in others:
+        sql, more = capped(tier)
         parts.append(f"CASE WHEN first_tier.n >= %s THEN NULL ELSE ({sql}) END")
         params += [enough, *more]
     parts.append("0")
@@ -272,10 +299,11 @@ def search(queryset, text):
     )
 
 
-def rank(terms, exact, column):
+def rank(terms, exact, column, *, carried=False):
     """The ranking tier of the row whose product id is ``column``: 0 when its names hold the
-    query as typed, 1 when its own name holds the words, 2 otherwise."""
-    first, second, _rest = tier_conditions(terms, exact, column)
+    query as typed, 1 when its own name holds the words, 2 otherwise (``carried``: see
+    :func:`tier_conditions`)."""
+    first, second, _rest = tier_conditions(terms, exact, column, carried=carried)
     whens = [When(first, then=Value(0))] if first is not None else []
     whens.append(When(second, then=Value(1)))
     return Case(*whens, default=Value(2), output_field=IntegerField())

@@ -17,12 +17,14 @@ from ocop.accounts.tests.factories import province_officer
 from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import RevocationGround
 from ocop.certificates.tests.factories import NOW, TODAY, historical_certificate
+from ocop.core.text import fold
 from ocop.evaluations.models import Dossier
 from ocop.evaluations.tests.factories import dossier_row
 from ocop.producers.choices import ProducerKind
+from ocop.products.models import Product
 from ocop.regions.models import Commune
 
-from .. import listing
+from .. import listing, search, views
 from ..models import Listing, ListingCount
 from .helpers import certify, make_product
 
@@ -60,6 +62,20 @@ class ListingFollowsItsSourcesTests(TestCase):
 
     def row(self, product):
         return Listing.objects.get(product=product)
+
+    def assert_searchable_as(self, product, *words):
+        """The listing carries the texts the product's search entry is written from (the
+        catalogue's search reads them on PostgreSQL), holding ``words`` as folded words."""
+        row = self.row(product)
+        product = Product.objects.select_related(
+            "producer__commune", "producer__province", "producer__legacy_commune__district"
+        ).get(pk=product.pk)
+        self.assertEqual(
+            {name: getattr(row, name) for name in ("folded_text", "exact_text", "product_words")},
+            search.entry_values(product),
+        )
+        for word in words:
+            self.assertIn(f" {word}", row.folded_text)
 
     def test_a_certificate_issued_lists_its_product(self):
         new = make_product("Mật ong bạc hà (mẫu)", scoring_set=3)
@@ -111,6 +127,8 @@ class ListingFollowsItsSourcesTests(TestCase):
         self.tea.save()
         self.assertEqual(self.row(self.tea).name_key, "che shan tuyet co thu (mau)")
         self.assertEqual(self.row(self.tea).scoring_set_id, 12)
+        self.assert_searchable_as(self.tea, "che", "thu")
+        self.assertIn("chè shan tuyết cổ thụ", self.row(self.tea).exact_text)
         self.assert_in_step()
         self.rice.producer = self.coffee.producer
         self.rice.save()
@@ -128,6 +146,7 @@ class ListingFollowsItsSourcesTests(TestCase):
         for product in (self.tea, self.rice):
             self.assertEqual(self.row(product).commune_id, producer.commune_id)
             self.assertEqual(self.row(product).kind, ProducerKind.ENTERPRISE)
+            self.assert_searchable_as(product, "htx", "moi", fold(producer.commune.name).split()[0])
         self.assert_in_step()
 
     def test_a_listing_ended_by_date_is_pruned_with_the_next_days_summary(self):
@@ -281,6 +300,27 @@ class SearchPagesTests(TestCase):
                 self.assertEqual(seen, self.expected)
                 self.assertEqual(back, self.expected)
                 self.assertEqual((first.count, first.num_pages), (36, 2))
+
+    def test_every_way_of_reading_a_tier_pages_the_same_order(self):
+        """With pages of 24 every tier (12 rows) is counted whole and read whole; with pages
+        of 5 the first tier fills a page, so the others are not counted: on PostgreSQL they
+        are read as their matches, sorted, and the first is walked along the star order."""
+        for page_size in (24, 5):
+            with (
+                self.subTest(page_size=page_size),
+                mock.patch.object(views, "PAGE_SIZE", page_size),
+            ):
+                first, seen, back = self.walk()
+                self.assertEqual(seen, self.expected)
+                self.assertEqual(back, self.expected)
+                self.assertEqual(first.count, 36)
+                page, links = self.get("q=trà+shan&page=last")
+                self.assertEqual(
+                    [p.pk for p in page.object_list],
+                    self.expected[-(36 % page_size or page_size) :],
+                )
+                page, _links = self.get(links["prev"])
+                self.assertEqual(len(page.object_list), page_size)
 
     def test_a_search_past_its_cap_says_more_than_and_still_pages_everything(self):
         with mock.patch.object(listing, "SEARCH_COUNT_CAP", 20):
