@@ -52,7 +52,9 @@ def insert_rows(model, objects, *, batch_size=1000) -> int:
     returning = f" RETURNING {quote(pk.column)}"
     preparers = [_preparer(field, connection) for field in fields]
     arrays = _array_types(fields, connection)
-    if arrays is not None:
+    if arrays is not None:  # one placeholder a column, whatever the batch's size
+        unnest = ", ".join(f"%s::{db_type}[]" for db_type in arrays)
+        sql = f"{insert} SELECT * FROM unnest({unnest}){returning}"  # noqa: S608
         size = batch_size
     else:
         row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -62,8 +64,6 @@ def insert_rows(model, objects, *, batch_size=1000) -> int:
         for start in range(0, len(objects), size):
             batch = objects[start : start + size]
             if arrays is not None:
-                unnest = ", ".join(f"%s::{db_type}[]" for db_type in arrays)
-                sql = f"{insert} SELECT * FROM unnest({unnest}){returning}"  # noqa: S608
                 params = [[prepare(obj) for obj in batch] for prepare in preparers]
             else:
                 sql = f"{insert} VALUES {', '.join([row_sql] * len(batch))}{returning}"

@@ -30,7 +30,7 @@ from ocop.producers.models import Producer
 from ocop.products.models import ProductPhoto, ScoringSet
 from ocop.regions.models import Commune, Province
 
-from . import listing, services
+from . import listing, pages, services
 from .catalogue import catalogue_sort, listed_products, public_products, with_card_data
 from .forms import CatalogueForm, InquiryForm, InquiryNoteForm
 from .models import Inquiry, Participation, SalesChannel, TradeEvent
@@ -83,7 +83,7 @@ def _json_ld(data) -> str:
 @require_GET
 def home(request):
     today = timezone.localdate()
-    featured = listing.products_of(
+    featured = pages.products_of(
         listing.listed_on(today)
         .filter(star__gte=4)
         .order_by("-star", "-certified_on", "product_id")[:FEATURED_COUNT]
@@ -135,12 +135,12 @@ def product_list(request):
     listings = listing.filter_listings(listing.listed_on(today), filters)
     tiers = None
     if searching and sort == "relevance":
-        tiers = listing.search_tiers(
+        tiers = pages.search_tiers(
             filters["q"],
             walkable=not any(key not in ("q", "sort") for key in filters),
             per_page=PAGE_SIZE,
             counted=listings,
-        )  # query (SQLite): each ranking tier's size, from the index, and the count
+        )  # query: each ranking tier's size, from the index, and the count
     if tiers is not None and tiers.count is not None:
         count = tiers.count
     else:
@@ -149,10 +149,10 @@ def product_list(request):
         listings = listing.ranked(listings, filters["q"])
     if tiers is not None:  # each tier is within the matches: the tiers filter them
         listings = listing.filter_listings(listing.listed_on(today), filters, search_terms=False)
-    page = listing.catalogue_page(
+    page = pages.catalogue_page(
         listings, sort=sort, count=count, per_page=PAGE_SIZE, params=request.GET, tiers=tiers
     )  # query: one seek into the listing index (a search: one per tier, in one query)
-    page.object_list = listing.products_of(page.rows)  # queries: the products, their photos
+    page.object_list = pages.products_of(page.rows)  # queries: the products, their photos
     canonical_params = [(key, str(filters[key])) for key in CANONICAL_FILTERS if filters.get(key)]
     if page.number and page.number > 1:
         canonical_params.append(("page", str(page.number)))

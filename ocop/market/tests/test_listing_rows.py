@@ -24,7 +24,7 @@ from ocop.producers.choices import ProducerKind
 from ocop.products.models import Product
 from ocop.regions.models import Commune
 
-from .. import listing, search, views
+from .. import listing, pages, search, views
 from ..models import Listing, ListingCount
 from .helpers import certify, make_product
 
@@ -232,9 +232,9 @@ class KeysetPagesTests(TestCase):
             cursor[:-3] + "abc",
             "nonsense",
             "",
-            listing.sign_cursor(2, ["x", 1], backwards=False, sort="stars"),
-            listing.sign_cursor(2, [4, "tra", 1], backwards=False, sort="name"),
-            listing.sign_cursor("2", [4, "tra", 1], backwards=False, sort="stars"),
+            pages.sign_cursor(2, ["x", 1], backwards=False, sort="stars"),
+            pages.sign_cursor(2, [4, "tra", 1], backwards=False, sort="name"),
+            pages.sign_cursor("2", [4, "tra", 1], backwards=False, sort="stars"),
         ):
             with self.subTest(cursor=bad):
                 page, _links = self.get("cursor=" + bad)
@@ -294,7 +294,7 @@ class SearchPagesTests(TestCase):
         for factor in (0, 10**9):  # always walk the star order; always sort the matches
             with (
                 self.subTest(walk_factor=factor),
-                mock.patch.object(listing, "WALK_FACTOR", factor),
+                mock.patch.object(pages, "WALK_FACTOR", factor),
             ):
                 first, seen, back = self.walk()
                 self.assertEqual(seen, self.expected)

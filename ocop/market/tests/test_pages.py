@@ -18,7 +18,7 @@ from ocop.certificates.control.revocation import revoke_certificate
 from ocop.certificates.models import Certificate
 from ocop.products.tests.factories import ProductPhotoFactory, image_bytes
 
-from .. import listing
+from .. import listing, pages
 from ..models import SearchEntry
 from .helpers import certify, make_product
 
@@ -297,7 +297,7 @@ class QueryBudgetTests(TestCase):
         first = listing.listed_on(timezone.localdate()).order_by("-star", "name_key", "product_id")[
             0
         ]
-        cursor = listing.sign_cursor(
+        cursor = pages.sign_cursor(
             1, [first.star, first.name_key, first.product_id], backwards=False, sort="stars"
         )
         return "?" + urlencode({"province": "11", "cursor": cursor})
