@@ -57,6 +57,17 @@ LISTING_FIELDS = (
     "product_words",
 )
 
+#: The names a product is found by (:func:`ocop.market.search.product_names`, in its order),
+#: read for the search texts a listing carries on PostgreSQL.
+NAME_FIELDS = (
+    "name",
+    "producer__name",
+    "producer__commune__name",
+    "producer__province__name",
+    "producer__legacy_commune__name",
+    "producer__legacy_commune__district__name",
+)
+
 
 # --------------------------------------------------------------------------------------
 # Keeping the rows
@@ -70,6 +81,7 @@ def computed_listings(product_ids) -> dict[int, Listing]:
     days, and such rows would only lengthen every walk of the indexes (a late re-rating filed
     afterwards saves its dossier, which brings the row back)."""
     ids = sorted(set(product_ids))
+    carried = search.listings_carry_texts()
     certificates = {
         row["product_id"]: row
         for row in Certificate.objects.filter(product_id__in=ids, is_current=True).values(
@@ -92,12 +104,7 @@ def computed_listings(product_ids) -> dict[int, Listing]:
         "producer__kind",
         "producer__province_id",
         "producer__commune_id",
-        "name",
-        "producer__name",
-        "producer__commune__name",
-        "producer__province__name",
-        "producer__legacy_commune__name",
-        "producer__legacy_commune__district__name",
+        *(NAME_FIELDS if carried else ()),
     )
     today = timezone.localdate()
     rows = {}
@@ -123,15 +130,10 @@ def computed_listings(product_ids) -> dict[int, Listing]:
             kind=product["producer__kind"],
             available_months=product["available_months"],
             name_key=product["folded_name"],
-            **search.texts(
-                search.product_names(
-                    product["name"],
-                    product["producer__name"],
-                    product["producer__commune__name"],
-                    product["producer__province__name"],
-                    product["producer__legacy_commune__name"],
-                    product["producer__legacy_commune__district__name"],
-                )
+            **(
+                search.texts(search.product_names(*map(product.get, NAME_FIELDS)))
+                if carried
+                else {}
             ),
         )
     return rows

@@ -80,9 +80,9 @@ class Listing(models.Model):
     kind = models.CharField(max_length=30)
     available_months = models.PositiveSmallIntegerField()
     name_key = models.CharField(max_length=200)
-    # The product's search texts (ocop.market.search.texts), as in its search entry: on
-    # PostgreSQL the catalogue's search tests them on the listing itself (trigram-indexed,
-    # migration 0011), with no join to the entries.
+    # The product's search texts (ocop.market.search.texts), as in its search entry, on
+    # PostgreSQL only: its catalogue search tests them on the listing itself (trigram-indexed,
+    # migration 0011), with no join to the entries. Empty on SQLite (FTS5 answers there).
     folded_text = models.TextField(default="", editable=False)
     exact_text = models.TextField(default="", editable=False)
     product_words = models.TextField(default="", editable=False)
