@@ -44,7 +44,7 @@ def insert_rows(model, objects, *, batch_size=1000) -> int:
     connection = connections[router.db_for_write(model)]
     opts = model._meta
     pk = opts.pk
-    fields = [field for field in opts.concrete_fields if field is not pk]
+    fields = [field for field in opts.concrete_fields if field is not pk and not field.generated]
     quote = connection.ops.quote_name
     # Only the quoted names of the model's table, columns and types are formatted into the
     # SQL; every value is a parameter.

@@ -16,6 +16,8 @@ from ocop.accounts.scope import official_scope
 from ocop.core.models import TimeStampedModel
 from ocop.producers.models import ProducerMember
 
+from .words import FoldedWords, WordsField
+
 
 class SearchEntry(models.Model):
     product = models.OneToOneField(
@@ -81,11 +83,16 @@ class Listing(models.Model):
     available_months = models.PositiveSmallIntegerField()
     name_key = models.CharField(max_length=200)
     # The product's search texts (ocop.market.search.texts), as in its search entry, on
-    # PostgreSQL only: its catalogue search tests them on the listing itself (trigram-indexed,
-    # migration 0011), with no join to the entries. Empty on SQLite (FTS5 answers there).
+    # PostgreSQL only: its catalogue search tests them on the listing itself, with no join to
+    # the entries: the words of folded_text as a tsvector (ocop.market.words, GIN-indexed in
+    # migration 0012), the other two by trigram-indexed LIKE patterns (migration 0011). Empty
+    # on SQLite (FTS5 answers there).
     folded_text = models.TextField(default="", editable=False)
     exact_text = models.TextField(default="", editable=False)
     product_words = models.TextField(default="", editable=False)
+    search_words = models.GeneratedField(
+        expression=FoldedWords("folded_text"), output_field=WordsField(), db_persist=True
+    )
 
     class Meta:
         verbose_name = _("catalogue listing")

@@ -192,9 +192,10 @@ class Tiers:
         )
 
 
-def search_tiers(text, *, walkable: bool, per_page: int, counted=None) -> Tiers | None:
-    """The tiers of a search for ``text``; ``counted`` (the searched listings) is counted up
-    to the cap in the same query as the estimates, where there is one."""
+def search_tiers(text, *, walkable: bool, per_page: int, rows=None, counted=None) -> Tiers | None:
+    """The tiers of a search for ``text`` among ``rows`` (listings, filtered but not searched:
+    each tier holds the matches itself); ``counted`` (the searched listings) is counted up to
+    the cap in the same query as the estimates, where there is one."""
     terms, exact = search.query_terms(text)
     if not terms:
         return None
@@ -203,7 +204,7 @@ def search_tiers(text, *, walkable: bool, per_page: int, counted=None) -> Tiers 
         sql, params = counted[: listing.SEARCH_COUNT_CAP + 1].values("pk").query.sql_with_params()
         also = (f"SELECT count(*) FROM ({sql}) AS counted", params)  # noqa: S608 (Django's SQL)
     enough = per_page + 1  # what a page needs to know it has a next one
-    rows = counted if counted is not None else Listing.objects.all()
+    rows = rows if rows is not None else Listing.objects.all()
     found = search.estimated_sizes(terms, exact, enough=enough, also=also, rows=rows)
     # Only SQLite is told which index to walk (INDEXED BY); PostgreSQL's planner chooses.
     walkable = walkable and connection.vendor == "sqlite"

@@ -9,11 +9,11 @@ matches when every word starts one of its words ("tra shan" finds "Trà Shan tuy
 - SQLite: an FTS5 table over the entries (migration 0002), queried with ``"word"*`` prefix
   terms. Every word is quoted and only letters and digits survive, so quotes, ``*``, ``OR``,
   ``NEAR(`` or parentheses in a query are plain words, never FTS syntax.
-- PostgreSQL: a trigram GIN index on ``folded_text``, queried with ``LIKE '% word%'`` (each
-  entry's words are stored with a leading space, so this is also a word-prefix match). Each
-  catalogue listing carries the same three texts (:func:`texts`), trigram-indexed too: the
-  catalogue's search reads them in place, so a common word walks the star order testing each
-  row, and a rare one reads the trigram index, with no join to the entries either way
+- PostgreSQL: the folded words as a ``tsvector``, matched by a prefix ``tsquery`` through a
+  GIN index (:mod:`ocop.market.words`): the index expression of each entry, and a stored
+  column of each catalogue listing. The listings carry the same three texts (:func:`texts`):
+  the catalogue's search reads them in place, so a common word walks the star order testing
+  each row, and a rare one reads the index, with no join to the entries either way
   (:func:`listings_carry_texts`).
 
 Ranking: products whose names contain the query exactly as typed, tone marks included, come
@@ -28,13 +28,14 @@ space in the name).
 import re
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from ocop.core.text import fold, normalize
 from ocop.products.models import Product
 
 from .models import SearchEntry
+from .words import FoldedWords, WordPrefixes
 
 MAX_QUERY_LENGTH = 200  # characters of a query that are read; the rest is ignored
 MAX_WORDS = 8
@@ -159,14 +160,15 @@ def _own_name(terms) -> str:
     return "product_words : (" + _prefix_phrase(terms) + ")"
 
 
-def _entry_patterns(terms, exact) -> tuple[Q, Q, Q]:
-    """PostgreSQL: the ``LIKE`` patterns on a search entry (trigram-indexed) of the query as
-    typed in the names, of the words in the product's own name, and of every folded term."""
-    matching = Q()
-    for term in terms:
-        matching &= Q(folded_text__contains=f" {term}")
+def _entry_patterns(terms, exact, *, listing=False) -> tuple[Q, Q, Q]:
+    """PostgreSQL: the conditions on a search entry (or, with ``listing``, on a listing, which
+    carries the same texts) of the query as typed in the names and of the words in the
+    product's own name (``LIKE`` patterns, trigram-indexed), and of every folded term
+    (:class:`~ocop.market.words.WordPrefixes`: the listing's stored words, or the entry's
+    indexed expression)."""
+    vector = F("search_words") if listing else FoldedWords("folded_text")
     own = Q(product_words__contains=" " + " ".join(terms))
-    return Q(exact_text__contains=exact), own, matching
+    return Q(exact_text__contains=exact), own, Q(WordPrefixes(vector, terms))
 
 
 def matching_product_ids(terms):
@@ -183,7 +185,7 @@ def listing_match(terms) -> Q:
     order tests each row where it stands, with no probe into another table per row."""
     if connection.vendor == "sqlite":
         return Q(product_id__in=_fts(_all_words(terms)))
-    return _entry_patterns(terms, "")[2]
+    return _entry_patterns(terms, "", listing=True)[2]
 
 
 def tier_expressions(terms, exact) -> list[str | None]:
@@ -209,13 +211,15 @@ def tier_conditions(terms, exact, column="product_id", *, carried=False) -> list
             None if expression is None else Q(**{f"{column}__in": _fts(expression)})
             for expression in tier_expressions(terms, exact)
         ]
-    typed, own, matching = _entry_patterns(terms, exact)
+    typed, own, matching = _entry_patterns(terms, exact, listing=carried)
     if not carried:
         typed, own, matching = (
             Q(**{f"{column}__in": SearchEntry.objects.filter(pattern).values("product_id")})
             for pattern in (typed, own, matching)
         )
-    return [typed & matching, own & ~typed & matching, ~own & ~typed & matching]
+    # The words first: where a walk tests each row, their vector rejects most rows before a
+    # LIKE reads the names (PostgreSQL keeps the order of conditions of equal cost).
+    return [matching & typed, matching & own & ~typed, matching & ~own & ~typed]
 
 
 def estimated_sizes(terms, exact, *, enough: int, also=None, rows=None) -> tuple | None:
@@ -259,33 +263,30 @@ def estimated_sizes(terms, exact, *, enough: int, also=None, rows=None) -> tuple
 
 def _estimated_sizes_postgresql(terms, exact, rows, *, enough: int, also=None) -> tuple:
     """PostgreSQL: each tier's ``rows`` (listings, which carry the search texts) counted up
-    to ``enough`` (the page needs to know which tiers fill it, not their exact sizes), the
-    other tiers only when the first holds fewer. The listings are not estimated (0): that
-    serves only SQLite's choice of walking its star index."""
-    first, *others = [
-        rows.filter(condition) for condition in tier_conditions(terms, exact, carried=True)
-    ]
+    to ``enough`` (the page needs to know which tiers fill it, not their exact sizes), a tier
+    only when the tiers before it hold fewer together. Never a tier the page does not need:
+    the planner cannot tell that "matches, but not in the own name" is rare, and would walk
+    the table for it. The listings are not estimated (0): that serves only SQLite's choice of
+    walking its star index."""
 
-    def capped(tier):
-        sql, params = tier.values("pk")[:enough].query.sql_with_params()
-        return f"SELECT count(*) AS n FROM ({sql}) AS capped", list(params)  # noqa: S608
+    def capped(condition):
+        tier = rows.filter(condition).values("pk")[:enough]
+        sql, params = tier.query.sql_with_params()
+        return f"SELECT count(*) FROM ({sql}) AS capped", list(params)  # noqa: S608
 
-    source, params = capped(first)
-    parts = ["first_tier.n"]
-    for tier in others:
-        sql, more = capped(tier)
-        parts.append(f"CASE WHEN first_tier.n >= %s THEN NULL ELSE ({sql}) END")
-        params += [enough, *more]
-    parts.append("0")
-    if also is not None:
-        parts.append(f"({also[0]})")
-        params += list(also[1])
+    typed, own, rest = (
+        capped(condition) for condition in tier_conditions(terms, exact, carried=True)
+    )
+    also_sql, also_params = (f", ({also[0]})", list(also[1])) if also is not None else ("", [])
     with connection.cursor() as cursor:
         cursor.execute(
-            # materialized: counted once, however many times the parts read it
-            f"WITH first_tier AS MATERIALIZED ({source}) "  # noqa: S608 (Django's SQL)
-            f"SELECT {', '.join(parts)} FROM first_tier",
-            params,
+            # materialized: each count is taken once, however many times the next reads it
+            f"WITH typed AS MATERIALIZED ({typed[0]}), "  # noqa: S608 (Django's SQL)
+            "own AS MATERIALIZED (SELECT typed.count AS typed, CASE WHEN typed.count >= %s "
+            f"THEN NULL ELSE ({own[0]}) END AS own FROM typed) "
+            "SELECT typed, own, CASE WHEN typed + coalesce(own, 0) >= %s "
+            f"THEN NULL ELSE ({rest[0]}) END, 0{also_sql} FROM own",
+            [*typed[1], enough, *own[1], enough, *rest[1], *also_params],
         )
         return tuple(cursor.fetchone())
 

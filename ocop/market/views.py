@@ -132,6 +132,7 @@ def product_list(request):
     filters = form.filters()
     searching = bool(filters.get("q"))
     sort = catalogue_sort(filters.get("sort", ""), searching=searching)
+    unsearched = listing.filter_listings(listing.listed_on(today), filters, search_terms=False)
     listings = listing.filter_listings(listing.listed_on(today), filters)
     tiers = None
     if searching and sort == "relevance":
@@ -139,6 +140,7 @@ def product_list(request):
             filters["q"],
             walkable=not any(key not in ("q", "sort") for key in filters),
             per_page=PAGE_SIZE,
+            rows=unsearched,
             counted=listings,
         )  # query: each ranking tier's size, from the index, and the count
     if tiers is not None and tiers.count is not None:
@@ -148,7 +150,7 @@ def product_list(request):
     if searching and tiers is None:  # another order, or a query without a word
         listings = listing.ranked(listings, filters["q"])
     if tiers is not None:  # each tier is within the matches: the tiers filter them
-        listings = listing.filter_listings(listing.listed_on(today), filters, search_terms=False)
+        listings = unsearched
     page = pages.catalogue_page(
         listings, sort=sort, count=count, per_page=PAGE_SIZE, params=request.GET, tiers=tiers
     )  # query: one seek into the listing index (a search: one per tier, in one query)

@@ -9,6 +9,7 @@ from unittest import mock
 
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.test import TestCase
 from django.urls import reverse
@@ -70,6 +71,7 @@ class ListingFollowsItsSourcesTests(TestCase):
         row = self.row(product)
         if not search.listings_carry_texts():
             self.assertEqual((row.folded_text, row.exact_text, row.product_words), ("", "", ""))
+            self.assertIsNone(row.search_words)
             return
         product = Product.objects.select_related(
             "producer__commune", "producer__province", "producer__legacy_commune__district"
@@ -81,6 +83,10 @@ class ListingFollowsItsSourcesTests(TestCase):
         for word in words:
             self.assertIn(f" {word}", row.folded_text)
         self.assertIn(typed, row.exact_text)
+        # the stored vector (ocop.market.words) holds the folded words as they are
+        self.assertEqual(
+            set(re.findall(r"'([^']*)'", row.search_words)), set(row.folded_text.split())
+        )
 
     def test_a_certificate_issued_lists_its_product(self):
         new = make_product("Mật ong bạc hà (mẫu)", scoring_set=3)
@@ -309,7 +315,7 @@ class SearchPagesTests(TestCase):
         """With pages of 24 every tier (12 rows) is counted whole and read whole; with pages
         of 5 the first tier fills a page, so the others are not counted: on PostgreSQL they
         are read as their matches, sorted, and the first is walked along the star order."""
-        for page_size in (24, 5):
+        for page_size in (24, 15, 5):
             with (
                 self.subTest(page_size=page_size),
                 mock.patch.object(views, "PAGE_SIZE", page_size),
@@ -325,6 +331,24 @@ class SearchPagesTests(TestCase):
                 )
                 page, _links = self.get(links["prev"])
                 self.assertEqual(len(page.object_list), page_size)
+
+    def test_a_tier_is_counted_only_when_the_tiers_before_it_do_not_fill_the_page(self):
+        """Each tier holds 12 rows. A page needs one row more than it shows; PostgreSQL counts
+        each tier up to that, and not at all once the tiers before it hold that many (the
+        planner misjudges the last tier's size and would walk every listing to count it)."""
+
+        def sizes(per_page):
+            return pages.search_tiers(
+                "trà shan", walkable=True, per_page=per_page, rows=listing.listed_on(TODAY)
+            ).sizes
+
+        self.assertEqual(sizes(24), (12, 12, 12))
+        if connection.vendor == "postgresql":
+            self.assertEqual(sizes(15), (12, 12, None))
+            self.assertEqual(sizes(5), (6, None, None))
+        else:  # the FTS5 counts are exact and cheap: all but the first skipped together
+            self.assertEqual(sizes(15), (12, 12, 12))
+            self.assertEqual(sizes(5), (12, None, None))
 
     def test_a_search_past_its_cap_says_more_than_and_still_pages_everything(self):
         with mock.patch.object(listing, "SEARCH_COUNT_CAP", 20):

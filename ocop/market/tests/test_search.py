@@ -1,5 +1,5 @@
 """Vietnamese-aware search: recall over demo-like data, ranking, hostile queries and the upkeep
-of the index. The same tests run on SQLite (FTS5) and PostgreSQL (trigram index)."""
+of the index. The same tests run on SQLite (FTS5) and PostgreSQL (a GIN index of the words)."""
 
 import unicodedata
 
@@ -12,9 +12,9 @@ from ocop.certificates.signals import certificates_changed
 from ocop.producers.models import Producer
 from ocop.products.models import Product
 
-from .. import search
+from .. import search, words
 from ..catalogue import listed_products
-from ..models import SearchEntry
+from ..models import Listing, SearchEntry
 from .helpers import demo_catalogue, make_product
 
 TEA = "Trà xanh Shan tuyết cổ thụ Tủa Chùa"
@@ -206,15 +206,29 @@ class SearchRecallTests(TestCase):
                 plan = " ".join(str(row) for row in cursor.fetchall())
                 self.assertIn("VIRTUAL TABLE INDEX", plan)
             else:
-                # With plain scans switched off, the word patterns can only be answered by
-                # the trigram index (on a table this small the planner would rather scan).
-                matching = search.matching_product_ids(search.words("tra shan"))
-                sql, params = matching.query.sql_with_params()
+                # With plain scans switched off, the words can only be matched through their
+                # GIN index (on a table this small the planner would rather scan): the
+                # entries' (the back office's search) and the listings' (the catalogue's).
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("SET LOCAL enable_indexscan = off")
-                cursor.execute(f"EXPLAIN {sql}", params)
-                plan = " ".join(row[0] for row in cursor.fetchall())
-                self.assertIn("Bitmap Index Scan on market_searchentry_folded_trgm", plan)
+                terms = search.words("tra shan")
+                for rows, index in [
+                    (search.matching_product_ids(terms), "market_searchentry_folded_words"),
+                    (
+                        Listing.objects.filter(search.listing_match(terms)),
+                        "market_listing_search_words",
+                    ),
+                ]:
+                    sql, params = rows.query.sql_with_params()
+                    cursor.execute(f"EXPLAIN {sql}", params)
+                    plan = " ".join(row[0] for row in cursor.fetchall())
+                    self.assertIn(f"Bitmap Index Scan on {index}", plan)
+
+    def test_the_words_query_is_never_tsquery_syntax(self):
+        """PostgreSQL's words query quotes every term (the terms are letters and digits, so
+        this is a second guard): a quote or backslash is a character of a lexeme."""
+        self.assertEqual(words.prefix_query(["tra", "shan"]), "'tra':* & 'shan':*")
+        self.assertEqual(words.prefix_query(["a'b", "c\\d"]), "'a''b':* & 'c\\\\d':*")
 
 
 class SearchIndexUpkeepTests(TestCase):
