@@ -57,6 +57,8 @@ LISTING_FIELDS = (
     "product_words",
 )
 
+#: The search texts a listing carries (PostgreSQL), and the vector of its folded words.
+SEARCH_TEXT_FIELDS = ("folded_text", "exact_text", "product_words", "search_words")
 #: The names a product is found by (:func:`ocop.market.search.product_names`, in its order),
 #: read for the search texts a listing carries on PostgreSQL.
 NAME_FIELDS = (
@@ -309,8 +311,12 @@ def reconcile_listings(*, repair: bool = True) -> Reconciliation:
 
 
 def listed_on(day: datetime.date):
-    """The listings of the products listed on ``day``."""
-    return Listing.objects.filter(certified_on__lte=day, listed_until__gte=day)
+    """The listings of the products listed on ``day``, without the search texts they carry
+    on PostgreSQL (tested in the database, never read here: a page of 25 rows would fetch
+    some 10 kB of text for nothing)."""
+    return Listing.objects.filter(certified_on__lte=day, listed_until__gte=day).defer(
+        *SEARCH_TEXT_FIELDS
+    )
 
 
 def ids_of_either(*reads) -> RawSQL:
