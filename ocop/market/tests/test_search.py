@@ -1,6 +1,7 @@
 """Vietnamese-aware search: recall over demo-like data, ranking, hostile queries and the upkeep
 of the index. The same tests run on SQLite (FTS5) and PostgreSQL (a GIN index of the words)."""
 
+import re
 import unicodedata
 
 from django.db import connection
@@ -229,6 +230,20 @@ class SearchRecallTests(TestCase):
         this is a second guard): a quote or backslash is a character of a lexeme."""
         self.assertEqual(words.prefix_query(["tra", "shan"]), "'tra':* & 'shan':*")
         self.assertEqual(words.prefix_query(["a'b", "c\\d"]), "'a''b':* & 'c\\\\d':*")
+
+    def test_the_stored_words_are_the_words_whatever_the_spaces(self):
+        """The listing's vector is its folded text's words as they are: no stemming, no stop
+        words, no duplicates, and no empty word from doubled or trailing spaces (which
+        array_to_tsvector would refuse, failing the write). Only PostgreSQL stores it."""
+        row = Listing.objects.first()
+        Listing.objects.filter(pk=row.pk).update(folded_text="  cafe  the   cafe 2026 a ")
+        stored = Listing.objects.get(pk=row.pk).search_words
+        if connection.vendor != "postgresql":
+            self.assertIsNone(stored)
+            return
+        self.assertEqual(set(re.findall(r"'([^']*)'", stored)), {"cafe", "the", "2026", "a"})
+        listed = Listing.objects.filter(search.listing_match(["the", "caf"]))
+        self.assertEqual(list(listed.values_list("pk", flat=True)), [row.pk])
 
 
 class SearchIndexUpkeepTests(TestCase):
