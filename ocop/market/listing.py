@@ -22,7 +22,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F, Sum, Value
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ocop.certificates.models import Certificate
@@ -319,16 +318,16 @@ def listed_on(day: datetime.date):
     )
 
 
-def ids_of_either(*reads) -> RawSQL:
-    """The product ids of several bounded reads of listings (each sliced and ordered, with
-    ``values("product_id")``), as one subquery: a ``UNION ALL`` of the reads, each seeking its
-    own index. ``pk__in=a | pk__in=b`` made PostgreSQL scan every product to test the OR."""
+def rows_of_either(*reads) -> list:
+    """The listing rows of several bounded reads (each sliced and ordered), in one query: a
+    ``UNION ALL`` of the reads, each seeking its own index (an OR of their conditions would
+    sort every row that meets either). A row read by two reads comes twice."""
     parts, params = [], []
     for index, read in enumerate(reads):
         sql, more = read.query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql}) AS read_{index}")  # noqa: S608 (Django's SQL)
         params += more
-    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 (values are parameters)
+    return list(Listing.objects.raw(" UNION ALL ".join(parts), params))
 
 
 #: Filters the summary can count: each is a column of :class:`ListingCount` or of its set.

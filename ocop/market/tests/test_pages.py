@@ -321,11 +321,12 @@ class QueryBudgetTests(TestCase):
         self.assert_same_count(lambda products: reverse("market:product_list") + "?q=tra+shan", 4)
 
     def test_product_page(self):
-        # the product with producer, places and classification; its certificates; its photos;
-        # related products; their photos; its active sales channels; its producer's upcoming
+        # the product with producer and places (its set from the cached reference data); its
+        # certificates; its photos; the listings of its set and of its producer (one query);
+        # their products; their photos; its active sales channels; its producer's upcoming
         # events
         self.assert_same_count(
-            lambda products: reverse("market:product_detail", args=[products[0].pk]), 7
+            lambda products: reverse("market:product_detail", args=[products[0].pk]), 8
         )
 
     def test_producer_page(self):
