@@ -41,6 +41,12 @@ ORDERS = {
 _CURSOR_SALT = "ocop.market.listing.cursor"  # as first signed: links already out keep working
 
 
+def star_key(row) -> tuple:
+    """The sort key of a listing row in the star order (``ORDERS["stars"]``), for rows that
+    were read apart and are merged here."""
+    return (-row.star, row.name_key, row.product_id)
+
+
 def _order_by(order, *, reverse=False):
     return [("-" if descending != reverse else "") + column for column, descending in order]
 
@@ -283,10 +289,7 @@ def _tiered_reader(queryset, tiers: Tiers):
         found = fetch(first, key, reverse, wanted)
         if len(found) < wanted and len(first) < len(ranks):
             found += fetch(ranks[len(first) :], key, reverse, wanted)
-        found.sort(
-            key=lambda row: (row.search_rank, -row.star, row.name_key, row.product_id),
-            reverse=reverse,
-        )
+        found.sort(key=lambda row: (row.search_rank, *star_key(row)), reverse=reverse)
         return found[offset:wanted]
 
     return read

@@ -281,11 +281,12 @@ def _estimated_sizes_postgresql(terms, exact, rows, *, enough: int, also=None) -
     with connection.cursor() as cursor:
         cursor.execute(
             # materialized: each count is taken once, however many times the next reads it
-            f"WITH typed AS MATERIALIZED ({typed[0]}), "  # noqa: S608 (Django's SQL)
-            "own AS MATERIALIZED (SELECT typed.count AS typed, CASE WHEN typed.count >= %s "
-            f"THEN NULL ELSE ({own[0]}) END AS own FROM typed) "
+            f"WITH first_tier AS MATERIALIZED ({typed[0]}), "  # noqa: S608 (Django's SQL)
+            "first_two AS MATERIALIZED (SELECT first_tier.count AS typed, "
+            "CASE WHEN first_tier.count >= %s "
+            f"THEN NULL ELSE ({own[0]}) END AS own FROM first_tier) "
             "SELECT typed, own, CASE WHEN typed + coalesce(own, 0) >= %s "
-            f"THEN NULL ELSE ({rest[0]}) END, 0{also_sql} FROM own",
+            f"THEN NULL ELSE ({rest[0]}) END, 0{also_sql} FROM first_two",
             [*typed[1], enough, *own[1], enough, *rest[1], *also_params],
         )
         return tuple(cursor.fetchone())

@@ -245,9 +245,7 @@ def _product_page(request, pk, inquiry_form, *, refusal="", status=200):
     # the products to the listings, the producers and the places took PostgreSQL longer to
     # plan than the page's other queries together.
     related = pages.products_of(
-        sorted(nearby.values(), key=lambda row: (-row.star, row.name_key, row.product_id))[
-            :RELATED_COUNT
-        ]
+        sorted(nearby.values(), key=pages.star_key)[:RELATED_COUNT]
     )  # queries: their products, their photos
     channels = list(
         product.sales_channels.active().select_related("province", "commune")
