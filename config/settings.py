@@ -29,6 +29,23 @@ if not SECRET_KEY:
 
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for development).")
 
+# The audit log's own key (ocop.core.audit): it seals every event and signs the checkpoints of
+# the chain. It is not SECRET_KEY, so that whoever reads the settings of a web server that
+# only needs SECRET_KEY cannot rewrite the audit log; AUDIT_OLD_KEYS still verify what older
+# keys sealed after a rotation (docs/audit.md).
+INSECURE_AUDIT_KEY = "ocop-audit-development-only-never-in-production"
+AUDIT_KEY = os.environ.get("AUDIT_KEY") or (INSECURE_AUDIT_KEY if DEBUG else "")
+AUDIT_OLD_KEYS = env_list("AUDIT_OLD_KEYS")
+if not AUDIT_KEY or AUDIT_KEY == SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Set AUDIT_KEY, a key of its own for the audit log that is not SECRET_KEY "
+        "(or DEBUG=true for development)."
+    )
+# Who receives each daily checkpoint of the audit chain, besides the central office's users.
+AUDIT_CHECKPOINT_EMAILS = env_list("AUDIT_CHECKPOINT_EMAILS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -4,6 +4,7 @@ password hashing and tasks run at once (one test drives the real db_worker)."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("AUDIT_KEY", "test-audit-key-not-a-secret-" + "y" * 40)
 os.environ.setdefault("HTTPS_ONLY", "false")
 os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 # Each public verification is flushed at once (tests that test the buffer raise this).

@@ -52,6 +52,7 @@ LOAD_TARGETS = {LOAD_CATALOGUE: "≥ 100 req/s", LOAD_VERIFY: "≥ 200 req/s"}
 PRODUCTION_LIKE = {
     "DEBUG": "false",
     "SECRET_KEY": "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+    "AUDIT_KEY": "bench-audit-only-not-a-secret-0123456789abcdefghijklmnopqrstuv",
     "HTTPS_ONLY": "false",
     "ALLOWED_HOSTS": "testserver",
 }

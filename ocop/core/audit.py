@@ -1,11 +1,28 @@
 """Writing and verifying the hash-chained audit log. Call `record_event` inside the transaction
 of the change it describes, so that the change and its record commit or roll back together."""
 
+import datetime
+import json
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .bulk import insert_rows
-from .models import AuditChain, AuditEvent
+from .models import AuditChain, AuditCheckpoint, AuditEvent
+
+#: Actions that decide on a product's recognition: each is followed by a checkpoint, so that
+#: a decision is anchored outside the database (the open data) as soon as it is made.
+DECISION_ACTIONS = frozenset(
+    {
+        "decision.signed",
+        "decision.historical_recorded",
+        "decision.historical_extended",
+        "certificate.revoked",
+    }
+)
+#: A checkpoint is taken with the first event written after this much time without one.
+CHECKPOINT_EVERY = datetime.timedelta(days=1)
 
 
 def record_event(
@@ -13,26 +30,20 @@ def record_event(
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change.")
-    chain, _ = AuditChain.objects.get_or_create(pk=1)
-    chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
-    event = AuditEvent(
-        created_at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "system",
+    chain = _locked_chain()
+    event = _new_event(
+        chain.last_hash,
+        timezone.now(),
+        actor=actor,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
-        old_status=old_status or "",
-        new_status=new_status or "",
-        changes=_jsonable(changes or {}),
-        comment=comment or "",
-        previous_hash=chain.last_hash,
+        obj=obj,
+        changes=changes,
+        old_status=old_status,
+        new_status=new_status,
+        comment=comment,
     )
-    event.hash = event.compute_hash()
     event.save()
-    chain.last_hash = event.hash
-    chain.save(update_fields=["last_hash"])
+    _advance(chain, [event])
     return event
 
 
@@ -45,31 +56,114 @@ def record_events(entries) -> int:
     entries = list(entries)
     if not entries:
         return 0
-    chain, _ = AuditChain.objects.get_or_create(pk=1)
-    chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
+    chain = _locked_chain()
     now, previous, events = timezone.now(), chain.last_hash, []
     for entry in entries:
-        actor, obj = entry.get("actor"), entry["obj"]
-        event = AuditEvent(
-            created_at=now,
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=getattr(actor, "username", "") or "system",
-            action=entry["action"],
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:255],
-            old_status=entry.get("old_status") or "",
-            new_status=entry.get("new_status") or "",
-            changes=_jsonable(entry.get("changes") or {}),
-            comment=entry.get("comment") or "",
-            previous_hash=previous,
-        )
-        event.hash = previous = event.compute_hash()
+        event = _new_event(previous, now, **entry)
+        previous = event.hash
         events.append(event)
     insert_rows(AuditEvent, events)
-    chain.last_hash = previous
-    chain.save(update_fields=["last_hash"])
+    _advance(chain, events)
     return len(events)
+
+
+def take_checkpoint(reason=AuditCheckpoint.Reason.MANUAL) -> AuditCheckpoint:
+    """Sign the chain's head now and e-mail it to the central office (the daily timer runs
+    ``manage.py checkpoint_audit_chain``). The checkpoints that events take on their own, at a
+    decision or when the last one is a day old, are published in the open data only."""
+    with transaction.atomic():
+        chain = _locked_chain()
+        checkpoint = _checkpoint(chain, reason)
+        chain.save()
+        transaction.on_commit(lambda: _send(checkpoint))
+    return checkpoint
+
+
+def _locked_chain() -> AuditChain:
+    chain, _ = AuditChain.objects.get_or_create(pk=1)
+    return AuditChain.objects.select_for_update().get(pk=chain.pk)
+
+
+def _new_event(previous_hash, now, *, actor=None, action, obj, changes=None, old_status="",
+               new_status="", comment="") -> AuditEvent:  # fmt: skip
+    event = AuditEvent(
+        created_at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        old_status=old_status or "",
+        new_status=new_status or "",
+        changes=_jsonable(changes or {}),
+        comment=comment or "",
+        previous_hash=previous_hash,
+    )
+    event.hash = event.compute_hash()
+    return event
+
+
+def _advance(chain: AuditChain, events) -> None:
+    """Move the head past ``events`` (written), with a checkpoint after a decision or when the
+    last one is a day old."""
+    newest = events[-1]
+    chain.last_hash, chain.last_event_id = newest.hash, newest.pk
+    chain.event_count += len(events)
+    if any(event.action in DECISION_ACTIONS for event in events):
+        _checkpoint(chain, AuditCheckpoint.Reason.DECISION)
+    elif chain.checkpointed_at is None or newest.created_at - chain.checkpointed_at >= (
+        CHECKPOINT_EVERY
+    ):
+        _checkpoint(chain, AuditCheckpoint.Reason.DAILY)
+    chain.save()
+
+
+def _checkpoint(chain: AuditChain, reason) -> AuditCheckpoint:
+    checkpoint = AuditCheckpoint(
+        taken_at=timezone.now(),
+        reason=reason,
+        event_id=chain.last_event_id,
+        event_count=chain.event_count,
+        head_hash=chain.last_hash,
+        previous_signature=chain.last_signature,
+    )
+    checkpoint.sign()
+    checkpoint.save()
+    chain.last_signature, chain.checkpointed_at = checkpoint.signature, checkpoint.taken_at
+    return checkpoint
+
+
+def _send(checkpoint: AuditCheckpoint) -> None:
+    """E-mail the checkpoint to the central office (and ``AUDIT_CHECKPOINT_EMAILS``): a copy
+    that whoever deletes rows in the database cannot reach."""
+    from ocop.accounts.models import Membership
+
+    from .tasks import queue_email
+
+    recipients = sorted(
+        {
+            *Membership.objects.filter(role=Membership.Role.CENTRAL_OFFICE, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True),
+            *settings.AUDIT_CHECKPOINT_EMAILS,
+        }
+    )
+    if recipients:
+        queue_email(
+            subject=f"OCOP audit checkpoint {checkpoint.taken_at:%Y-%m-%d %H:%M} UTC",
+            body=checkpoint_email_body(checkpoint),
+            recipients=recipients,
+        )
+
+
+def checkpoint_email_body(checkpoint: AuditCheckpoint) -> str:
+    return (
+        "This is the newest signed checkpoint of the OCOP platform's audit log. Keep this "
+        "e-mail: if the log is ever cut or rewritten, verify it with\n\n"
+        "    manage.py verify_audit_chain --anchor FILE\n\n"
+        "where FILE holds the JSON below.\n\n" + json.dumps(checkpoint.published(), indent=2) + "\n"
+    )
 
 
 def _jsonable(changes):
@@ -86,20 +180,146 @@ def diff(instance, old_values: dict, fields) -> dict:
     return changes
 
 
-def verify_chain() -> list[str]:
-    """Return the problems found walking the chain from the first event; empty when intact."""
+def verify_chain(anchors=()) -> list[str]:
+    """The problems found walking the chain from its first event, each naming the events or
+    checkpoints concerned; empty when intact. ``anchors`` are published checkpoints (dicts as
+    in the open data or the e-mail): they reveal a cut that removed the database's newest
+    checkpoints too."""
     problems = []
-    previous = "0" * 64
+    checkpoints = _signed_checkpoints(problems)
+    signatures = {checkpoint.signature for checkpoint in checkpoints}
+    for anchor in map(_anchor, anchors):
+        if anchor is None or not anchor.is_signed():
+            problems.append("a published checkpoint given to check is not signed by the audit key")
+        elif anchor.signature not in signatures:
+            problems.append(
+                f"the published checkpoint of {anchor.taken_at:%Y-%m-%d %H:%M} (event "
+                f"{anchor.event_id}) is missing from the database: checkpoints were removed"
+            )
+            checkpoints.append(anchor)
+    upgrade = next((c for c in checkpoints if c.reason == AuditCheckpoint.Reason.UPGRADE), None)
+    sealing = {}
+    for checkpoint in checkpoints:
+        sealing.setdefault(checkpoint.event_id, []).append(checkpoint)
+    unsealed, unlinked, downgraded = [], [], []
+    previous, newest, count = "0" * 64, 0, 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
         if event.previous_hash != previous:
-            problems.append(f"event {event.pk}: previous hash does not match the event before it")
-        if event.compute_hash() != event.hash:
-            problems.append(f"event {event.pk}: content was changed after it was written")
-        previous = event.hash
+            unlinked.append(event.pk)
+        if event.scheme == AuditEvent.LEGACY_SCHEME and (
+            upgrade is None or event.pk > upgrade.event_id
+        ):
+            downgraded.append(event.pk)
+        elif not event.is_sealed():
+            unsealed.append(event.pk)
+        for checkpoint in sealing.pop(event.pk, ()):
+            problems.extend(_against(checkpoint, event, count))
+        previous, newest = event.hash, event.pk
+    if unsealed:
+        problems.append(
+            f"events {_ranges(unsealed)}: their seal does not match their content: changed "
+            "after they were written, or rehashed without the audit key"
+        )
+    if unlinked:
+        problems.append(
+            f"events {_ranges(unlinked)}: each does not follow the event before it: events "
+            "between them were removed, or the one before was rewritten"
+        )
+    if downgraded:
+        problems.append(
+            f"events {_ranges(downgraded)}: sealed without the key, by the scheme retired at "
+            "the upgrade checkpoint (rehashed without the audit key)"
+        )
+    for event_id, lost in sorted(sealing.items()):
+        for checkpoint in lost:
+            if event_id > newest:
+                problems.append(
+                    f"the chain was cut: checkpoint {_label(checkpoint)} sealed event {event_id}"
+                    f", but the newest event is {newest}: events {newest + 1}–{event_id} at "
+                    "least were removed"
+                )
+            elif event_id:
+                problems.append(
+                    f"event {event_id}, sealed by checkpoint {_label(checkpoint)}, was removed"
+                )
     chain = AuditChain.objects.filter(pk=1).first()
-    if chain and chain.last_hash != previous:
-        problems.append("the chain head does not match the newest event (events were removed)")
+    if chain and (chain.last_hash != previous or chain.event_count not in (0, count)):
+        problems.append(
+            f"the chain's head does not match its newest event ({newest}, {count} events): "
+            "events after it were removed, or the head was rewritten"
+        )
     return problems
+
+
+def latest_checkpoint() -> AuditCheckpoint | None:
+    return AuditCheckpoint.objects.order_by("-id").first()
+
+
+def _signed_checkpoints(problems) -> list[AuditCheckpoint]:
+    """The database's checkpoints whose signature holds, in order; a problem for each one that
+    is forged, and for each gap in their own chain of signatures."""
+    signed, previous = [], ""
+    for checkpoint in AuditCheckpoint.objects.order_by("id"):
+        if not checkpoint.is_signed():
+            problems.append(
+                f"checkpoint {_label(checkpoint)}: its signature does not match (forged, or "
+                "edited without the audit key)"
+            )
+            continue
+        if checkpoint.previous_signature != previous:
+            problems.append(
+                f"checkpoint {_label(checkpoint)}: the checkpoint signed before it is missing "
+                "(checkpoints were removed)"
+            )
+        previous = checkpoint.signature
+        signed.append(checkpoint)
+    return signed
+
+
+def _against(checkpoint, event, count) -> list[str]:
+    problems = []
+    if checkpoint.head_hash != event.hash:
+        problems.append(
+            f"event {event.pk}: changed after checkpoint {_label(checkpoint)} sealed it"
+        )
+    if checkpoint.event_count != count:
+        problems.append(
+            f"checkpoint {_label(checkpoint)} counted {checkpoint.event_count} events up to "
+            f"event {event.pk}, there are now {count}: events before it were removed or added"
+        )
+    return problems
+
+
+def _anchor(published) -> AuditCheckpoint | None:
+    try:
+        return AuditCheckpoint(
+            taken_at=datetime.datetime.fromisoformat(published["taken_at"]),
+            reason=str(published["reason"]),
+            event_id=int(published["event_id"]),
+            event_count=int(published["event_count"]),
+            head_hash=str(published["head_hash"]),
+            previous_signature=str(published.get("previous_signature", "")),
+            signature=str(published["signature"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _label(checkpoint) -> str:
+    return f"of {checkpoint.taken_at:%Y-%m-%d %H:%M} UTC ({checkpoint.get_reason_display()})"
+
+
+def _ranges(ids, *, shown=20) -> str:
+    """``[3, 4, 5, 9]`` → ``"3–5, 9"``; the first ``shown`` runs, then how many more."""
+    runs = []
+    for pk in ids:
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs[:shown])
+    return text + (f" and {len(runs) - shown} more runs" if len(runs) > shown else "")
 
 
 def history_for(obj):

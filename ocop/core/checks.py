@@ -63,3 +63,22 @@ def check_holiday_plans(app_configs=None, databases=None, **kwargs):
             if year not in planned
         )
     return warnings
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_audit_key(app_configs=None, **kwargs):
+    """``core.W002``: the audit log's key must be long and not the development one (start-up
+    already refuses an empty key and ``SECRET_KEY``)."""
+    from django.conf import settings
+
+    key = settings.AUDIT_KEY
+    if key == settings.INSECURE_AUDIT_KEY or len(key) < 32 or len(set(key)) < 5:
+        return [
+            checks.Warning(
+                "AUDIT_KEY is the development key, or too short or simple to seal the audit log.",
+                hint="Set AUDIT_KEY to 50 or more random characters, and keep a copy offline "
+                "(docs/audit.md).",
+                id="core.W002",
+            )
+        ]
+    return []

@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -14,10 +15,37 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def audit_keys() -> list[bytes]:
+    """The audit log's keys, the current one first (``AUDIT_KEY``, then ``AUDIT_OLD_KEYS``)."""
+    return [key.encode() for key in (settings.AUDIT_KEY, *settings.AUDIT_OLD_KEYS) if key]
+
+
+def seal(text: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of ``text`` with the audit key (the current one unless ``key`` is given)."""
+    return hmac.new(key or audit_keys()[0], text.encode(), hashlib.sha256).hexdigest()
+
+
+def sealed_by_a_key(text: str, mac: str) -> bool:
+    """Whether ``mac`` seals ``text`` under the current audit key or an older one."""
+    return any(hmac.compare_digest(seal(text, key), mac) for key in audit_keys())
+
+
+def checkpoint_text(taken_at, reason, event_id, event_count, head_hash, previous_signature):
+    """The text a checkpoint's signature covers (a migration signs the first one with it)."""
+    fields = (taken_at.isoformat(), reason, event_id, event_count, head_hash, previous_signature)
+    return "|".join(["ocop-audit-checkpoint-1", *map(str, fields)])
+
+
 class AuditChain(models.Model):
-    """A single row holding the hash of the newest audit event; locking it serialises appends."""
+    """A single row holding the head of the audit chain; locking it serialises appends. It also
+    counts the events and remembers the newest checkpoint, so that a checkpoint costs no
+    count: whoever edits this row gains nothing, as the checkpoints are signed."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_event_id = models.PositiveBigIntegerField(default=0)
+    event_count = models.PositiveBigIntegerField(default=0)
+    last_signature = models.CharField(max_length=64, blank=True)
+    checkpointed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit chain")
@@ -27,7 +55,15 @@ class AuditChain(models.Model):
 
 
 class AuditEvent(models.Model):
-    """An append-only, hash-chained record of a change: who, when, what, old → new."""
+    """An append-only, hash-chained record of a change: who, when, what, old → new.
+
+    ``hash`` seals every field and the hash of the event before it. Scheme 2 (every event
+    written since the checkpoints exist) seals with HMAC-SHA256 under ``AUDIT_KEY``, so that
+    rewriting an event and rehashing the chain after it needs the key; scheme 1 (events written
+    before) is a plain SHA-256 that left ``object_repr`` out, and is accepted only up to the
+    signed checkpoint taken when the scheme changed (docs/audit.md)."""
+
+    LEGACY_SCHEME, SCHEME = 1, 2
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
@@ -49,6 +85,7 @@ class AuditEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(default=SCHEME)
 
     class Meta:
         verbose_name = _("audit event")
@@ -60,28 +97,96 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
     def payload(self) -> str:
-        """The canonical text that the hash covers."""
-        return json.dumps(
-            {
-                "created_at": self.created_at.isoformat(),
-                "actor_id": self.actor_id,
-                "actor_name": self.actor_name,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "old_status": self.old_status,
-                "new_status": self.new_status,
-                "changes": self.changes,
-                "comment": self.comment,
-                "previous_hash": self.previous_hash,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            default=str,
-        )
+        """The canonical text that the hash covers: every field but the id (the chain's
+        order) and the hash itself."""
+        fields = {
+            "created_at": self.created_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "old_status": self.old_status,
+            "new_status": self.new_status,
+            "changes": self.changes,
+            "comment": self.comment,
+            "previous_hash": self.previous_hash,
+        }
+        if self.scheme != self.LEGACY_SCHEME:
+            fields |= {"object_repr": self.object_repr, "scheme": self.scheme}
+        return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode()).hexdigest()
+        """The hash of a new event (under the current key)."""
+        if self.scheme == self.LEGACY_SCHEME:
+            return hashlib.sha256(self.payload().encode()).hexdigest()
+        return seal(self.payload())
+
+    def is_sealed(self) -> bool:
+        """Whether ``hash`` still seals this event's fields, under any accepted key."""
+        if self.scheme == self.LEGACY_SCHEME:
+            return hmac.compare_digest(self.compute_hash(), self.hash)
+        return sealed_by_a_key(self.payload(), self.hash)
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that the chain's event ``event_id`` had the hash ``head_hash`` and
+    was the ``event_count``-th event, at ``taken_at``. Checkpoints are taken daily and at every
+    decision, published in the open data (``audit-checkpoints``) and e-mailed to the central
+    office, so that a copy lives where whoever cuts the database cannot reach it. Each signs
+    the previous one's signature too: removing one in the middle is seen."""
+
+    class Reason(models.TextChoices):
+        DAILY = "daily", _("daily")
+        DECISION = "decision", _("decision")
+        UPGRADE = "upgrade", _("sealing scheme changed")
+        MANUAL = "manual", _("taken by hand")
+
+    taken_at = models.DateTimeField(_("taken at"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    # Not a foreign key: a checkpoint must outlive an event deleted by an attacker.
+    event_id = models.PositiveBigIntegerField(_("newest event"))
+    event_count = models.PositiveBigIntegerField(_("events"))
+    head_hash = models.CharField(_("hash of the newest event"), max_length=64)
+    previous_signature = models.CharField(max_length=64, blank=True)
+    signature = models.CharField(_("signature"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.taken_at:%Y-%m-%d %H:%M} #{self.event_id} {self.head_hash[:12]}"
+
+    def signed_text(self) -> str:
+        return checkpoint_text(
+            self.taken_at,
+            self.reason,
+            self.event_id,
+            self.event_count,
+            self.head_hash,
+            self.previous_signature,
+        )
+
+    def sign(self) -> None:
+        self.signature = seal(self.signed_text())
+
+    def is_signed(self) -> bool:
+        return sealed_by_a_key(self.signed_text(), self.signature)
+
+    def published(self) -> dict:
+        """The checkpoint as published (open data, e-mail) and read back by
+        ``verify_audit_chain --anchor``."""
+        return {
+            "taken_at": self.taken_at.isoformat(),
+            "reason": self.reason,
+            "event_id": self.event_id,
+            "event_count": self.event_count,
+            "head_hash": self.head_hash,
+            "previous_signature": self.previous_signature,
+            "signature": self.signature,
+        }
 
 
 class PublicHoliday(models.Model):

@@ -6,8 +6,10 @@ import json
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.models import AuditCheckpoint
 from ocop.producers.choices import ProducerKind
 from ocop.products.models import ScoringSet
 
@@ -108,6 +110,14 @@ def _products(day):
     return columns, rows
 
 
+def _audit_checkpoints(day):
+    """The audit chain's signed checkpoints taken up to ``day``, newest first: copies that
+    whoever cuts the database cannot reach (``verify_audit_chain --anchor``)."""
+    taken = AuditCheckpoint.objects.filter(taken_at__date__lte=day).order_by("-id")[:400]
+    columns = [*AuditCheckpoint(taken_at=timezone.now()).published()]
+    return columns, [list(checkpoint.published().values()) for checkpoint in taken]
+
+
 DATASETS = {
     "summary": (
         _("Summary"),
@@ -137,6 +147,15 @@ DATASETS = {
             "set, star, province and commune, validity and verification address."
         ),
         _products,
+    ),
+    "audit-checkpoints": (
+        _("Audit log checkpoints"),
+        _(
+            "The signed checkpoints of the platform's audit log, daily and at every decision, "
+            "newest first (the last 400): keep a copy, it proves later that no record was "
+            "removed or rewritten."
+        ),
+        _audit_checkpoints,
     ),
 }
 

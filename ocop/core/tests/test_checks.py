@@ -5,10 +5,11 @@ year)."""
 import datetime
 
 import time_machine
+from django.conf import settings
 from django.core import checks
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
-from ocop.core.checks import check_holiday_plans
+from ocop.core.checks import check_audit_key, check_holiday_plans
 from ocop.core.models import PublicHoliday
 
 VN = datetime.timezone(datetime.timedelta(hours=7))
@@ -68,3 +69,11 @@ class HolidayPlanCheckTests(TestCase):
             with_database = checks.run_checks(databases=["default"], tags=[checks.Tags.database])
         self.assertNotIn("core.W001", [message.id for message in plain])
         self.assertEqual([m.id for m in with_database if m.id == "core.W001"], ["core.W001"] * 2)
+
+
+class AuditKeyCheckTests(SimpleTestCase):
+    def test_a_weak_or_development_audit_key_warns_on_deploy(self):
+        assert check_audit_key() == []
+        for key in (settings.INSECURE_AUDIT_KEY, "short", "a" * 60):
+            with self.settings(AUDIT_KEY=key):
+                assert [m.id for m in check_audit_key()] == ["core.W002"]
