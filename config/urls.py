@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ocop.accounts.views import admin_login
 from ocop.certificates.control import urls as control_urls
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("open-data/", include("ocop.stats.open_data_urls")),
     path("v/", include("ocop.certificates.recognition.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "ocop.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import sessions  # noqa: F401  (connects the session receivers)

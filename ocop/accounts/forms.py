@@ -1,50 +1,91 @@
-import hashlib
-import hmac
-
-from django.conf import settings
+from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-# Failed logins allowed per account name within the window, before logins for it pause.
-MAX_FAILED_LOGINS = 10
-FAILED_LOGIN_WINDOW = 15 * 60
+from ocop.core.audit import record_event
+from ocop.core.ratelimit import client_ip
 
-
-def _failures_key(username: str) -> str:
-    """A cache key per account name; the name itself is not stored, only a keyed hash."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), (username or "").strip().lower().encode(), hashlib.sha256
-    ).hexdigest()
-    return f"login-failures:{digest}"
+from . import throttle
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form with Vietnamese-first messages and a pause after repeated failures,
-    so that a public demo password or a guessed one cannot be tried without end."""
+    """Django's login form with Vietnamese-first messages, throttled by address and by account
+    name from that address (``throttle``); failures and pauses go to the audit log."""
 
     error_messages = {
         "invalid_login": _(
             "Wrong username or password. Both are case-sensitive; check and try again."
         ),
         "inactive": _("This account is disabled. Ask your OCOP office to re-open it."),
-        "too_many_attempts": _(
-            "Too many failed attempts for this account. Wait 15 minutes and try again."
-        ),
     }
 
+    #: The pause that refused this attempt, if any (the view answers 429 with it).
+    pause = None
+
     def clean(self):
-        key = _failures_key(self.data.get("username", ""))
-        if cache.get(key, 0) >= MAX_FAILED_LOGINS:
-            raise ValidationError(
-                self.error_messages["too_many_attempts"], code="too_many_attempts"
-            )
+        username, address = self.data.get("username", ""), client_ip(self.request)
+        self.pause = throttle.pause_for(username, address)
+        if self.pause:
+            raise self._paused()
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, FAILED_LOGIN_WINDOW)
+            started = throttle.count_failure(username, address)
+            record_login_event("login.failed", username=username, address=address)
+            if started:
+                self.pause = started
+                record_login_event(
+                    "login.paused", username=username, address=address, comment=started.scope
+                )
+                raise self._paused() from None
             raise
+        throttle.count_success(username, address)
+        return cleaned
+
+    def _paused(self) -> ValidationError:
+        if self.pause.scope == "address":
+            message = ngettext(
+                "Too many failed logins from your address. Try again in %(minutes)d minute.",
+                "Too many failed logins from your address. Try again in %(minutes)d minutes.",
+                self.pause.minutes,
+            )
+        else:
+            message = ngettext(
+                "Too many failed logins for this account from your address. Try again in "
+                "%(minutes)d minute, or log in from another connection.",
+                "Too many failed logins for this account from your address. Try again in "
+                "%(minutes)d minutes, or log in from another connection.",
+                self.pause.minutes,
+            )
+        return ValidationError(message % {"minutes": self.pause.minutes}, code="throttled")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+def record_login_event(action, *, user=None, username="", address="", comment=""):
+    """Write a login, failure, pause or logout to the audit log. The account is named only
+    when it exists (people type passwords into the name field); the address only as the day's
+    tag (``throttle.address_tag``)."""
+    if user is None and username:
+        user = get_user_model().objects.filter(username=username).first()
+    tag = f"address {throttle.address_tag(address)}" if address else ""
+    with transaction.atomic():
+        record_event(
+            actor=user if action in ("login.succeeded", "logout") else None,
+            action=action,
+            obj=user,
+            comment=" · ".join(part for part in (tag, comment) if part),
+        )

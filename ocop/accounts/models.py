@@ -83,3 +83,22 @@ class Membership(TimeStampedModel):
     def __str__(self):
         scope = self.commune or self.province or _("all provinces")
         return f"{self.get_role_display()} — {scope}"
+
+
+class LoginSession(models.Model):
+    """A session opened by a login, so that disabling the user can end every one of them
+    (``ocop.accounts.sessions``); not a foreign key to the session, whose storage is the
+    session engine's."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

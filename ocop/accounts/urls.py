@@ -2,18 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
-from .forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.security, name="security"),
+    path("two-factor/verify/", views.second_factor_verify, name="second_factor_verify"),
+    path("two-factor/setup/", views.second_factor_setup, name="second_factor_setup"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

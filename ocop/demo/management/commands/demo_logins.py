@@ -58,6 +58,11 @@ class Command(BaseCommand):
                 self.stdout.write("  " + "  ".join("-" * width for width in [*widths, 5]))
         if missing:
             self.stdout.write("Some demo accounts are missing: run `manage.py seed_demo`.")
+        self.stdout.write(
+            "Offices, council chairs and secretaries and the administrator set up two-factor "
+            "authentication at their first login: scan the QR code with an authenticator app "
+            "(or type its key), then keep the recovery codes."
+        )
         self.stdout.write("")
 
     def _scope(self, user, role):
