@@ -13,6 +13,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from .pdfcheck import check_pdf
+
 MAX_IMAGE_PIXELS = 40_000_000  # 40 megapixels: any real product photo, no decompression bombs
 THUMBNAIL_SIZE = (480, 360)
 
@@ -79,7 +81,8 @@ def _verify_image(upload, content_type):
 
 
 def check_document(upload, *, max_bytes=None) -> CheckedFile:
-    """A PDF, JPEG or PNG document, recognised by its first bytes; images must decode."""
+    """A PDF, JPEG or PNG document, recognised by its first bytes; images must decode, and a
+    PDF must be read by pypdf and hold no active content (``pdfcheck``)."""
     _check_size(upload, max_bytes)
     found = sniff(_read_head(upload))
     if found is None:
@@ -94,6 +97,7 @@ def check_document(upload, *, max_bytes=None) -> CheckedFile:
         upload.seek(0)
         if b"%%EOF" not in tail:
             raise ValidationError(_("The PDF file is incomplete or damaged."), code="broken_pdf")
+        check_pdf(upload)
     else:
         _verify_image(upload, content_type)
     return CheckedFile(content_type, extension, upload.size)

@@ -10,13 +10,26 @@ from ocop.producers.models import Producer, ProducerDocument, ProducerMember
 from ocop.regions.models import CommuneSuccession, LegacyCommune, LegacyDistrict, LegacyProvince
 from ocop.regions.tests.factories import commune, province
 
-# The smallest valid PDF we accept: header, one empty page, trailer.
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _minimal_pdf() -> bytes:
+    """The smallest valid PDF we accept: header, one empty page, cross-reference table and
+    trailer (pypdf, which reads every uploaded PDF, needs the table's offsets)."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj" % number + obj + b"endobj\n"
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    xref += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    trailer = b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n"
+    return body + xref + trailer % (len(objects) + 1, len(body))
+
+
+MINIMAL_PDF = _minimal_pdf()
 
 
 class ProducerFactory(factory.django.DjangoModelFactory):
