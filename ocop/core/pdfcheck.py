@@ -77,7 +77,7 @@ def check_pdf(upload) -> int:
         _inspect(reader.trailer, budget=max(MIN_INFLATED, INFLATE_RATIO * len(data)))
     except _Refused as refused:
         raise refused.error from None
-    except Exception:  # noqa: BLE001 (hostile input: whatever pypdf raises means "damaged")
+    except Exception:  # hostile input: whatever pypdf raises means "damaged"
         logger.info("PDF refused: pypdf could not read it", exc_info=True)
         raise ValidationError(
             _("The PDF file is incomplete or damaged."), code="broken_pdf"
