@@ -218,18 +218,18 @@ def verify_chain(anchors=()) -> list[str]:
         previous, newest = event.hash, event.pk
     if unsealed:
         problems.append(
-            f"events {_ranges(unsealed)}: their seal does not match their content: changed "
-            "after they were written, or rehashed without the audit key"
+            f"{_events(unsealed)}: the seal does not match the content: changed after it was "
+            "written, or rehashed without the audit key"
         )
     if unlinked:
         problems.append(
-            f"events {_ranges(unlinked)}: each does not follow the event before it: events "
-            "between them were removed, or the one before was rewritten"
+            f"{_events(unlinked)}: does not follow the event before it: events between them "
+            "were removed, or the one before was rewritten"
         )
     if downgraded:
         problems.append(
-            f"events {_ranges(downgraded)}: sealed without the key, by the scheme retired at "
-            "the upgrade checkpoint (rehashed without the audit key)"
+            f"{_events(downgraded)}: sealed without the key, by the scheme retired at the "
+            "upgrade checkpoint (rehashed without the audit key)"
         )
     for event_id, lost in sorted(sealing.items()):
         for checkpoint in lost:
@@ -308,6 +308,10 @@ def _anchor(published) -> AuditCheckpoint | None:
 
 def _label(checkpoint) -> str:
     return f"of {checkpoint.taken_at:%Y-%m-%d %H:%M} UTC ({checkpoint.get_reason_display()})"
+
+
+def _events(ids) -> str:
+    return f"event {ids[0]}" if len(ids) == 1 else f"events {_ranges(ids)}"
 
 
 def _ranges(ids, *, shown=20) -> str:

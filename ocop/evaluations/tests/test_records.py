@@ -74,7 +74,13 @@ class AuditTrailTests(TestCase):
             changes={**event.changes, "star": [None, "5"]}
         )
         problems = verify_chain()
-        self.assertEqual(problems, [f"event {event.pk}: content was changed after it was written"])
+        self.assertEqual(
+            problems,
+            [
+                f"event {event.pk}: the seal does not match the content: changed after it was "
+                "written, or rehashed without the audit key"
+            ],
+        )
         with self.assertRaises(CommandError):
             call_command("verify_audit_chain", stderr=io.StringIO())
 
