@@ -43,6 +43,11 @@ if not AUDIT_KEY or AUDIT_KEY == SECRET_KEY:
         "Set AUDIT_KEY, a key of its own for the audit log that is not SECRET_KEY "
         "(or DEBUG=true for development)."
     )
+# The key and certificate (PEM) that sign the certificates' and decisions' PDFs (PAdES,
+# ocop.core.signing); without them a self-signed "sample" certificate is made on first use.
+SIGNING_KEY_FILE = os.environ.get("SIGNING_KEY_FILE", "")
+SIGNING_CERT_FILE = os.environ.get("SIGNING_CERT_FILE", "")
+SIGNING_KEY_PASSWORD = os.environ.get("SIGNING_KEY_PASSWORD", "")
 # Who receives each daily checkpoint of the audit chain, besides the central office's users.
 AUDIT_CHECKPOINT_EMAILS = env_list("AUDIT_CHECKPOINT_EMAILS")
 

@@ -8,6 +8,8 @@ put a Tết day elsewhere: warn while this year or the next has no confirmed pla
 It reads the database, so it is tagged ``database``: Django runs it with ``migrate`` and with
 ``manage.py check --database default``, not with a plain ``check``."""
 
+import os
+
 from django.core import checks
 from django.db import DatabaseError
 from django.utils import timezone
@@ -82,3 +84,28 @@ def check_audit_key(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_signing_certificate(app_configs=None, **kwargs):
+    """``core.W003``: certificates and decisions must be signed with the province's own key,
+    not with the sample certificate made for the demo."""
+    from django.conf import settings
+
+    if not (settings.SIGNING_KEY_FILE and settings.SIGNING_CERT_FILE):
+        return [
+            checks.Warning(
+                "PDFs are signed with a self-made sample certificate.",
+                hint="Set SIGNING_KEY_FILE and SIGNING_CERT_FILE to the province's signing key "
+                "and certificate (PEM), and SIGNING_KEY_PASSWORD if the key is encrypted.",
+                id="core.W003",
+            )
+        ]
+    missing = [
+        path
+        for path in (settings.SIGNING_KEY_FILE, settings.SIGNING_CERT_FILE)
+        if not os.path.isfile(path)
+    ]
+    return [
+        checks.Error(f"The signing file {path} does not exist.", id="core.E003") for path in missing
+    ]

@@ -6,6 +6,7 @@ the choices to what the user may pick; the rules are the services' (``inspection
 puts on the form. No form saves anything."""
 
 from django import forms
+from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -393,6 +394,19 @@ class HandleProblemReportForm(forms.Form):
 
 
 MESSAGE_MAX_LENGTH = 2000
+
+
+class SignedPdfForm(forms.Form):
+    """A PDF to check against the certificate (``/v/<code>``): a certificate saved from the
+    platform, or one that someone shows you."""
+
+    file = forms.FileField(label=_("PDF file of the certificate"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large to be a certificate."))
+        return upload
 
 
 class ProblemReportForm(forms.Form):

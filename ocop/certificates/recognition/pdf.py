@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ocop.core.pdf import FONT, new_document
+from ocop.core import signing
+from ocop.core.pdf import FONT, PaperForm, new_document, place_and_date
 
 from ..models import Authority
 from .qr import qr_png, verification_url
@@ -47,10 +48,19 @@ def _issuing_body(decision) -> str:
 
 
 def certificate_pdf(certificate) -> bytes:
-    """The certificate of one product (A4 landscape). ``certificate`` must come with its
+    """The certificate of one product (A4 landscape), signed (PAdES, ``core.signing``) with a
+    reason that names it, which ``/v/<code>`` checks. ``certificate`` must come with its
     product, producer (with commune and province) and decision (with province) loaded."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _certificate_pdf(certificate)
+        content = _certificate_pdf(certificate)
+    province = certificate.decision.province
+    return signing.sign(
+        content, reason=signed_reason(certificate), location=province.name if province else ""
+    )
+
+
+def signed_reason(certificate) -> str:
+    return f"OCOP certificate {certificate.number} ({certificate.public_code})"
 
 
 def _certificate_pdf(certificate) -> bytes:
@@ -212,3 +222,46 @@ def _stamps_pdf(certificate) -> bytes:
             pdf.set_font(FONT, "", 6.5)
             pdf.cell(cell_w, 4, name, align="C")
     return bytes(pdf.output())
+
+
+def decision_pdf(decision, certificates) -> bytes:
+    """The recognition decision as a document (A4, Vietnamese): its number, date and signer,
+    and one line per certificate it issued. ``certificates`` are its certificates with their
+    product and producer loaded, in the decision's order. Signed (PAdES) like a certificate."""
+    with translation.override(settings.LANGUAGE_CODE):
+        content = _decision_pdf(decision, certificates)
+    return signing.sign(
+        content,
+        reason=f"OCOP recognition decision {decision.number} (#{decision.pk})",
+        location=decision.province.name if decision.province else "",
+    )
+
+
+def _decision_pdf(decision, certificates) -> bytes:
+    form = PaperForm(f"Quyết định {decision.number}")
+    if decision.is_sample:
+        form.centred("DỮ LIỆU MẪU: không phải quyết định thật", bold=True)
+    form.motto(issuer=(_issuing_body(decision), f"Số: {decision.number}"))
+    place = decision.province.name if decision.province else "Hà Nội"
+    form.centred(place_and_date(place, decision.decided_on), size=10)
+    form.title(
+        "QUYẾT ĐỊNH",
+        f"Về việc công nhận sản phẩm đạt chuẩn OCOP năm {decision.year}",
+    )
+    form.text(
+        f"Điều 1. Công nhận {len(certificates)} sản phẩm đạt chuẩn OCOP, theo danh sách dưới "
+        "đây. Mỗi sản phẩm được cấp giấy chứng nhận có số và thời hạn ghi bên cạnh."
+    )
+    for index, certificate in enumerate(certificates, start=1):
+        product = certificate.product
+        form.text(
+            f"{index}. {product.name} — {product.producer.name} — "
+            f"{certificate.star} sao — giấy chứng nhận số {certificate.number}, "
+            f"có hiệu lực đến ngày {_day(certificate.valid_until)}."
+        )
+    form.text(
+        "Điều 2. Mỗi giấy chứng nhận được tra cứu công khai bằng mã QR trên giấy chứng nhận "
+        "và trên tem sản phẩm."
+    )
+    form.signatures(("NGƯỜI KÝ", "(Ký, ghi rõ họ tên, đóng dấu)", decision.signer_name))
+    return form.output()

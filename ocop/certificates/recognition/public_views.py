@@ -29,12 +29,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from ocop.core import signing
 from ocop.core.deadlines import certificate_valid_through
 from ocop.core.forms import blank_form_fields
 from ocop.core.pdf import pdf_response
-from ocop.core.ratelimit import client_ip
+from ocop.core.ratelimit import client_ip, take_hourly_slot
 
-from ..control.forms import ProblemReportForm
+from ..control.forms import ProblemReportForm, SignedPdfForm
 from ..control.problem_reports import CODE_MAX_LENGTH, report_problem, take_report_slot
 from ..models import Certificate, CertificateStatus
 from . import pdf, scans
@@ -162,7 +163,7 @@ def blank_report_fields() -> str:
     return blank_form_fields("certificates/_public_report_fields.html", ProblemReportForm)
 
 
-def _page_and_certificate(request, code, form, *, refusal="", status=None):
+def _page_and_certificate(request, code, form, *, refusal="", status=None, extra=None):
     """The verification page of ``code`` and the id of its certificate, or the unknown-code
     page (404) and None."""
     version = _public_version(code)
@@ -178,6 +179,7 @@ def _page_and_certificate(request, code, form, *, refusal="", status=None):
         "form": form,
         "blank_fields": "" if form.is_bound else blank_report_fields(),
         "refusal": refusal,
+        **(extra or {}),
     }
     response = render(request, "certificates/public_verify.html", context, status=status)
     return response, version["pk"]
@@ -238,6 +240,59 @@ def problem_report(request, code):
 @require_GET
 def problem_report_sent(request, code):
     return render(request, "certificates/public_report_sent.html", {"code": code[:CODE_MAX_LENGTH]})
+
+
+#: Signature checks of uploaded PDFs per visitor and hour (each parses a file).
+PDF_CHECKS_PER_HOUR = 30
+
+
+@login_not_required
+@require_POST
+def certificate_pdf_check(request, code):
+    """Check an uploaded PDF against this certificate: signed by the platform's certificate,
+    over the whole file, unchanged since, and for this certificate (its signed reason)."""
+    number = Certificate.objects.filter(public_code=code).values_list("number", flat=True).first()
+    if number is None:
+        return _page(request, code, ProblemReportForm())
+    form = SignedPdfForm(request.POST, request.FILES)
+    result, status = None, 200
+    if not form.is_valid():
+        status = 400
+    elif not take_hourly_slot("pdf-check", client_ip(request), limit=PDF_CHECKS_PER_HOUR):
+        form.add_error(None, _("Too many files were checked from your connection. Try later."))
+        status = 429
+    else:
+        verdict = signing.check(form.cleaned_data["file"].read())
+        expected = pdf.signed_reason(Certificate(number=number, public_code=code))
+        result = _pdf_check_result(verdict, expected)
+    extra = {"pdf_form": form, "pdf_result": result}
+    return _page(request, code, ProblemReportForm(), extra=extra, status=status)
+
+
+def _pdf_check_result(verdict, expected) -> dict:
+    signer = verdict.signer
+    if verdict.ok and verdict.reason == expected:
+        message = _(
+            "This PDF is this certificate as the platform issued it, unchanged since it was "
+            "signed by %(signer)s."
+        ) % {"signer": signer}
+        return {"ok": True, "message": message}
+    if verdict.ok:
+        message = _(
+            "This PDF is signed by the platform, but it is another document (%(reason)s), "
+            "not this certificate."
+        ) % {"reason": verdict.reason}
+    elif verdict.problem == "changed":
+        message = _("This PDF was changed after it was signed. Do not trust its content.")
+    elif verdict.problem == "foreign":
+        message = _("This PDF is signed by %(signer)s, not by the OCOP platform.") % {
+            "signer": signer or _("someone else")
+        }
+    elif verdict.problem == "unsigned":
+        message = _("This PDF carries no signature of the OCOP platform.")
+    else:
+        message = _("This file is not a PDF that can be read.")
+    return {"ok": False, "message": message}
 
 
 # --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
         name="decision_record_historical",
     ),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
     path("decisions/<int:pk>/sign/", views.decision_sign, name="decision_sign"),
     path("decisions/<int:pk>/discard/", views.decision_discard, name="decision_discard"),
     # Fragments loaded by htmx into the product's and the dossier's pages.

@@ -38,6 +38,7 @@ from ocop.core.keyset import paginate_keyset
 from ocop.core.links import absolute_reverse
 from ocop.core.models import AuditEvent
 from ocop.core.pagination import paginate, query_without_page
+from ocop.core.pdf import pdf_response
 from ocop.core.text import normalize
 from ocop.evaluations.models import Dossier
 from ocop.evaluations.permissions import is_producer_member
@@ -52,6 +53,7 @@ from ..models import (
     RecognitionDecision,
     RevocationCase,
 )
+from . import pdf as recognition_pdf
 from . import services
 from .forms import (
     CertificateFilterForm,
@@ -259,6 +261,21 @@ def _decision_already_created(request, form):
         return None
     (decision,) = decisions
     return decision if decision.number == number else None
+
+
+@require_GET
+def decision_pdf(request, pk):
+    """A signed decision as a document, signed (PAdES) by the province's certificate."""
+    decision = _decision(request, pk)
+    if not decision.is_signed:
+        raise Http404
+    certificates = list(
+        Certificate.objects.filter(decision=decision)
+        .select_related("product__producer", "item")
+        .order_by("item__position", "pk")
+    )
+    content = recognition_pdf.decision_pdf(decision, certificates)
+    return pdf_response(content, f"ocop-decision-{decision.pk}.pdf")
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import checks
 from django.test import SimpleTestCase, TestCase
 
-from ocop.core.checks import check_audit_key, check_holiday_plans
+from ocop.core.checks import check_audit_key, check_holiday_plans, check_signing_certificate
 from ocop.core.models import PublicHoliday
 
 VN = datetime.timezone(datetime.timedelta(hours=7))
@@ -77,3 +77,13 @@ class AuditKeyCheckTests(SimpleTestCase):
         for key in (settings.INSECURE_AUDIT_KEY, "short", "a" * 60):
             with self.settings(AUDIT_KEY=key):
                 assert [m.id for m in check_audit_key()] == ["core.W002"]
+
+
+class SigningCertificateCheckTests(SimpleTestCase):
+    def test_the_sample_certificate_warns_and_a_missing_file_is_an_error(self):
+        with self.settings(SIGNING_KEY_FILE="", SIGNING_CERT_FILE=""):
+            assert [m.id for m in check_signing_certificate()] == ["core.W003"]
+        with self.settings(SIGNING_KEY_FILE="/nonexistent/key.pem", SIGNING_CERT_FILE=__file__):
+            assert [m.id for m in check_signing_certificate()] == ["core.E003"]
+        with self.settings(SIGNING_KEY_FILE=__file__, SIGNING_CERT_FILE=__file__):
+            assert check_signing_certificate() == []
