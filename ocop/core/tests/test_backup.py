@@ -34,7 +34,7 @@ def _world():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_wipe_restore_verify(tmp_path, settings):
+def test_backup_wipe_restore_verify(tmp_path, settings, reference_data):
     producer, document = _world()
     communes, events = Commune.objects.count(), AuditEvent.objects.count()
     out = StringIO()
@@ -67,7 +67,7 @@ def test_backup_wipe_restore_verify(tmp_path, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_changed_archive_is_refused_and_changes_nothing(tmp_path):
+def test_a_changed_archive_is_refused_and_changes_nothing(tmp_path, reference_data):
     producer, _ = _world()
     archive = tmp_path / "copy.tar.gz"
     call_command("backup", str(archive), stdout=StringIO())
