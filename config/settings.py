@@ -48,6 +48,11 @@ if not AUDIT_KEY or AUDIT_KEY == SECRET_KEY:
 SIGNING_KEY_FILE = os.environ.get("SIGNING_KEY_FILE", "")
 SIGNING_CERT_FILE = os.environ.get("SIGNING_CERT_FILE", "")
 SIGNING_KEY_PASSWORD = os.environ.get("SIGNING_KEY_PASSWORD", "")
+# How long personal data is kept (days; docs/privacy.md): buyers' contacts after an inquiry is
+# closed, reporters' contacts after a report is handled, the records of who viewed what.
+PRIVACY_INQUIRY_DAYS = int(os.environ.get("PRIVACY_INQUIRY_DAYS", 730))
+PRIVACY_PROBLEM_REPORT_DAYS = int(os.environ.get("PRIVACY_PROBLEM_REPORT_DAYS", 365))
+PRIVACY_ACCESS_LOG_DAYS = int(os.environ.get("PRIVACY_ACCESS_LOG_DAYS", 1825))
 # Who receives each daily checkpoint of the audit chain, besides the central office's users.
 AUDIT_CHECKPOINT_EMAILS = env_list("AUDIT_CHECKPOINT_EMAILS")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.security, name="security"),
+    path("personal-data/", views.personal_data_log, name="personal_data_log"),
     path("two-factor/verify/", views.second_factor_verify, name="second_factor_verify"),
     path("two-factor/setup/", views.second_factor_setup, name="second_factor_setup"),
     path(

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ocop.core.audit import record_event
+from ocop.core.keyset import paginate_keyset
+from ocop.core.models import PersonalDataAccess
 from ocop.core.ratelimit import client_ip
 
 from . import second_factor
@@ -140,6 +142,26 @@ def _wait_message(seconds):
         "Too many wrong codes. Wait %(seconds)d seconds and try again.",
         seconds,
     ) % {"seconds": seconds}
+
+
+def personal_data_log(request):
+    """Every view of personal data in the office's territory (central office: all): who saw
+    whose data, when and on which page (docs/privacy.md)."""
+    scope = official_scope(request.user)
+    if not (scope.is_national or scope.province_codes):
+        raise PermissionDenied
+    accesses = PersonalDataAccess.objects.all()
+    if not scope.is_national:
+        accesses = accesses.filter(province_code__in=scope.province_codes)
+    kind = request.GET.get("kind", "")
+    if kind in PersonalDataAccess.Kind.values:
+        accesses = accesses.filter(kind=kind)
+    context = {
+        "page": paginate_keyset(request, accesses, ["-id"]),
+        "kind": kind,
+        "kinds": PersonalDataAccess.Kind.choices,
+    }
+    return render(request, "accounts/personal_data_log.html", context)
 
 
 @login_not_required

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,15 @@ class CertificatesConfig(AppConfig):
         from .recognition.services import product_recognition
 
         recognition.register_reader(product_recognition)
+
+        from ocop.core import privacy
+
+        from .control.problem_reports import forget_reporters
+
+        privacy.register(
+            privacy.Retention(
+                "reporters' names and contact details in problem reports",
+                lambda: settings.PRIVACY_PROBLEM_REPORT_DAYS,
+                forget_reporters,
+            )
+        )

@@ -275,3 +275,39 @@ class PublicHoliday(models.Model):
     @property
     def is_day_off(self) -> bool:
         return self.kind != self.Kind.MAKE_UP
+
+
+class PersonalDataAccess(models.Model):
+    """One view (or export) of someone's personal data by a user: who, what, when and why (the
+    page). Kept ``PRIVACY_ACCESS_LOG_DAYS`` days (``ocop.core.privacy``, docs/privacy.md)."""
+
+    class Kind(models.TextChoices):
+        PRODUCER = "producer", _("producer's representative, phone, e-mail, registration number")
+        INQUIRY = "inquiry", _("buyer's name and contact details")
+        PROBLEM_REPORT = "problem_report", _("reporter's name and contact details")
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    viewer_name = models.CharField(_("viewed by"), max_length=150)
+    kind = models.CharField(_("data"), max_length=20, choices=Kind.choices)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("about"), max_length=200)
+    # Whose data it is, as plain values: the producer concerned (its members see the record)
+    # and the province (its office sees the record).
+    producer_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    province_code = models.CharField(max_length=2, blank=True, db_index=True)
+    page = models.CharField(_("page"), max_length=200)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.viewer_name} {self.kind} {self.object_repr}"

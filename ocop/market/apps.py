@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,4 +29,13 @@ class MarketConfig(AppConfig):
         post_save.connect(receivers.producer_saved, sender=Producer, dispatch_uid="market_producer")
         certificates_changed.connect(
             receivers.certificates_changed, dispatch_uid="market_certificates"
+        )
+        from ocop.core import privacy
+
+        privacy.register(
+            privacy.Retention(
+                "buyers' contact details in inquiries",
+                lambda: settings.PRIVACY_INQUIRY_DAYS,
+                receivers.forget_inquiry_contacts,
+            )
         )

@@ -234,6 +234,10 @@ class Inquiry(TimeStampedModel):
     )
     replied_at = models.DateTimeField(_("first replied at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When the buyer's name and contact were blanked, past their retention (docs/privacy.md).
+    contacts_removed_at = models.DateTimeField(
+        _("contact details removed at"), null=True, blank=True
+    )
     reply_note = models.TextField(_("reply note"), blank=True)
 
     objects = InquiryQuerySet.as_manager()
@@ -249,7 +253,7 @@ class Inquiry(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(phone="") | ~Q(email=""),
+                condition=~Q(phone="") | ~Q(email="") | Q(contacts_removed_at__isnull=False),
                 name="%(app_label)s_%(class)s_has_contact",
             ),
             models.CheckConstraint(

@@ -51,3 +51,20 @@ def certificates_changed(sender, product_ids, **kwargs):
     """Sent after bulk writes too (imports), which save no model one by one."""
     listing.refresh_listings(product_ids)
     search.refresh_entries(product_ids)
+
+
+def forget_inquiry_contacts(cutoff) -> int:
+    """Blank the buyer's name and contact details of the inquiries closed (or, never closed,
+    sent) before ``cutoff``; the request itself stays, for the producer's history and the
+    statistics (``ocop.core.privacy``)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import Inquiry
+
+    old = Inquiry.objects.filter(
+        Q(closed_at__lt=cutoff) | Q(closed_at__isnull=True, created_at__lt=cutoff)
+    ).filter(contacts_removed_at__isnull=True)
+    return old.update(
+        buyer_name="", organisation="", phone="", email="", contacts_removed_at=timezone.now()
+    )

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.certificates.models import VALID_STATUSES, CertificateStatus
+from ocop.core import privacy
 from ocop.core.forms import blank_form_fields
 from ocop.core.ids import MAX_ID
 from ocop.core.links import site_url
+from ocop.core.models import PersonalDataAccess
 from ocop.core.pagination import paginate, query_without_page
 from ocop.core.ratelimit import client_ip
 from ocop.producers.models import Producer
@@ -353,6 +355,13 @@ def inquiry_detail(request, pk):
         Inquiry.objects.visible_to(request.user).select_related("product", "producer"),
         pk=_check_id(pk),
     )
+    if not inquiry.contacts_removed_at:
+        privacy.record_view(
+            request,
+            PersonalDataAccess.Kind.INQUIRY,
+            inquiry,
+            province_code=inquiry.province_id or "",
+        )
     return _inquiry_page(request, inquiry, InquiryNoteForm())
 
 

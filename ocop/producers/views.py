@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ocop.core import privacy
 from ocop.core.audit import history_for
 from ocop.core.htmx import is_htmx
 from ocop.core.keyset import paginate_keyset
+from ocop.core.models import PersonalDataAccess
 from ocop.regions.models import Commune, LegacyCommune
 
 from . import services
@@ -67,6 +69,8 @@ def producer_detail(request, pk):
         pk=pk,
     )
     can_edit = Producer.objects.editable_by(request.user).filter(pk=producer.pk).exists()
+    members = list(producer.members.select_related("user").order_by("user__username"))
+    _record_personal_data_view(request, producer, members)
     context = {
         "producer": producer,
         "can_edit": can_edit,
@@ -74,7 +78,7 @@ def producer_detail(request, pk):
         "products": producer.products.order_by("folded_name", "id").only(
             "id", "name", "producer_id"
         ),
-        "members": producer.members.select_related("user").order_by("user__username"),
+        "members": members,
         "history": _history(producer),
     }
     return render(request, "producers/producer_detail.html", context)
@@ -104,6 +108,8 @@ def producer_edit(request, pk):
     form_class = (
         ProducerOfficialForm if is_official_for(request.user, producer) else ProducerMemberForm
     )
+    if request.method == "GET":
+        _record_personal_data_view(request, producer)
     # The form works on its own copy; the service reloads and locks the row.
     form = form_class(
         _posted(request),
@@ -174,6 +180,33 @@ def legacy_commune_options(request):
         "producers/producer_form.html#legacy_options",
         {"legacy_communes": legacy_communes},
     )
+
+
+def _record_personal_data_view(request, producer, members=None):
+    """Record that someone other than the producer's own members saw its representative,
+    phone, e-mail and registration number (docs/privacy.md)."""
+    if members is None:
+        own = producer.members.filter(user=request.user).exists()
+    else:
+        own = any(member.user_id == request.user.pk for member in members)
+    if not own:
+        privacy.record_view(
+            request,
+            PersonalDataAccess.Kind.PRODUCER,
+            producer,
+            producer_id=producer.pk,
+            province_code=producer.province_id or "",
+        )
+
+
+@require_GET
+def personal_data_log(request, pk):
+    """Who saw this producer's personal data, when and on which page: for its members and
+    for the offices that see it."""
+    producer = get_object_or_404(Producer.objects.visible_to(request.user), pk=pk)
+    accesses = PersonalDataAccess.objects.filter(producer_id=producer.pk)
+    context = {"producer": producer, "page": paginate_keyset(request, accesses, ["-id"])}
+    return render(request, "producers/personal_data_log.html", context)
 
 
 def _add_service_error(form, error):

@@ -20,6 +20,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -216,3 +217,12 @@ def reopen_problem_report(report, *, actor) -> ProblemReport:
         changes={"response_note": [old_note, ""]},
     )
     return locked
+
+
+def forget_reporters(cutoff) -> int:
+    """Blank the reporter's name and contact of the reports handled (or, never handled, sent)
+    before ``cutoff`` (``ocop.core.privacy``); the report itself stays."""
+    old = ProblemReport.objects.filter(
+        Q(handled_at__lt=cutoff) | Q(handled_at__isnull=True, created_at__lt=cutoff)
+    ).exclude(reporter_name="", reporter_contact="")
+    return old.update(reporter_name="", reporter_contact="")

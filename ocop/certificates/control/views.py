@@ -33,9 +33,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.scope import official_scope
+from ocop.core import privacy
 from ocop.core.audit import history_for
 from ocop.core.htmx import is_htmx
 from ocop.core.ids import parse_id
+from ocop.core.models import PersonalDataAccess
 from ocop.core.pagination import paginate, query_without_page
 
 from ..guards import can_revoke
@@ -576,6 +578,13 @@ def _detail(request, report, form, *, status=None):
 @require_GET
 def problem_report_detail(request, pk):
     report = _report(request, pk)
+    if report.reporter_name or report.reporter_contact:
+        privacy.record_view(
+            request,
+            PersonalDataAccess.Kind.PROBLEM_REPORT,
+            report,
+            province_code=report.province_id or "",
+        )
     return _detail(request, report, HandleProblemReportForm())
 
 
