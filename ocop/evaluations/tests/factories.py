@@ -280,8 +280,10 @@ def file_database_for_threads(tmp_path):
 
 
 def database_state():
-    """Everything a refused request could have changed: row counts of the workflow and the
-    audit log, and the changing columns of dossiers, sheets and receipt counters."""
+    """Everything a refused request could have changed: every row, whole, of the workflow's
+    tables and of the audit log. Comparing whole rows (not counts) catches an in-place edit
+    of a council member, a conflict declaration, a site visit, a lab order, a commune review
+    or an attachment by a request that should have been refused (issue 16)."""
     from ocop.core.models import AuditEvent
 
     from .. import models
@@ -302,25 +304,7 @@ def database_state():
         models.CouncilResult,
         AuditEvent,
     ]
-    return {
-        "counts": {model.__name__: model.objects.count() for model in tracked},
-        "dossiers": list(
-            models.Dossier.objects.order_by("pk").values_list(
-                "pk", "status", "receipt_number", "updated_at", "proposed_star"
-            )
-        ),
-        "sheets": list(
-            models.ScoreSheet.objects.order_by("pk").values_list(
-                "pk", "status", "answers", "total", "updated_at"
-            )
-        ),
-        "councils": list(
-            models.Council.objects.order_by("pk").values_list(
-                "pk", "name", "quorum_percent", "spread_limit", "updated_at"
-            )
-        ),
-        "rounds": list(models.Round.objects.order_by("pk").values_list("pk", "status")),
-    }
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in tracked}
 
 
 def another_product(cast):
