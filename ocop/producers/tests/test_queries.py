@@ -89,8 +89,9 @@ class ProducerDetailQueryTests(TestCase):
             )
         self.client.force_login(self.province_office)
         # 1 session, 2 user, 3 memberships, 4 the producer with its units, 5 may the user edit,
-        # 6 audit events with actors, 7 documents with uploaders, 8 products, 9 members with users
-        with self.assertNumQueries(9):
+        # 6 members with users, 7 the record of this view of personal data (docs/privacy.md),
+        # 8 audit events with actors, 9 documents with uploaders, 10 products
+        with self.assertNumQueries(10):
             response = self.client.get(
                 reverse("producers:producer_detail", args=[self.producer.pk])
             )
@@ -115,9 +116,9 @@ class ProducerDetailQueryTests(TestCase):
                     },
                 )
         self.client.force_login(self.province_office)
-        # the 9 queries above, plus after the audit events: the names of the communes and of the
-        # legacy communes named in them (one query each, however many events)
-        with self.assertNumQueries(11):
+        # the 10 queries above, plus after the audit events: the names of the communes and of
+        # the legacy communes named in them (one query each, however many events)
+        with self.assertNumQueries(12):
             response = self.client.get(
                 reverse("producers:producer_detail", args=[self.producer.pk])
             )
