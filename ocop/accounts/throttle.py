@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from ocop.core.ratelimit import count_in_window
+
 WINDOW = 15 * 60
 PAUSE = 15 * 60
 PAIR_LIMIT = 5
@@ -69,13 +71,7 @@ def count_failure(username: str, address: str) -> Pause | None:
     started = None
     for scope, key, limit in _scopes(username, address):
         counter = f"login:failures:{key}"
-        cache.add(counter, 0, timeout=WINDOW)
-        try:
-            failures = cache.incr(counter)
-        except ValueError:  # expired between add() and incr()
-            cache.add(counter, 1, timeout=WINDOW)
-            failures = 1
-        if failures >= limit:
+        if count_in_window(counter, timeout=WINDOW) >= limit:
             cache.set(f"login:pause:{key}", time.time() + PAUSE, timeout=PAUSE)
             cache.delete(counter)
             started = started or Pause(scope, PAUSE)

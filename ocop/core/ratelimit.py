@@ -33,14 +33,18 @@ def _key(purpose: str, ip_address: str) -> str:
     return f"ocop:{purpose}:{digest}:{now:%Y%m%d%H}"
 
 
+def count_in_window(key: str, *, timeout: int) -> int:
+    """Add one to the cache counter ``key``, which starts at its first use and lasts
+    ``timeout`` seconds; returns the count."""
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
 def take_hourly_slot(purpose: str, ip_address: str, *, limit: int) -> bool:
     """Count one use of ``purpose`` from ``ip_address`` this hour; False once ``limit`` is
     passed."""
-    key = _key(purpose, ip_address)
-    cache.add(key, 0, timeout=HOUR)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=HOUR)
-        count = 1
-    return count <= limit
+    return count_in_window(_key(purpose, ip_address), timeout=HOUR) <= limit
