@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from ocop.core.ratelimit import count_in_window
 
@@ -87,4 +88,4 @@ def count_success(username: str, address: str) -> None:
 def address_tag(address: str) -> str:
     """A short tag of ``address`` for the audit log, the same all day and unlinkable to the
     address without ``SECRET_KEY``: enough to see that one address tried many names."""
-    return _digest("tag", time.strftime("%Y-%m-%d"), address)[:12]
+    return _digest("tag", timezone.localdate().isoformat(), address)[:12]

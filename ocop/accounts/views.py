@@ -81,7 +81,8 @@ def second_factor_setup(request):
     security page by anyone."""
     user = request.user
     pending = request.session.get(second_factor.PENDING)
-    if pending == "verify" or (not pending and _needs_fresh_login(request)):
+    # An account that has an authenticator replaces it only after logging in with it.
+    if pending == "verify" or (not pending and second_factor.is_enabled(user)):
         return redirect("accounts:security")
     device = second_factor.new_authenticator(user)
     form = CodeForm(request.POST or None)
@@ -129,11 +130,6 @@ def security(request):
             form.add_error("code", _("This code is wrong or already used. Try again."))
     context = {"enabled": enabled, "required": required, "form": form}
     return render(request, "accounts/security.html", context, status=400 if form.errors else 200)
-
-
-def _needs_fresh_login(request) -> bool:
-    """An account that already has an authenticator replaces it only after logging in with it."""
-    return second_factor.is_enabled(request.user)
 
 
 def _wait_message(seconds):
