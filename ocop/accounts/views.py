@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from ocop.core.audit import record_event
 from ocop.core.keyset import paginate_keyset
@@ -140,6 +141,7 @@ def _wait_message(seconds):
     ) % {"seconds": seconds}
 
 
+@require_GET
 def personal_data_log(request):
     """Every view of personal data in the office's territory (central office: all): who saw
     whose data, when and on which page (docs/privacy.md)."""
@@ -170,6 +172,7 @@ def admin_login(request):
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
 
+@require_GET
 def home(request):
     """The start page after login: what this account governs and where to go next."""
     user = request.user

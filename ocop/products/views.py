@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ocop.accounts.scope import official_scope
 from ocop.core.audit import history_for
@@ -37,6 +37,7 @@ _HISTORY_LABELS = {
 PRODUCT_ORDERING = ["folded_name", "id"]
 
 
+@require_GET
 def product_list(request):
     form = ProductFilterForm(request.GET, user=request.user)
     form.is_valid()
@@ -55,6 +56,7 @@ def product_list(request):
     return response
 
 
+@require_GET
 def product_detail(request, pk):
     product = get_object_or_404(
         Product.objects.visible_to(request.user).select_related(
@@ -162,11 +164,13 @@ def photo_move(request, pk, photo_pk):
     return redirect(photo.product)
 
 
+@require_GET
 def photo_file(request, pk, photo_pk):
     photo = _visible_photo(request, pk, photo_pk)
     return _serve(photo.image)
 
 
+@require_GET
 def photo_thumbnail(request, pk, photo_pk):
     photo = _visible_photo(request, pk, photo_pk)
     return _serve(photo.thumbnail)

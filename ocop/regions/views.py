@@ -6,6 +6,7 @@
 
 from django.db.models import Case, Q, Value, When
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from ocop.core.text import fold
 
@@ -15,6 +16,7 @@ MAX_OPTIONS = 50
 MAX_QUERY_LENGTH = 100
 
 
+@require_GET
 def commune_options(request):
     """Today's communes of `province` whose name matches `q` (at most 50), as <option>s.
     A missing or malformed province gives an empty fragment."""
@@ -29,6 +31,7 @@ def commune_options(request):
     )
 
 
+@require_GET
 def legacy_commune_options(request):
     """Legacy communes of `district` (or of `province`) whose name matches `q` (at most 50),
     as <option>s; with a province, the district is named beside each commune."""

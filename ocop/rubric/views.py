@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ocop.core.ids import parse_id
 from ocop.core.pagination import paginate, query_without_page
@@ -33,6 +33,7 @@ FORM_TITLE_VI = "BÁO CÁO TỰ ĐÁNH GIÁ VỀ SẢN PHẨM"
 FORM_PART_VI = "Phần III. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN THEO BỘ TIÊU CHÍ SẢN PHẨM OCOP"
 
 
+@require_GET
 def selfassessment_list(request):
     assessments = SelfAssessment.objects.visible_to(request.user).with_list_data()
     product_id = parse_id(request.GET.get("product", ""))
@@ -149,6 +150,7 @@ def selfassessment_finish(request, pk):
     return render(request, "rubric/selfassessment_finish.html", _sheet_context(request, assessment))
 
 
+@require_GET
 def selfassessment_print(request, pk):
     assessment = _visible(request, pk)
     context = _sheet_context(request, assessment)
