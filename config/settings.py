@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.producers",
     "ocop.products",
+    "ocop.supply",
     "ocop.rubric",
     "ocop.evaluations",
     "ocop.certificates",
