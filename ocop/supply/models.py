@@ -307,7 +307,8 @@ class Purchase(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.household} {self.purchased_on} {self.quantity} {self.get_unit_display()}"
+        # No household name: a purchase's text may reach the audit log and officials' pages.
+        return f"{self.purchased_on} {self.quantity} {self.get_unit_display()}"
 
     @property
     def amount(self) -> Decimal:
