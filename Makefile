@@ -56,7 +56,9 @@ messages: install
 	$(DEV) $(MANAGE) makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(DEV) $(MANAGE) compilemessages -l vi --ignore=.venv
 
+# The load run uses Debian's wrk when it is there (scripts/load.py); install it where we can.
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || echo "wrk is not installed: the load run uses Python clients (a lower bound)"
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:

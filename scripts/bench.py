@@ -642,9 +642,12 @@ def report(results, backends, args):
     for backend in backends:
         data = results.get((backend, base)) or {}
         if data.get("load"):
+            clients = {row.get("client") for row in data["load"].values() if "rps" in row}
+            client = "wrk" if clients == {"wrk"} else "Python threads: a lower bound"
             print(
                 f"\nLoad run, {backend} {base:g}×: gunicorn, {load.WORKERS} workers, DEBUG off, "
-                f"127.0.0.1, {load.CONNECTIONS} keep-alive clients, {args.load_seconds:g} s each"
+                f"127.0.0.1, {load.CONNECTIONS} keep-alive clients ({client}), "
+                f"{args.load_seconds:g} s each"
             )
             load.print_table(data["load"], LOAD_TARGETS)
 

@@ -1,7 +1,12 @@
 #!/usr/bin/env python
-"""A bounded load run: keep-alive HTTP/1.1 clients (threads, ``http.client``, no dependency)
-requesting a list of URLs round-robin for a fixed time, then the requests per second, the
-errors (a status other than 2xx/3xx, or a connection error) and the latency percentiles.
+"""A bounded load run: keep-alive HTTP/1.1 clients requesting a list of URLs round-robin for a
+fixed time, then the requests per second, the errors (a status other than 2xx/3xx, or a
+connection error) and the latency percentiles.
+
+The clients are Debian's ``wrk`` when it is installed (``apt-get install -y wrk``; ``make
+bench`` installs it where it can): written in C, it leaves the two cores to gunicorn. Without
+it, threads of ``http.client`` (no dependency) do the same, but they take a good part of a core
+from the server they measure, so their requests per second are a lower bound.
 
 ``make bench`` calls :func:`serve_and_run` from its worker: gunicorn (``config.wsgi``) with 2
 workers on 127.0.0.1, DEBUG off, static files from the collected ``STATIC_ROOT`` through
@@ -15,11 +20,14 @@ SQLITE_PATH, SECRET_KEY...)."""
 import argparse
 import http.client
 import os
+import re
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -86,6 +94,87 @@ class Server:
 
 
 def run(base_url, paths, seconds=SECONDS, connections=CONNECTIONS):
+    """The load run, by wrk where it is installed, else by Python threads."""
+    if shutil.which("wrk"):
+        return run_wrk(base_url, paths, seconds, connections)
+    return run_threads(base_url, paths, seconds, connections)
+
+
+# wrk's Lua hooks: the paths round-robin, each wrk thread starting at its own offset; every
+# status outside 2xx/3xx counted as an error and reported at the end.
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local counter = 0
+local threads = {}
+function setup(thread)
+  thread:set("offset", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  counter = offset
+  failed = 0
+end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+function response(status, headers, body)
+  if status < 200 or status >= 400 then failed = failed + 1 end
+end
+function done(summary, latency, requests)
+  local failures = 0
+  for _, thread in ipairs(threads) do failures = failures + thread:get("failed") end
+  local errors = summary.errors
+  io.write(string.format("OCOP %%d %%d %%d %%.3f %%.3f %%.3f %%.3f\\n",
+    summary.requests, failures,
+    errors.connect + errors.read + errors.write + errors.timeout,
+    summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
+
+
+def run_wrk(base_url, paths, seconds=SECONDS, connections=CONNECTIONS):
+    """The same measure by wrk: one thread (enough for thousands of requests per second),
+    ``connections`` keep-alive connections."""
+    quoted = ", ".join('"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"' for path in paths)
+    wrk = shutil.which("wrk")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"paths": quoted})
+    try:
+        completed = subprocess.run(  # noqa: S603 (wrk with our own arguments)
+            [wrk, "--threads", "1", "--connections", str(connections),
+             "--duration", f"{max(1, round(seconds))}s", "--timeout", "30s",
+             "--script", script.name, base_url],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    match = re.search(r"^OCOP (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)$",
+                      completed.stdout, re.M)  # fmt: skip
+    if match is None:
+        raise RuntimeError(f"wrk printed no summary: {completed.stdout[-500:]}")
+    requests, failed, socket_errors = (int(value) for value in match.groups()[:3])
+    elapsed, p50, p90, p99 = (float(value) for value in match.groups()[3:])
+    return {
+        "seconds": round(elapsed, 1),
+        "requests": requests,
+        "rps": requests / elapsed if elapsed else 0.0,
+        "errors": failed + socket_errors,
+        "error_sample": [f"{failed} responses outside 2xx/3xx, {socket_errors} socket errors"]
+        if failed or socket_errors
+        else [],
+        "p50_ms": p50,
+        "p90_ms": p90,
+        "p99_ms": p99,
+        "mean_ms": None,
+        "urls": len(paths),
+        "client": "wrk",
+    }
+
+
+def run_threads(base_url, paths, seconds=SECONDS, connections=CONNECTIONS):
     """Request ``paths`` round-robin from ``connections`` keep-alive clients for ``seconds``;
     returns requests, req/s, errors (with a sample) and latency percentiles in ms."""
     parts = urlsplit(base_url)
@@ -146,6 +235,7 @@ def run(base_url, paths, seconds=SECONDS, connections=CONNECTIONS):
         "p99_ms": percentile(0.99),
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else None,
         "urls": len(paths),
+        "client": "python",
     }
 
 
