@@ -1,22 +1,24 @@
 """Criterion "Liên kết chuỗi trong sản xuất" from the records: the share of a product's raw
-material bought under linkage contracts over the twelve months before a day, whether the
-contracts ran without a break over those months, and the option of the sheet that these
-figures support (issue 17 §4; the reading is written down in docs/supply.md).
+material bought under linkage contracts over the twelve months before a day, since when the
+product's contracts have run without a break, and the option of the sheet that these figures
+support (issue 17 §4; the reading is written down in docs/supply.md).
 
-The options are read from the sheet's own wording, as printed in Decision 26/2026/QĐ-TTg
-(criterion 1.4 or 1.5 of 25 of the 26 sheets):
+The options' conditions are read from the sheet's own wording, as printed in Decision
+26/2026/QĐ-TTg (criterion 1.4 or 1.5 of 25 of the 26 sheets), not written here:
 
-- "Không có liên kết hoặc có liên kết nhưng không rõ ràng" (0 points);
-- "Có hợp đồng liên kết từ 50% đến dưới 75% sản lượng tiêu thụ";
-- "Có hợp đồng liên kết trên 75% sản lượng tiêu thụ" (minimum for 4★);
+- "Không có liên kết hoặc có liên kết nhưng không rõ ràng" (0 points): asks nothing;
+- "Có hợp đồng liên kết từ 50% đến dưới 75% sản lượng tiêu thụ": a share of at least 50%;
+- "Có hợp đồng liên kết trên 75% sản lượng tiêu thụ" (minimum for 4★): above 75%;
 - "… trên 75% … và tổ chức thực hiện hợp đồng ổn định từ 12 tháng trở lên tính đến thời điểm
-  đăng ký đánh giá, phân hạng OCOP" (minimum for 5★).
+  đăng ký đánh giá, phân hạng OCOP" (minimum for 5★): above 75%, and contracts carried out
+  without a break for the 12 months before the day.
 
-Exactly 75% is neither "dưới 75%" nor "trên 75%"; the records then support the lower option
-only. The figures support or question a claim; they never block it (the council decides)."""
+The records support the highest option whose condition they meet, so exactly 75% (neither
+"dưới 75%" nor "trên 75%") supports the lower option. The figures support or question a claim;
+they never block it (the council decides)."""
 
 import datetime
-import enum
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,22 +29,14 @@ from ocop.core.deadlines import add_months
 from .models import Contract, Purchase
 
 WINDOW_MONTHS = 12
-LOWER, UPPER = Decimal(50), Decimal(75)
-
-
-class Level(enum.IntEnum):
-    """What the records support, in the order of the sheet's options."""
-
-    NONE = 0  # below 50%, or nothing bought
-    FROM_50 = 1  # from 50% to below 75%
-    ABOVE_75 = 2  # above 75%
-    ABOVE_75_STABLE = 3  # above 75%, contracts carried out without a break for 12 months
 
 
 @dataclass(frozen=True)
 class Linkage:
-    """A product's linkage over the window (``since``, ``day``]: quantities in the base unit
-    (kg, or litres for liquids), the share in percent (None when nothing was bought)."""
+    """A product's linkage on ``day``: what was bought over the window (``since``, ``day``] in
+    the base unit (kg, or litres for liquids), the share under contract in percent (None when
+    nothing was bought), and the first day of the product's unbroken run of contracts that is
+    still in force on ``day`` (None without a contract in force)."""
 
     day: datetime.date
     since: datetime.date
@@ -50,8 +44,18 @@ class Linkage:
     bought: Decimal
     under_contract: Decimal
     share: Decimal | None
-    stable: bool
-    level: Level
+    contracted_since: datetime.date | None
+
+    def contracted_for(self, months: int) -> bool:
+        """Whether contracts were in force on every day of the ``months`` months that end on
+        the day, and carried out (purchases under them in the window), not only signed."""
+        if self.contracted_since is None or not self.under_contract:
+            return False
+        return self.contracted_since <= add_months(self.day, -months) + datetime.timedelta(1)
+
+    @property
+    def stable(self) -> bool:
+        return self.contracted_for(WINDOW_MONTHS)
 
 
 def window(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -66,7 +70,7 @@ def product_linkage(product, day: datetime.date) -> Linkage:
     purchases = Purchase.objects.filter(
         product=product, purchased_on__gt=since, purchased_on__lte=day
     )
-    rows = list(
+    rows = (
         purchases.values("base_unit")
         .order_by("base_unit")
         .annotate(
@@ -81,7 +85,6 @@ def product_linkage(product, day: datetime.date) -> Linkage:
         if share is None or row_share < share:
             base_unit, bought, share = row["base_unit"], row["bought"], row_share
             under_contract = row["under_contract"] or Decimal(0)
-    stable = bool(rows) and contracts_unbroken(product, since, day)
     return Linkage(
         day=day,
         since=since,
@@ -89,8 +92,7 @@ def product_linkage(product, day: datetime.date) -> Linkage:
         bought=bought,
         under_contract=under_contract,
         share=share,
-        stable=stable,
-        level=level_for(share, stable=stable),
+        contracted_since=contracted_since(product, day),
     )
 
 
@@ -98,38 +100,21 @@ def percent(part: Decimal, whole: Decimal) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.01")) if whole else Decimal(0)
 
 
-def level_for(share: Decimal | None, *, stable: bool) -> Level:
-    if share is None or share < LOWER:
-        return Level.NONE
-    if share <= UPPER:  # 75% exactly is not "trên 75%"
-        return Level.FROM_50
-    return Level.ABOVE_75_STABLE if stable else Level.ABOVE_75
-
-
-def contracts_unbroken(product, since: datetime.date, day: datetime.date) -> bool:
-    """Whether the product's linkage contracts were in force on every day of the window
-    (``since``, ``day``], and at least one purchase was made under them in it: the contracts
-    were carried out, not only signed ("tổ chức thực hiện hợp đồng ổn định từ 12 tháng")."""
+def contracted_since(product, day: datetime.date) -> datetime.date | None:
+    """The first day of the run of the product's contracts, without a day's gap, that
+    covers ``day``; None when no contract is in force on ``day``."""
     periods = (
-        Contract.objects.filter(product=product, starts_on__lte=day, ends_on__gt=since)
+        Contract.objects.filter(product=product, starts_on__lte=day)
         .order_by("starts_on")
         .values_list("starts_on", "ends_on")
     )
-    covered_until = since  # every day up to this one is covered
+    run_start = run_end = None
     for starts_on, ends_on in periods:
-        if starts_on > covered_until + datetime.timedelta(days=1):
-            return False
-        covered_until = max(covered_until, ends_on)
-        if covered_until >= day:
-            break
-    if covered_until < day:
-        return False
-    return Purchase.objects.filter(
-        product=product,
-        contract__isnull=False,
-        purchased_on__gt=since,
-        purchased_on__lte=day,
-    ).exists()
+        if run_end is None or starts_on > run_end + datetime.timedelta(1):
+            run_start, run_end = starts_on, ends_on  # a gap: a new run begins
+        else:
+            run_end = max(run_end, ends_on)
+    return run_start if run_end is not None and run_end >= day else None
 
 
 # --------------------------------------------------------------------------------------
@@ -137,6 +122,42 @@ def contracts_unbroken(product, since: datetime.date, day: datetime.date) -> boo
 # --------------------------------------------------------------------------------------
 
 LINKAGE_WORDS = "hợp đồng liên kết"
+SHARE = re.compile(r"\b(từ|trên)\s+(\d+(?:[.,]\d+)?)\s*%")
+STABLE_MONTHS = re.compile(r"ổn định từ\s+(\d+)\s+tháng")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What an option's wording asks of the records: a share of at least ("từ") or above
+    ("trên") a percentage, and contracts carried out for some months. An option that names no
+    share ("Không có liên kết…") asks nothing."""
+
+    share: Decimal | None = None
+    inclusive: bool = True
+    months: int | None = None
+
+    def met_by(self, linkage: Linkage) -> bool:
+        if self.share is None:
+            return True
+        if linkage.share is None:
+            return False
+        enough = linkage.share >= self.share if self.inclusive else linkage.share > self.share
+        return enough and (self.months is None or linkage.contracted_for(self.months))
+
+
+def option_condition(text: str) -> Condition:
+    """The condition an option's wording states (its lower bound: "dưới 75%" is the next
+    option's business)."""
+    text = " ".join(text.split())
+    share = SHARE.search(text)
+    if share is None:
+        return Condition()
+    months = STABLE_MONTHS.search(text)
+    return Condition(
+        share=Decimal(share[2].replace(",", ".")),
+        inclusive=share[1] == "từ",
+        months=int(months[1]) if months else None,
+    )
 
 
 def linkage_criterion(sheet):
@@ -151,24 +172,11 @@ def linkage_criterion(sheet):
     )
 
 
-def option_level(text: str) -> Level:
-    """The level an option's wording describes."""
-    text = " ".join(text.split())
-    if "ổn định từ 12 tháng" in text:
-        return Level.ABOVE_75_STABLE
-    if "trên 75%" in text:
-        return Level.ABOVE_75
-    if "từ 50% đến dưới 75%" in text:
-        return Level.FROM_50
-    return Level.NONE
-
-
 def supported_option(criterion, linkage: Linkage):
-    """The option of ``criterion`` that the records support: the highest whose level the
-    linkage reaches."""
-    options = sorted(criterion.options.all(), key=lambda option: option.points)
+    """The option of ``criterion`` that the records support: the highest in points whose
+    condition the linkage meets."""
     supported = None
-    for option in options:
-        if option_level(option.text_vi) <= linkage.level:
+    for option in sorted(criterion.options.all(), key=lambda option: option.points):
+        if option_condition(option.text_vi).met_by(linkage):
             supported = option
     return supported

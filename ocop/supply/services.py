@@ -127,7 +127,7 @@ def record_purchase(
         return _resent(stored, producer), False
     try:
         with transaction.atomic():
-            locked = _lock_member_producer(producer, actor)
+            locked = Producer.objects.select_for_update().get(pk=producer.pk)  # member: above
             purchase = Purchase(
                 producer=locked,
                 household=household,

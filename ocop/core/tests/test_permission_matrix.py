@@ -394,11 +394,10 @@ class PermissionMatrixTests(FilesInTemporaryFolder, TestCase):
             return
         expected = read_matrix()
         differences = [
-            f"{method} /{route} as {account}: expected {expected[key][account]}, got {status}"
-            for key in sorted(found)
-            for method, route in [key]
-            for status in [found[key]]
-            if key in expected and expected[key][account] != status
+            f"{method} /{route} as {account}: expected {expected[method, route][account]}, "
+            f"got {status}"
+            for (method, route), status in sorted(found.items())
+            if (method, route) in expected and expected[method, route][account] != status
         ]
         self.assertEqual(differences, [], "\n".join(differences))
 

@@ -12,10 +12,10 @@ from ocop.producers.tests.factories import ProducerFactory, producer_member
 from ocop.products.tests.factories import ProductFactory
 from ocop.rubric.models import Sheet
 from ocop.supply.linkage import (
-    Level,
-    level_for,
+    Condition,
+    Linkage,
     linkage_criterion,
-    option_level,
+    option_condition,
     product_linkage,
     supported_option,
     window,
@@ -24,6 +24,30 @@ from ocop.supply.models import Contract, Household, Purchase, Unit
 
 DAY = datetime.date(2026, 12, 7)  # the day of registration
 YEAR_BEFORE = datetime.date(2025, 12, 7)
+# The options of the criterion in the order of their points (sheet 5, whose criterion is 1.4).
+NONE, FROM_50, ABOVE_75, ABOVE_75_STABLE = range(4)
+
+
+def supported(linkage, sheet_number=5):
+    """The position of the option the records support, among the criterion's options."""
+    sheet = Sheet.objects.get(version__slug="26-2026", number=sheet_number)
+    criterion = linkage_criterion(sheet)
+    options = sorted(criterion.options.all(), key=lambda option: option.points)
+    return options.index(supported_option(criterion, linkage))
+
+
+def linkage_of(share, *, stable):
+    """Figures with ``share`` percent under contract, contracts in force for the last twelve
+    months (``stable``) or only for the last six."""
+    return Linkage(
+        day=DAY,
+        since=YEAR_BEFORE,
+        base_unit="kg",
+        bought=Decimal(100),
+        under_contract=share or Decimal(0),
+        share=share,
+        contracted_since=YEAR_BEFORE if stable else datetime.date(2026, 6, 1),
+    )
 
 
 class Records:
@@ -78,7 +102,7 @@ class ShareTests(Records, TestCase):
         linkage = product_linkage(self.product, DAY)
         self.assertEqual((linkage.bought, linkage.under_contract), (1000, 600))
         self.assertEqual(linkage.share, Decimal("60.00"))
-        self.assertEqual(linkage.level, Level.FROM_50)
+        self.assertEqual(supported(linkage), FROM_50)
 
     def test_units_are_summed_in_kilograms(self):
         contract = self.contract(YEAR_BEFORE, DAY)
@@ -92,7 +116,7 @@ class ShareTests(Records, TestCase):
         self.contract(YEAR_BEFORE, DAY)
         linkage = product_linkage(self.product, DAY)
         self.assertIsNone(linkage.share)
-        self.assertEqual(linkage.level, Level.NONE)
+        self.assertEqual(supported(linkage), NONE)
         self.assertFalse(linkage.stable)
 
     def test_the_window_is_the_twelve_months_that_end_on_the_day(self):
@@ -116,19 +140,19 @@ class ThresholdTests(TestCase):
 
     def test_each_threshold(self):
         cases = [
-            (None, False, Level.NONE),
-            (Decimal("0"), True, Level.NONE),
-            (Decimal("49.99"), True, Level.NONE),
-            (Decimal("50"), False, Level.FROM_50),
-            (Decimal("74.99"), True, Level.FROM_50),
-            (Decimal("75"), True, Level.FROM_50),  # neither "dưới 75%" nor "trên 75%"
-            (Decimal("75.01"), False, Level.ABOVE_75),
-            (Decimal("75.01"), True, Level.ABOVE_75_STABLE),
-            (Decimal("100"), True, Level.ABOVE_75_STABLE),
+            (None, False, NONE),
+            (Decimal("0"), True, NONE),
+            (Decimal("49.99"), True, NONE),
+            (Decimal("50"), False, FROM_50),
+            (Decimal("74.99"), True, FROM_50),
+            (Decimal("75"), True, FROM_50),  # neither "dưới 75%" nor "trên 75%"
+            (Decimal("75.01"), False, ABOVE_75),
+            (Decimal("75.01"), True, ABOVE_75_STABLE),
+            (Decimal("100"), True, ABOVE_75_STABLE),
         ]
         for share, stable, expected in cases:
             with self.subTest(share=share, stable=stable):
-                self.assertEqual(level_for(share, stable=stable), expected)
+                self.assertEqual(supported(linkage_of(share, stable=stable)), expected)
 
 
 class StabilityTests(Records, TestCase):
@@ -142,7 +166,7 @@ class StabilityTests(Records, TestCase):
         self.buy(100, datetime.date(2026, 4, 3))
         linkage = product_linkage(self.product, DAY)
         self.assertTrue(linkage.stable)
-        self.assertEqual(linkage.level, Level.ABOVE_75_STABLE)
+        self.assertEqual(supported(linkage), ABOVE_75_STABLE)
 
     def test_a_day_without_a_contract_breaks_the_twelve_months(self):
         first = self.contract(datetime.date(2025, 6, 1), datetime.date(2026, 5, 30))
@@ -150,7 +174,7 @@ class StabilityTests(Records, TestCase):
         self.buy(1000, datetime.date(2026, 4, 2), contract=first)
         linkage = product_linkage(self.product, DAY)
         self.assertFalse(linkage.stable)
-        self.assertEqual(linkage.level, Level.ABOVE_75)
+        self.assertEqual(supported(linkage), ABOVE_75)
 
     def test_a_contract_that_started_less_than_twelve_months_before_is_not_yet_stable(self):
         contract = self.contract(YEAR_BEFORE + datetime.timedelta(days=2), DAY)
@@ -165,7 +189,7 @@ class StabilityTests(Records, TestCase):
         self.buy(1000, DAY)  # bought outside the contract
         linkage = product_linkage(self.product, DAY)
         self.assertFalse(linkage.stable)
-        self.assertEqual(linkage.level, Level.NONE)
+        self.assertEqual(supported(linkage), NONE)
 
 
 class SheetOptionTests(TestCase):
@@ -173,6 +197,12 @@ class SheetOptionTests(TestCase):
 
     def test_every_sheet_with_the_criterion_maps_each_level_to_its_option(self):
         sheets = Sheet.objects.filter(version__slug="26-2026").order_by("number")
+        levels = [
+            linkage_of(None, stable=False),
+            linkage_of(Decimal(50), stable=False),
+            linkage_of(Decimal("75.01"), stable=False),
+            linkage_of(Decimal("75.01"), stable=True),
+        ]
         with_criterion = 0
         for sheet in sheets:
             criterion = linkage_criterion(sheet)
@@ -183,30 +213,31 @@ class SheetOptionTests(TestCase):
             with self.subTest(sheet=sheet.number, criterion=criterion.code):
                 self.assertIn(criterion.code, ("1.4", "1.5"))
                 self.assertEqual(
-                    [option_level(option.text_vi) for option in options],
-                    [Level.NONE, Level.FROM_50, Level.ABOVE_75, Level.ABOVE_75_STABLE],
+                    [option_condition(option.text_vi) for option in options],
+                    [
+                        Condition(),
+                        Condition(share=Decimal(50), inclusive=True),
+                        Condition(share=Decimal(75), inclusive=False),
+                        Condition(share=Decimal(75), inclusive=False, months=12),
+                    ],
                 )
-                for level, option in zip(Level, options, strict=True):
-                    linkage = _linkage(level)
+                for linkage, option in zip(levels, options, strict=True):
                     self.assertEqual(supported_option(criterion, linkage), option)
                 self.assertEqual(options[2].star_minimum, 4)
                 self.assertEqual(options[3].star_minimum, 5)
         self.assertEqual(with_criterion, 25)
 
-
-def _linkage(level):
-    from ocop.supply.linkage import Linkage
-
-    return Linkage(
-        day=DAY,
-        since=YEAR_BEFORE,
-        base_unit="kg",
-        bought=Decimal(1),
-        under_contract=Decimal(1),
-        share=Decimal(100),
-        stable=True,
-        level=level,
-    )
+    def test_another_wording_gives_another_condition(self):
+        """Nothing of the thresholds is written in the code: a sheet printing other numbers
+        would be read with them."""
+        self.assertEqual(
+            option_condition("Có hợp đồng liên kết từ 60,5% sản lượng"),
+            Condition(share=Decimal("60.5"), inclusive=True),
+        )
+        self.assertEqual(
+            option_condition("Có hợp đồng liên kết trên 80% … ổn định từ 24 tháng trở lên"),
+            Condition(share=Decimal(80), inclusive=False, months=24),
+        )
 
 
 class RecordRuleTests(Records, TestCase):
